@@ -1,0 +1,85 @@
+//! What pages ask the server for: plain view types and the server functions that fill them.
+
+use leptos::prelude::*;
+use onboarding::forms::FieldErrors;
+use onboarding::status::ApplicationStatus;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, for the page header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub first_name: String,
+}
+
+/// A user's verification as the status pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusView {
+    pub first_name: String,
+    pub status: ApplicationStatus,
+    pub required_fields: Vec<String>,
+    /// False while we are still creating the user at LedgerOS ("setting up your verification").
+    pub provisioned: bool,
+}
+
+/// What a form handler leaves for the page it redirects back to: errors and the values to
+/// show again (never passwords).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    pub form: String,
+    pub errors: FieldErrors,
+    pub values: Vec<(String, String)>,
+    pub notice: Option<String>,
+}
+
+impl Flash {
+    pub fn value(&self, field: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The signed-in account, if any.
+#[server(endpoint = "account")]
+pub async fn current_account() -> Result<Option<AccountView>, ServerFnError> {
+    let Some(user) = crate::auth::current_user().await? else {
+        return Ok(None);
+    };
+    Ok(Some(AccountView {
+        first_name: user.first_name,
+    }))
+}
+
+/// The signed-in user's verification status, as stored (webhooks keep it current).
+#[server(endpoint = "status")]
+pub async fn load_status() -> Result<Option<StatusView>, ServerFnError> {
+    Ok(crate::auth::current_user()
+        .await?
+        .map(crate::auth::status_view_of))
+}
+
+/// Asks LedgerOS for the latest status first: for people coming back from the hosted page.
+#[server(endpoint = "status/refresh")]
+pub async fn refresh_status() -> Result<Option<StatusView>, ServerFnError> {
+    let Some(user) = crate::auth::current_user().await? else {
+        return Ok(None);
+    };
+    let services = expect_context::<onboarding::services::Services>();
+    let user = match onboarding::onboarding::refresh_status(&services, &user.id).await {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            // The stored status is still right to show; webhooks will bring the news.
+            tracing::warn!(error = %e, "could not refresh the status from LedgerOS");
+            user
+        }
+    };
+    Ok(Some(crate::auth::status_view_of(user)))
+}
+
+/// Takes (reads and removes) the flash left for `form`.
+#[server(endpoint = "flash")]
+pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
+    crate::auth::take_flash(&form).await
+}

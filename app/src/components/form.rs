@@ -1,0 +1,122 @@
+use leptos::prelude::*;
+use onboarding::forms::FieldErrors;
+
+/// A labelled input with its hint and error, wired for screen readers.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "")] autocomplete: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = None)] error: Option<String>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                required=true
+                aria-invalid=if invalid { "true" } else { "false" }
+                aria-describedby=(!described.is_empty()).then_some(described)
+            />
+        </div>
+    }
+}
+
+/// A password input with a "Show" toggle once the page is interactive.
+#[component]
+pub fn PasswordField(
+    name: &'static str,
+    label: &'static str,
+    autocomplete: &'static str,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(default = None)] error: Option<String>,
+) -> impl IntoView {
+    let visible = RwSignal::new(false);
+    let interactive = RwSignal::new(false);
+    Effect::new(move |_| interactive.set(true));
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let invalid = error.is_some();
+    view! {
+        <div class="field" class:field-invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            <div class="password-row">
+                <input
+                    id=id.clone()
+                    name=name
+                    type=move || if visible.get() { "text" } else { "password" }
+                    autocomplete=autocomplete
+                    required=true
+                    aria-invalid=if invalid { "true" } else { "false" }
+                    aria-describedby=(!described.is_empty()).then_some(described)
+                />
+                <Show when=move || interactive.get()>
+                    <button
+                        type="button"
+                        class="button button-secondary button-small"
+                        aria-controls=id.clone()
+                        aria-pressed=move || visible.get().to_string()
+                        on:click=move |_| visible.update(|v| *v = !*v)
+                    >
+                        {move || if visible.get() { "Hide password" } else { "Show password" }}
+                    </button>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+/// The list of problems at the top of a form, focused-for and announced on arrival.
+#[component]
+pub fn ErrorSummary(errors: FieldErrors) -> impl IntoView {
+    (!errors.is_empty()).then(|| {
+        view! {
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+                <h2 id="error-summary-title">"Please fix the following"</h2>
+                <ul>
+                    {errors.0.into_iter().map(|e| view! {
+                        <li><a href=format!("#field-{}", e.field)>{e.message}</a></li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// A one-line notice (for example after logging out), announced politely.
+#[component]
+pub fn Notice(message: Option<String>) -> impl IntoView {
+    message.map(|m| view! { <p class="notice" role="status">{m}</p> })
+}

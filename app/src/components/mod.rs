@@ -1,0 +1,4 @@
+pub mod form;
+pub mod layout;
+pub mod live_status;
+pub mod status_card;

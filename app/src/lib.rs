@@ -1,0 +1,80 @@
+//! The onboarding UI: pages, components and server functions, rendered on the server and
+//! hydrated in the browser. Every form is a plain HTML form, so it also works without JavaScript.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
+mod components;
+pub mod copy;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::Layout;
+use crate::pages::{
+    landing::Landing, login::Login, not_found::NotFound, signup::Signup, status::Status,
+    verification_return::VerificationReturn,
+};
+
+/// Product name shown to applicants (the fintech's brand, not LedgerOS's).
+pub const BRAND: &str = "Northwind Card";
+
+/// The HTML document around the app, rendered only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Lets browser tests (and people) know the page is interactive.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/onboarding.css" />
+        <Title formatter=|page: String| format!("{page} · {BRAND}") />
+        <Router>
+            <Layout>
+                // Async rendering: the whole page, data included, arrives as HTML, so it reads the
+                // same without JavaScript.
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Landing ssr=SsrMode::Async />
+                    <Route path=path!("/signup") view=Signup ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=Login ssr=SsrMode::Async />
+                    <Route path=path!("/status") view=Status ssr=SsrMode::Async />
+                    <Route path=path!("/verification/return") view=VerificationReturn ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// Entry point of the wasm bundle: attaches to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

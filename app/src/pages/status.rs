@@ -1,0 +1,22 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::take_flash;
+use crate::components::form::Notice;
+use crate::components::live_status::LiveStatus;
+
+/// The applicant's home: their verification status, next step, deposit and cards.
+#[component]
+pub fn Status() -> impl IntoView {
+    let flash = Resource::new(|| (), |_| take_flash("status".into()));
+    view! {
+        <Title text="Your status" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                let notice = flash.await.ok().flatten().and_then(|f| f.notice);
+                view! { <Notice message=notice /> }
+            })}
+        </Suspense>
+        <LiveStatus />
+    }
+}

@@ -1,0 +1,74 @@
+//! Configuration, read once from the environment at start-up.
+
+use std::net::SocketAddr;
+
+use onboarding::webhook::WebhookSecrets;
+use secrecy::SecretString;
+
+/// The API key the built-in sandbox expects (demo mode only).
+pub const SANDBOX_API_KEY: &str = "lk_test_sandbox";
+/// The signing secret the built-in sandbox uses (demo mode only).
+pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_sandbox_demo";
+
+/// Everything the server needs to know about its surroundings. Secrets are redacted in `Debug`.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: where the SQLite file lives.
+    pub database_url: String,
+    /// `LEDGER_API_URL`: real LedgerOS; `None` starts the built-in sandbox.
+    pub ledger_api_url: Option<String>,
+    /// `LEDGER_API_KEY`.
+    pub ledger_api_key: SecretString,
+    /// `LEDGER_WEBHOOK_SECRET`: comma-separated, newest first, for rotation.
+    pub webhook_secrets: WebhookSecrets,
+    /// `PUBLIC_URL`: how browsers and LedgerOS reach us; defaults to `http://{site_addr}`.
+    pub public_url: Option<String>,
+    /// `LEPTOS_SITE_ADDR`: where the app listens (port 0 picks a free port).
+    pub site_addr: SocketAddr,
+    /// `SANDBOX_ADDR`: where the built-in sandbox listens (port 0 picks a free port).
+    pub sandbox_addr: SocketAddr,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} must be set when LEDGER_API_URL points at LedgerOS")]
+    Missing(&'static str),
+    #[error("{name} is not valid: {why}")]
+    Invalid { name: &'static str, why: String },
+}
+
+impl Config {
+    /// Reads the environment. Unset values give a working demo: SQLite under `data/` and the
+    /// built-in sandbox.
+    pub fn from_env(site_addr: SocketAddr) -> Result<Self, ConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let ledger_api_url = var("LEDGER_API_URL");
+        let demo = ledger_api_url.is_none();
+        let ledger_api_key = match (var("LEDGER_API_KEY"), demo) {
+            (Some(key), _) => key,
+            (None, true) => SANDBOX_API_KEY.to_owned(),
+            (None, false) => return Err(ConfigError::Missing("LEDGER_API_KEY")),
+        };
+        let secrets = match (var("LEDGER_WEBHOOK_SECRET"), demo) {
+            (Some(list), _) => list,
+            (None, true) => SANDBOX_WEBHOOK_SECRET.to_owned(),
+            (None, false) => return Err(ConfigError::Missing("LEDGER_WEBHOOK_SECRET")),
+        };
+        let sandbox_addr = var("SANDBOX_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3100".to_owned())
+            .parse()
+            .map_err(|e: std::net::AddrParseError| ConfigError::Invalid {
+                name: "SANDBOX_ADDR",
+                why: e.to_string(),
+            })?;
+        Ok(Self {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/onboarding.db".to_owned()),
+            ledger_api_url,
+            ledger_api_key: SecretString::from(ledger_api_key),
+            webhook_secrets: WebhookSecrets::from_list(&secrets),
+            public_url: var("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            site_addr,
+            sandbox_addr,
+        })
+    }
+}

@@ -1,0 +1,6 @@
+//! The onboarding server: configuration, routes, sessions and start-up.
+
+pub mod config;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

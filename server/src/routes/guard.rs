@@ -1,0 +1,110 @@
+//! Request guards: login for private pages, same-origin for state changes, and request spans.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+/// Pages and actions that need a signed-in user.
+const PRIVATE: &[&str] = &["/status", "/verification/return", "/verification/start"];
+
+/// Sends anonymous visitors of private pages to the login page, remembering where they were.
+pub async fn require_login(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if PRIVATE.contains(&path) {
+        let signed_in = match request.extensions().get::<Session>() {
+            Some(session) => app::auth::user_id(session).await.is_some(),
+            None => false,
+        };
+        if !signed_in {
+            let target = if request.method() == Method::GET {
+                format!("/login?next={}", path)
+            } else {
+                "/login".to_owned()
+            };
+            return Redirect::to(&target).into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Refuses cross-site writes: the browser's `Sec-Fetch-Site`, else `Origin`, must say the
+/// request comes from our own pages. SameSite=Lax cookies are the second line. The webhook
+/// is exempt: LedgerOS is cross-site by nature and authenticates by signature.
+pub async fn same_origin_writes(request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || request.uri().path() == "/webhooks/ledger" || is_same_origin(request.headers()) {
+        return next.run(request).await;
+    }
+    tracing::warn!(path = %request.uri().path(), "cross-site write refused");
+    (
+        StatusCode::FORBIDDEN,
+        "This request came from another site and was refused.",
+    )
+        .into_response()
+}
+
+fn is_same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        // No browser metadata at all: not a browser acting for a signed-in victim.
+        None => true,
+        Some(origin) => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+            !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+        }
+    }
+}
+
+/// One span per request with its method and route; never the query string (it may hold tokens).
+pub fn request_span(request: &Request<Body>) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, v.parse().unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn fetch_metadata_decides_when_present() {
+        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_same_origin(&headers(&[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "http://a"),
+            ("host", "a")
+        ])));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "same-site")])));
+    }
+
+    #[test]
+    fn origin_must_match_host_without_fetch_metadata() {
+        assert!(is_same_origin(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "http://evil.example"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "null"),
+            ("host", "127.0.0.1:3000")
+        ])));
+    }
+}

@@ -1,0 +1,41 @@
+//! HTTP routes: Leptos pages and server functions, plain form posts, the webhook, health.
+
+mod forms;
+mod guard;
+mod webhooks;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+use crate::startup::AppState;
+use app::{App, shell};
+
+/// Largest webhook body we read; LedgerOS events are a few hundred bytes.
+const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let services = state.services.clone();
+    let context = move || provide_context(services.clone());
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/signup", post(forms::signup))
+        .route("/login", post(forms::login))
+        .route("/logout", post(forms::logout))
+        .route("/verification/start", post(forms::start_verification))
+        .route(
+            "/webhooks/ledger",
+            post(webhooks::receive).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+        )
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(guard::require_login))
+        .layer(axum::middleware::from_fn(guard::same_origin_writes))
+        .layer(TraceLayer::new_for_http().make_span_with(guard::request_span))
+        .with_state(state)
+}

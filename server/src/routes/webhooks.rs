@@ -1,0 +1,69 @@
+//! `POST /webhooks/ledger`: verify, store durably, apply, acknowledge.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use onboarding::store::{EventOutcome, InboxEvent};
+use onboarding::webhook::ParsedEvent;
+use onboarding::webhook::signature::SIGNATURE_HEADER;
+use serde_json::json;
+
+use crate::startup::AppState;
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// The signature is checked on the raw bytes before anything is parsed. The event is committed
+/// (stored and applied in one transaction) before we answer 2xx, so an acknowledged event is
+/// never lost; if storing fails we answer 500 and LedgerOS retries.
+pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
+        tracing::warn!("webhook without a signature refused");
+        return refuse(StatusCode::UNAUTHORIZED, "missing signature");
+    };
+    let now = state.services.clock.now_secs();
+    if let Err(reason) = state.webhook_secrets.verify(signature, &body, now) {
+        tracing::warn!(%reason, "webhook with a bad signature refused");
+        return refuse(StatusCode::UNAUTHORIZED, "invalid signature");
+    }
+    let event = match ParsedEvent::from_json(&body) {
+        Ok(event) => event,
+        Err(e) => {
+            tracing::warn!(error = %e, "signed webhook with a malformed body refused");
+            return refuse(StatusCode::BAD_REQUEST, "malformed event");
+        }
+    };
+    if let Some(header_id) = headers.get("x-ledger-event-id").and_then(|v| v.to_str().ok()) {
+        if header_id != event.id.as_str() {
+            return refuse(StatusCode::BAD_REQUEST, "event id header and body disagree");
+        }
+    }
+    let payload = String::from_utf8_lossy(&body);
+    let inbox = InboxEvent {
+        id: event.id.as_str(),
+        event_type: &event.type_name,
+        ledger_user_id: event.ledger_user_id.as_deref(),
+        created_at_ms: event.created_at_ms,
+        payload: &payload,
+        status: event.target_status(),
+        required_fields: event.required_fields.clone(),
+    };
+    match state.services.store.ingest_event(inbox).await {
+        Ok(outcome) => {
+            tracing::info!(event = %event.id.as_str(), kind = %event.type_name, ?outcome, "webhook accepted");
+            let duplicate = outcome == EventOutcome::Duplicate;
+            (
+                StatusCode::OK,
+                Json(json!({ "received": true, "duplicate": duplicate })),
+            )
+                .into_response()
+        }
+        Err(e) => {
+            tracing::error!(event = %event.id.as_str(), error = %e, "webhook could not be stored; LedgerOS will retry");
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, "temporarily unavailable")
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! Building the application: database, LedgerOS client (or the sandbox), routes, workers.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use onboarding::clock::Clock;
+use onboarding::ledger::LedgerClient;
+use onboarding::sandbox::{Sandbox, SandboxConfig};
+use onboarding::services::Services;
+use onboarding::store::Store;
+use onboarding::webhook::WebhookSecrets;
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use crate::config::Config;
+use crate::routes;
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub services: Services,
+    pub webhook_secrets: WebhookSecrets,
+    pub public_url: String,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The running server, and the sandbox when it runs one.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    public_url: String,
+    sandbox: Option<Arc<Sandbox>>,
+    services: Services,
+}
+
+impl Application {
+    /// Opens the database, starts the sandbox if no LedgerOS URL is configured, binds the
+    /// listener and assembles the routes. Nothing is served until [`Application::run_until_stopped`].
+    pub async fn build(config: Config, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, leptos_options, Clock::system()).await
+    }
+
+    pub async fn build_with_clock(
+        config: Config,
+        mut leptos_options: LeptosOptions,
+        clock: Clock,
+    ) -> anyhow::Result<Self> {
+        ensure_sqlite_dir(&config.database_url)?;
+        let store = Store::connect(&config.database_url, clock.clone()).await?;
+
+        let listener = TcpListener::bind(config.site_addr).await?;
+        let local: SocketAddr = listener.local_addr()?;
+        leptos_options.site_addr = local;
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"));
+
+        let (sandbox, ledger_url) = match &config.ledger_api_url {
+            Some(url) => (None, url.clone()),
+            None => {
+                let sandbox_listener = TcpListener::bind(config.sandbox_addr).await?;
+                let sandbox = Sandbox::start(
+                    SandboxConfig {
+                        api_key: config.ledger_api_key.expose_secret().to_owned(),
+                        webhook_secrets: vec![
+                            config
+                                .webhook_secrets
+                                .primary()
+                                .map(|s| s.expose_secret().to_owned())
+                                .unwrap_or_default(),
+                        ],
+                        app_url: public_url.clone(),
+                    },
+                    sandbox_listener,
+                )
+                .await?;
+                tracing::info!(url = %sandbox.base_url(), "built-in LedgerOS sandbox started (demo mode)");
+                let url = sandbox.base_url().to_owned();
+                (Some(Arc::new(sandbox)), url)
+            }
+        };
+        let ledger = LedgerClient::new(&ledger_url, config.ledger_api_key.clone())?;
+        let services = Services {
+            store: store.clone(),
+            ledger,
+            clock,
+        };
+
+        let session_store = SqliteStore::new(store.sqlite_pool().clone());
+        session_store.migrate().await?;
+        let https = public_url.starts_with("https://");
+        let sessions = SessionManagerLayer::new(session_store)
+            .with_name(if https { "__Host-session" } else { "session" })
+            .with_secure(https)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_path("/")
+            .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)));
+
+        let state = AppState {
+            leptos_options,
+            services: services.clone(),
+            webhook_secrets: config.webhook_secrets,
+            public_url: public_url.clone(),
+        };
+        let router = routes::router(state).layer(sessions);
+        Ok(Self {
+            listener,
+            router,
+            public_url,
+            sandbox,
+            services,
+        })
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    /// The sandbox this app started, if it runs in demo mode.
+    pub fn sandbox(&self) -> Option<Arc<Sandbox>> {
+        self.sandbox.clone()
+    }
+
+    pub fn services(&self) -> &Services {
+        &self.services
+    }
+
+    /// Serves until the process is asked to stop (Ctrl-C or SIGTERM), then finishes open requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _sandbox = self.sandbox;
+        axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+/// Creates the folder of a SQLite file URL, so the demo works from a fresh clone.
+fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or(path);
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            sig.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

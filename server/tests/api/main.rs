@@ -1,0 +1,6 @@
+//! HTTP integration tests: the real server and the real sandbox on free ports, a fresh SQLite
+//! file per test, and a cookie-keeping client that behaves like a browser without JavaScript.
+
+mod helpers;
+mod onboarding_flow;
+mod webhooks;

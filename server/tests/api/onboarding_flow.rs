@@ -1,0 +1,259 @@
+use onboarding::sandbox::Outcome;
+use reqwest::StatusCode;
+use reqwest::multipart::Form;
+
+use crate::helpers::{TestApp, location, spawn_app};
+
+/// Follows "Start verification" to the hosted page and completes the four steps, as a person
+/// without JavaScript would. Returns the verification page URL.
+async fn complete_hosted_steps(app: &TestApp) -> String {
+    let response = app.post_form("/verification/start", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let url = location(&response);
+    assert!(
+        url.starts_with(app.sandbox.base_url()),
+        "sent to the sandbox's hosted page: {url}"
+    );
+
+    let page = app.client.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Step 1 of 4"), "{page}");
+    let personal = [
+        ("first_name", "Ada"),
+        ("last_name", "Lovelace"),
+        ("date_of_birth", "1990-12-10"),
+        ("phone", "+1 555 0100"),
+        ("ssn", "123-45-6789"),
+    ];
+    let steps: Vec<(&str, Option<Form>, Option<&[(&str, &str)]>)> = vec![
+        ("personal", None, Some(&personal)),
+        (
+            "government-id",
+            Some(
+                Form::new()
+                    .text("id_type", "passport")
+                    .text("use_sample_id", "on"),
+            ),
+            None,
+        ),
+        ("selfie", Some(Form::new().text("liveness", "on")), None),
+        (
+            "address",
+            None,
+            Some(&[
+                ("line1", "1 Main St"),
+                ("line2", ""),
+                ("city", "Springfield"),
+                ("state", "IL"),
+                ("postal_code", "62701"),
+                ("country", "US"),
+            ]),
+        ),
+    ];
+    for (step, multipart, fields) in steps {
+        let request = app.client.post(format!("{url}/{step}"));
+        let request = match (multipart, fields) {
+            (Some(form), _) => request.multipart(form),
+            (None, Some(fields)) => request.form(fields),
+            _ => unreachable!(),
+        };
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "step {step}");
+    }
+    url
+}
+
+#[tokio::test]
+async fn signup_then_verification_then_approval_unlocks_deposits_and_cards() {
+    let app = spawn_app().await;
+
+    assert_eq!(app.sign_up("ada@example.com").await, "/status");
+    // Verification was initiated at signup, as LedgerOS advises.
+    let (code, page) = app.get_page("/status").await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(page.contains(r#"data-status="pending""#));
+    assert!(page.contains("Continue verification"));
+    assert!(page.contains("Available once your identity is verified"));
+
+    let url = complete_hosted_steps(&app).await;
+    let response = app
+        .client
+        .post(format!("{url}/decision"))
+        .form(&[("outcome", "approve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), app.url("/verification/return"));
+
+    // The return page asks LedgerOS on arrival, so it is right even before the webhook lands.
+    let (code, page) = app.get_page("/verification/return").await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(page.contains(r#"data-status="approved""#), "{page}");
+    // And the webhook arrives, signed, and is applied.
+    app.sandbox
+        .wait_for_delivered(1, std::time::Duration::from_secs(10))
+        .await
+        .expect("webhook delivered");
+    let page = app.wait_for_status("approved").await;
+    assert!(page.contains("You&#x27;re verified") || page.contains("You're verified"));
+    assert!(!page.contains("Available once your identity is verified"));
+}
+
+#[tokio::test]
+async fn a_denied_user_is_told_plainly_and_pointed_to_support() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    complete_hosted_steps(&app).await;
+    let ledger_id = app.ledger_id_of("ada@example.com").await;
+
+    app.sandbox
+        .decide(
+            &ledger_id,
+            Outcome::Deny {
+                reason: "Identity could not be verified".into(),
+            },
+        )
+        .await
+        .unwrap();
+
+    let page = app.wait_for_status("denied").await;
+    assert!(page.contains("verify your identity"));
+    assert!(page.contains("Contact support"));
+    assert!(page.contains("Available once your identity is verified"));
+}
+
+#[tokio::test]
+async fn signup_errors_are_shown_per_field_and_the_values_kept() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post_form(
+            "/signup",
+            &[
+                ("first_name", "Ada"),
+                ("last_name", ""),
+                ("email", "ada@"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+
+    assert_eq!(location(&response), "/signup");
+    let (_, page) = app.get_page("/signup").await;
+    assert!(page.contains("Enter your last name."));
+    assert!(page.contains("name@example.com"));
+    assert!(page.contains("at least 12 characters"));
+    assert!(page.contains(r#"value="Ada""#));
+    assert!(!page.contains("short"), "the password is never shown again");
+    // The flash is shown once.
+    let (_, again) = app.get_page("/signup").await;
+    assert!(!again.contains("Enter your last name."));
+}
+
+#[tokio::test]
+async fn an_email_can_only_sign_up_once() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    app.post_form("/logout", &[]).await;
+
+    let response = app
+        .post_form(
+            "/signup",
+            &[
+                ("first_name", "Ada"),
+                ("last_name", "L"),
+                ("email", "ADA@example.com"),
+                ("password", "another long password"),
+            ],
+        )
+        .await;
+
+    assert_eq!(location(&response), "/signup");
+    let (_, page) = app.get_page("/signup").await;
+    assert!(page.contains("already exists"));
+}
+
+#[tokio::test]
+async fn a_returning_user_logs_in_and_lands_on_their_status() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let response = app.post_form("/logout", &[]).await;
+    assert_eq!(location(&response), "/login");
+
+    let response = app.client.get(app.url("/status")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/login?next=/status");
+
+    let wrong = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "not my password at all"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&wrong), "/login");
+    let (_, page) = app.get_page("/login").await;
+    assert!(
+        page.contains("don&#x27;t match") || page.contains("don't match"),
+        "{page}"
+    );
+
+    let right = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+                ("next", "/status"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&right), "/status");
+    app.wait_for_status("pending").await;
+}
+
+#[tokio::test]
+async fn the_session_id_changes_at_login() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    app.post_form("/logout", &[]).await;
+    let before = app.client.get(app.url("/login")).send().await.unwrap();
+    let planted = before
+        .cookies()
+        .find(|c| c.name() == "session")
+        .map(|c| c.value().to_owned());
+
+    let response = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+
+    let after = response
+        .cookies()
+        .find(|c| c.name() == "session")
+        .map(|c| c.value().to_owned());
+    assert!(after.is_some(), "login sets a session cookie");
+    assert_ne!(after, planted);
+}
+
+#[tokio::test]
+async fn cross_site_form_posts_are_refused() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/signup"))
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("first_name", "Eve")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+}

@@ -1,0 +1,124 @@
+//! Accounts: signup and login, with passwords hashed by argon2id.
+
+use std::sync::LazyLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::forms::{Email, FieldErrors, SignupForm};
+use crate::services::Services;
+use crate::store::{NewUser, StoreError, UserId};
+
+/// argon2id with OWASP's first recommended setting: 19 MiB, 2 passes, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("OWASP parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// A hash of nothing in particular, checked when the email is unknown so that a login for an
+/// unknown account costs the same time as one for a known account.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_blocking("not a real password"));
+
+fn hash_blocking(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashing cannot fail with valid params")
+        .to_string()
+}
+
+/// Hashes a password off the async executor (argon2 takes tens of milliseconds on purpose).
+pub async fn hash_password(password: String) -> String {
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .expect("hashing task panicked")
+}
+
+/// Checks a password against a stored hash, or against a dummy one when there is none.
+pub async fn verify_password(stored: Option<String>, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+        let ok = PasswordHash::new(&hash)
+            .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false);
+        known && ok
+    })
+    .await
+    .expect("verification task panicked")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignupError {
+    #[error("the form has errors")]
+    Invalid(FieldErrors),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Creates a local account. Provisioning at LedgerOS is the caller's next step.
+pub async fn sign_up(services: &Services, form: SignupForm) -> Result<UserId, SignupError> {
+    let valid = form.validate().map_err(SignupError::Invalid)?;
+    let password_hash = hash_password(valid.password).await;
+    let created = services
+        .store
+        .create_user(NewUser {
+            email: valid.email.as_str(),
+            first_name: valid.first_name.as_str(),
+            last_name: valid.last_name.as_str(),
+            password_hash: &password_hash,
+        })
+        .await;
+    match created {
+        Ok(id) => Ok(id),
+        Err(StoreError::EmailTaken) => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "email",
+                "An account with this email already exists. Log in instead, or reset your password.",
+            );
+            Err(SignupError::Invalid(errors))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("the email or password is not right")]
+    InvalidCredentials,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Checks credentials. Unknown emails and wrong passwords give the same answer in similar time.
+pub async fn log_in(services: &Services, email: &str, password: String) -> Result<UserId, LoginError> {
+    let user = match Email::parse(email) {
+        Ok(email) => services.store.user_by_email(email.as_str()).await?,
+        Err(_) => None,
+    };
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    if verify_password(hash, password).await {
+        Ok(user.expect("a verified password belongs to a user").id)
+    } else {
+        Err(LoginError::InvalidCredentials)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_is_argon2id_with_owasp_parameters_and_verifies() {
+        let hash = hash_password("correct horse battery".into()).await;
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(verify_password(Some(hash.clone()), "correct horse battery".into()).await);
+        assert!(!verify_password(Some(hash), "wrong horse battery".into()).await);
+    }
+
+    #[tokio::test]
+    async fn no_stored_hash_never_verifies() {
+        assert!(!verify_password(None, "not a real password".into()).await);
+    }
+}

@@ -1,0 +1,262 @@
+//! Form input parsed into trusted values, with per-field errors people can read.
+//!
+//! Pure code, shared by the server (which decides) and the browser (which may hint early).
+
+use serde::{Deserialize, Serialize};
+
+/// Shortest password we accept (NIST SP 800-63B asks for at least 8; we ask for 12).
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// Longest password we accept: long enough for passphrases, short enough to hash cheaply.
+pub const PASSWORD_MAX_CHARS: usize = 128;
+const NAME_MAX_CHARS: usize = 100;
+const EMAIL_MAX_CHARS: usize = 254;
+
+/// One problem with one field, worded for the person filling the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// Everything wrong with a submitted form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// The message for `field`, if it has one.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An email address, trimmed and lower-cased, plausibly deliverable.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl std::fmt::Debug for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Email(<redacted>)")
+    }
+}
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, &'static str> {
+        let email = input.trim().to_lowercase();
+        if email.is_empty() {
+            return Err("Enter your email address.");
+        }
+        if email.chars().count() > EMAIL_MAX_CHARS {
+            return Err("This email address is too long.");
+        }
+        let valid = match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            }
+            None => false,
+        };
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err("Enter an email address like name@example.com.")
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A person's name as they typed it, trimmed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    fn parse(input: &str, empty: &'static str) -> Result<Self, &'static str> {
+        let name = input.trim();
+        if name.is_empty() {
+            return Err(empty);
+        }
+        if name.chars().count() > NAME_MAX_CHARS {
+            return Err("This name is too long (100 characters at most).");
+        }
+        if name.chars().any(char::is_control) {
+            return Err("This name contains characters we cannot use.");
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Checks a new password's length; the server also refuses common passwords.
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    let chars = password.chars().count();
+    if chars < PASSWORD_MIN_CHARS {
+        Err(format!(
+            "Use at least {PASSWORD_MIN_CHARS} characters. A few words together work well."
+        ))
+    } else if chars > PASSWORD_MAX_CHARS {
+        Err(format!("Use at most {PASSWORD_MAX_CHARS} characters."))
+    } else {
+        Ok(())
+    }
+}
+
+/// The signup form as submitted.
+#[derive(Clone, Default, Deserialize)]
+pub struct SignupForm {
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// A signup form that passed every check.
+pub struct ValidSignup {
+    pub first_name: PersonName,
+    pub last_name: PersonName,
+    pub email: Email,
+    pub password: String,
+}
+
+impl SignupForm {
+    pub fn validate(self) -> Result<ValidSignup, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let first_name = PersonName::parse(&self.first_name, "Enter your first name.")
+            .map_err(|m| errors.add("first_name", m));
+        let last_name = PersonName::parse(&self.last_name, "Enter your last name.")
+            .map_err(|m| errors.add("last_name", m));
+        let email = Email::parse(&self.email).map_err(|m| errors.add("email", m));
+        let password = check_new_password(&self.password).map_err(|m| errors.add("password", m));
+        match (first_name, last_name, email, password) {
+            (Ok(first_name), Ok(last_name), Ok(email), Ok(())) => Ok(ValidSignup {
+                first_name,
+                last_name,
+                email,
+                password: self.password,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// The values worth showing again after an error: never the password.
+    pub fn redisplay(&self) -> Vec<(String, String)> {
+        vec![
+            ("first_name".into(), self.first_name.clone()),
+            ("last_name".into(), self.last_name.clone()),
+            ("email".into(), self.email.clone()),
+        ]
+    }
+}
+
+/// The login form as submitted.
+#[derive(Clone, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    /// Where to go after logging in (a local path).
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// Keeps a post-login destination on this site: a path, never another origin.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    let next = next?.trim();
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    local.then(|| next.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signup(first: &str, last: &str, email: &str, password: &str) -> SignupForm {
+        SignupForm {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: email.into(),
+            password: password.into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_signup_is_valid_and_the_email_normalised() {
+        let valid = signup(" Ada ", "Lovelace", " Ada@Example.COM ", "correct horse battery").validate();
+        let valid = valid.ok().unwrap();
+        assert_eq!(valid.first_name.as_str(), "Ada");
+        assert_eq!(valid.email.as_str(), "ada@example.com");
+    }
+
+    #[test]
+    fn every_problem_is_reported_against_its_field() {
+        let errors = signup("", " ", "not-an-email", "short").validate().err().unwrap();
+        assert_eq!(errors.get("first_name"), Some("Enter your first name."));
+        assert_eq!(errors.get("last_name"), Some("Enter your last name."));
+        assert!(errors.get("email").unwrap().contains("name@example.com"));
+        assert!(errors.get("password").unwrap().contains("12"));
+    }
+
+    #[test]
+    fn passwords_are_measured_in_characters_not_bytes() {
+        assert!(check_new_password("ééééééééééé").is_err());
+        assert!(check_new_password("éééééééééééé").is_ok());
+        assert!(check_new_password(&"x".repeat(PASSWORD_MAX_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn implausible_emails_are_refused() {
+        for bad in [
+            "",
+            "a@b",
+            "@x.com",
+            "a@.com",
+            "a@x.com.",
+            "a b@x.com",
+            "a@b@x.com",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/status")), Some("/status".into()));
+        assert_eq!(safe_next(Some("//evil.example")), None);
+        assert_eq!(safe_next(Some("https://evil.example")), None);
+        assert_eq!(safe_next(Some("/\\evil.example")), None);
+        assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn the_password_is_never_redisplayed() {
+        let form = signup("A", "B", "a@b.co", "secret password!");
+        assert!(form.redisplay().iter().all(|(_, v)| v != "secret password!"));
+    }
+}

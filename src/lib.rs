@@ -1,0 +1,27 @@
+//! Domain library of the LedgerOS onboarding app.
+//!
+//! Everything here that is not plain data sits behind the `server` feature, so the UI crate
+//! can share [`status::ApplicationStatus`] with the browser without pulling in sqlx or reqwest.
+
+pub mod forms;
+pub mod status;
+
+#[cfg(feature = "server")]
+pub mod accounts;
+#[cfg(feature = "server")]
+pub mod onboarding;
+#[cfg(feature = "server")]
+pub mod services;
+
+#[cfg(feature = "server")]
+pub mod clock;
+#[cfg(feature = "server")]
+pub mod kyc;
+#[cfg(feature = "server")]
+pub mod ledger;
+#[cfg(feature = "server")]
+pub mod sandbox;
+#[cfg(feature = "server")]
+pub mod store;
+#[cfg(feature = "server")]
+pub mod webhook;

@@ -1,0 +1,114 @@
+//! Getting a user from signup to a LedgerOS verification, and keeping their status current.
+
+use crate::kyc::StatusUpdate;
+use crate::ledger::{CreateUser, LedgerError, LedgerUserId};
+use crate::services::Services;
+use crate::status::ApplicationStatus;
+use crate::store::{StoreError, UserId, UserRecord};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OnboardingError {
+    #[error("LedgerOS could not be reached or refused the request")]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("LedgerOS returned no verification link")]
+    NoVerificationUrl,
+}
+
+async fn load(services: &Services, id: &UserId) -> Result<UserRecord, OnboardingError> {
+    services
+        .store
+        .user(id)
+        .await?
+        .ok_or(OnboardingError::Store(StoreError::NotFound))
+}
+
+/// Creates the LedgerOS user and initiates KYC, doing only the steps not done yet, so it is safe
+/// to call again after a failure. Idempotency keys tie each call to our user: a retry after a
+/// lost response cannot create a second LedgerOS user.
+#[tracing::instrument(skip(services), fields(user = %id))]
+pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, OnboardingError> {
+    let mut user = load(services, id).await?;
+    let ledger_id = match &user.ledger_user_id {
+        Some(ledger_id) => LedgerUserId::new(ledger_id.clone()),
+        None => {
+            let request = CreateUser {
+                first_name: user.first_name.clone(),
+                last_name: user.last_name.clone(),
+                email: user.email.clone(),
+            };
+            let created = services
+                .ledger
+                .create_user(&request, &format!("create-user-{id}"))
+                .await?;
+            services.store.link_ledger_user(id, created.id.as_str()).await?;
+            created.id
+        }
+    };
+    if user.verification_url.is_none() {
+        let verification = services
+            .ledger
+            .initiate_verification(&ledger_id, &format!("initiate-kyc-{id}"))
+            .await?;
+        let url = verification
+            .verification_url
+            .ok_or(OnboardingError::NoVerificationUrl)?;
+        services.store.set_verification_url(id, &url).await?;
+        let update = StatusUpdate {
+            status: verification.application_status,
+            at_ms: services.clock.now_ms(),
+            required_fields: verification.required_fields,
+        };
+        services.store.apply_status(id, update).await?;
+    }
+    user = load(services, id).await?;
+    Ok(user)
+}
+
+/// Where to send the user to start or continue verification: a fresh link from LedgerOS, or the
+/// stored one if LedgerOS cannot give one right now (the same URL stays valid).
+#[tracing::instrument(skip(services), fields(user = %id))]
+pub async fn verification_url(services: &Services, id: &UserId) -> Result<String, OnboardingError> {
+    let user = provision(services, id).await?;
+    let ledger_id = LedgerUserId::new(user.ledger_user_id.clone().expect("provisioned users are linked"));
+    match services.ledger.verification_link(&ledger_id).await {
+        Ok(link) => {
+            if user.verification_url.as_deref() != Some(link.verification_url.as_str()) {
+                services
+                    .store
+                    .set_verification_url(id, &link.verification_url)
+                    .await?;
+            }
+            Ok(link.verification_url)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "fresh verification link unavailable; using the stored one");
+            user.verification_url.ok_or(OnboardingError::NoVerificationUrl)
+        }
+    }
+}
+
+/// Asks LedgerOS for the user's current status and applies it through the state machine.
+/// Used when the user comes back from the hosted page; webhooks remain the main source.
+#[tracing::instrument(skip(services), fields(user = %id))]
+pub async fn refresh_status(services: &Services, id: &UserId) -> Result<UserRecord, OnboardingError> {
+    let user = load(services, id).await?;
+    let Some(ledger_id) = user.ledger_user_id.clone() else {
+        return Ok(user);
+    };
+    let verification = services
+        .ledger
+        .get_verification(&LedgerUserId::new(ledger_id))
+        .await?;
+    if verification.application_status != ApplicationStatus::NotStarted {
+        let update = StatusUpdate {
+            status: verification.application_status,
+            at_ms: services.clock.now_ms(),
+            required_fields: verification.required_fields,
+        };
+        let outcome = services.store.apply_status(id, update).await?;
+        tracing::debug!(?outcome, "status refreshed from LedgerOS");
+    }
+    load(services, id).await
+}

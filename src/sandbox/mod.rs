@@ -1,0 +1,483 @@
+//! The built-in simulated LedgerOS.
+//!
+//! A real HTTP service on its own listener: the app talks to it with reqwest exactly as it
+//! would to real LedgerOS (set `LEDGER_API_URL` to [`Sandbox::base_url`]). It serves
+//!
+//! - the JSON API of the contract under `/v1` (see [`api`]), checking `Api-Key`, honouring
+//!   `Idempotency-Key` on POST and answering errors as
+//!   `{"error":{"type","code","message"},"request_id"}`;
+//! - the hosted verification pages behind `verificationUrl` (`/verify/{token}`, see
+//!   [`hosted`]): the guide's four steps, then a "Sandbox controls" page to choose the outcome;
+//! - signed webhooks to `{app_url}/webhooks/ledger`, retried until 2xx (see [`delivery`]).
+//!
+//! Tests drive it over HTTP like the app does, or with [`Sandbox::decide`] /
+//! [`Sandbox::decide_with`] (the same thing the controls page does) and inspect
+//! [`Sandbox::deliveries`].
+//!
+//! Nothing sensitive is kept: SSNs, dates of birth, phone numbers, addresses and document
+//! bytes are validated and dropped; only names, email, status and the *types* of documents
+//! received are held, in memory.
+
+mod api;
+mod delivery;
+mod hosted;
+mod state;
+#[cfg(test)]
+mod tests;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::task::AbortHandle;
+
+use crate::status::ApplicationStatus;
+
+pub use delivery::Delivery;
+use delivery::Event;
+use state::{State, Step, User};
+
+/// How the sandbox is set up.
+#[derive(Clone)]
+pub struct SandboxConfig {
+    /// The `Api-Key` header value every API request must carry, e.g. `lk_test_sandbox`.
+    pub api_key: String,
+    /// Webhook signing secrets; every event is signed with each of them (one `v1=` per
+    /// secret), so the app may hold either while it rotates.
+    pub webhook_secrets: Vec<String>,
+    /// The app's base URL, e.g. `http://127.0.0.1:3000`: webhooks go to
+    /// `{app_url}/webhooks/ledger`, users return to `{app_url}/verification/return`.
+    pub app_url: String,
+}
+
+impl std::fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("api_key", &"[redacted]")
+            .field(
+                "webhook_secrets",
+                &format_args!("[{} redacted]", self.webhook_secrets.len()),
+            )
+            .field("app_url", &self.app_url)
+            .finish()
+    }
+}
+
+impl SandboxConfig {
+    fn app_url(&self) -> &str {
+        self.app_url.trim_end_matches('/')
+    }
+
+    /// Where webhooks are POSTed.
+    pub fn webhook_url(&self) -> String {
+        format!("{}/webhooks/ledger", self.app_url())
+    }
+
+    /// Where the hosted page sends the user when they are done.
+    pub fn return_url(&self) -> String {
+        format!("{}/verification/return", self.app_url())
+    }
+}
+
+/// The result of a (simulated) review, as chosen on the controls page or by a test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// `approved`, event `user.application.approved`.
+    Approve,
+    /// `denied`, event `user.application.denied` with `data.reason`.
+    Deny { reason: String },
+    /// `needsInformation`, event `user.application.needs_info` with `data.requiredFields`
+    /// (e.g. `proofOfAddress`, `governmentIdBack`, `selfie`). Uploading every one of them
+    /// (API `PUT …/document` or the hosted page) moves the user to `manualReview`, silently.
+    NeedsInformation { required_fields: Vec<String> },
+    /// `needsVerification`, event `user.application.updated`; the hosted page starts again
+    /// at step 1 and finishing it puts the user back to `pending`.
+    NeedsVerification,
+    /// `manualReview` now (event `user.application.updated`), then `then` after `after`
+    /// (its own event). `then` may not itself be a manual review.
+    ManualReview { then: Box<Outcome>, after: Duration },
+    /// `locked`, event `user.application.updated`.
+    Lock,
+}
+
+impl Outcome {
+    fn validate(&self) -> Result<(), SandboxError> {
+        match self {
+            Outcome::Deny { reason } if reason.trim().is_empty() => {
+                Err(SandboxError::InvalidOutcome("a denial needs a reason".into()))
+            }
+            Outcome::NeedsInformation { required_fields }
+                if required_fields.is_empty() || required_fields.iter().any(|f| f.trim().is_empty()) =>
+            {
+                Err(SandboxError::InvalidOutcome(
+                    "needs information requires at least one (non-blank) required field".into(),
+                ))
+            }
+            Outcome::ManualReview { then, .. } => match **then {
+                Outcome::ManualReview { .. } => Err(SandboxError::InvalidOutcome(
+                    "a manual review cannot end in another manual review".into(),
+                )),
+                ref other => other.validate(),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    /// A short description for the controls page, e.g. "approve" or "deny (Sanctions list match)".
+    fn describe(&self) -> String {
+        match self {
+            Outcome::Approve => "approve".into(),
+            Outcome::Deny { reason } => format!("deny ({reason})"),
+            Outcome::NeedsInformation { required_fields } => {
+                format!("needs information ({})", required_fields.join(", "))
+            }
+            Outcome::NeedsVerification => "needs verification".into(),
+            Outcome::ManualReview { then, after } => {
+                format!(
+                    "manual review, then {} after {} s",
+                    then.describe(),
+                    after.as_secs()
+                )
+            }
+            Outcome::Lock => "lock".into(),
+        }
+    }
+}
+
+/// How the webhooks of a decision are delivered: the knobs to exercise the app's
+/// idempotency, ordering and reconciliation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WebhookMode {
+    /// Each event once, as soon as its status changes.
+    #[default]
+    Normal,
+    /// Each event twice (same id, same body), the second after the first was acknowledged.
+    Duplicate,
+    /// Each event sent this long after its status changed.
+    Late(Duration),
+    /// For a manual review: the final event is delivered first, then the `manualReview` one
+    /// (older `createdAt`). Same as `Normal` for single-event outcomes.
+    Reversed,
+    /// No webhook at all: the status changes silently (the app's reconciler must notice).
+    Skip,
+}
+
+/// A full decision: the outcome plus when it takes effect and how its webhooks travel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub outcome: Outcome,
+    /// How long the status stays as it is before the outcome applies (simulated automated
+    /// review). Zero applies it before [`Sandbox::decide_with`] returns.
+    pub delay: Duration,
+    pub webhooks: WebhookMode,
+}
+
+impl From<Outcome> for Decision {
+    fn from(outcome: Outcome) -> Self {
+        Decision {
+            outcome,
+            delay: Duration::ZERO,
+            webhooks: WebhookMode::Normal,
+        }
+    }
+}
+
+/// Why the sandbox refused a decision.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SandboxError {
+    #[error("no such user: {0}")]
+    UnknownUser(String),
+    #[error("invalid outcome: {0}")]
+    InvalidOutcome(String),
+}
+
+/// A running sandbox. Dropping it stops the server and any pending decision or delivery.
+pub struct Sandbox {
+    inner: Arc<Inner>,
+    server: AbortHandle,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("base_url", &self.inner.base_url)
+            .finish()
+    }
+}
+
+impl Sandbox {
+    /// Serves the sandbox on `listener` (in a spawned tokio task) and returns its handle.
+    pub async fn start(config: SandboxConfig, listener: tokio::net::TcpListener) -> std::io::Result<Sandbox> {
+        let addr = listener.local_addr()?;
+        let base_url = base_url_for(addr);
+        if config.webhook_secrets.is_empty() {
+            tracing::warn!("sandbox: no webhook secret configured; webhooks will be unsigned");
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(5))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .map_err(std::io::Error::other)?;
+        let inner = Arc::new(Inner {
+            config,
+            base_url,
+            state: Mutex::new(State::default()),
+            outage: AtomicBool::new(false),
+            deliveries: Mutex::new(Vec::new()),
+            tasks: Mutex::new(Vec::new()),
+            http,
+        });
+        let app = api::router(inner.clone())
+            .merge(hosted::router())
+            .with_state(inner.clone());
+        let server = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, app).await {
+                tracing::error!(%error, "sandbox: server stopped");
+            }
+        })
+        .abort_handle();
+        tracing::info!(base_url = %inner.base_url, "sandbox: LedgerOS sandbox listening");
+        Ok(Sandbox { inner, server })
+    }
+
+    /// `http://127.0.0.1:PORT` (no trailing slash): the value for `LEDGER_API_URL`.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Applies `outcome` to the user now, exactly as the controls page would with no delay.
+    pub async fn decide(&self, user_id: &str, outcome: Outcome) -> Result<(), SandboxError> {
+        self.decide_with(user_id, outcome.into()).await
+    }
+
+    /// Applies a decision with a delay and/or a webhook delivery mode. A new decision for the
+    /// same user cancels any of its stages still waiting (manual review end, delay).
+    pub async fn decide_with(&self, user_id: &str, decision: Decision) -> Result<(), SandboxError> {
+        self.inner.decide(user_id, decision)
+    }
+
+    /// While on, every API request is answered `503` (the hosted pages keep working).
+    pub fn set_outage(&self, on: bool) {
+        tracing::info!(on, "sandbox: outage switch");
+        self.inner.outage.store(on, Ordering::SeqCst);
+    }
+
+    /// Every webhook delivery started so far, oldest first (a duplicate counts twice).
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        lock(&self.inner.deliveries).clone()
+    }
+
+    /// Waits until at least `count` deliveries have been acknowledged with a 2xx, then returns
+    /// all deliveries; `None` if that did not happen within `timeout`.
+    pub async fn wait_for_delivered(&self, count: usize, timeout: Duration) -> Option<Vec<Delivery>> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let all = self.deliveries();
+            if all.iter().filter(|d| d.delivered).count() >= count {
+                return Some(all);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The user's current status, if the user exists (a shortcut for tests).
+    pub fn status_of(&self, user_id: &str) -> Option<ApplicationStatus> {
+        self.inner.state().users.get(user_id).map(|u| u.status.clone())
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.server.abort();
+        for task in lock(&self.inner.tasks).drain(..) {
+            task.abort();
+        }
+    }
+}
+
+fn base_url_for(addr: SocketAddr) -> String {
+    let ip = addr.ip();
+    let host = if ip.is_unspecified() {
+        if ip.is_ipv4() {
+            "127.0.0.1".to_owned()
+        } else {
+            "[::1]".to_owned()
+        }
+    } else if ip.is_ipv6() {
+        format!("[{ip}]")
+    } else {
+        ip.to_string()
+    };
+    format!("http://{host}:{}", addr.port())
+}
+
+/// Locks a mutex, carrying on after a panic elsewhere (the data stays usable for a sandbox).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Shared by the HTTP handlers, the scheduled decisions and the deliveries.
+struct Inner {
+    config: SandboxConfig,
+    base_url: String,
+    state: Mutex<State>,
+    outage: AtomicBool,
+    deliveries: Mutex<Vec<Delivery>>,
+    /// Background tasks (scheduled decisions, deliveries), aborted when the handle drops.
+    tasks: Mutex<Vec<AbortHandle>>,
+    http: reqwest::Client,
+}
+
+impl Inner {
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.state)
+    }
+
+    fn verification_url(&self, token: &str) -> String {
+        format!("{}/verify/{token}", self.base_url)
+    }
+
+    fn spawn(&self, future: impl Future<Output = ()> + Send + 'static) {
+        let handle = tokio::spawn(future).abort_handle();
+        let mut tasks = lock(&self.tasks);
+        tasks.retain(|t| !t.is_finished());
+        tasks.push(handle);
+    }
+
+    fn decide(self: &Arc<Self>, user_id: &str, decision: Decision) -> Result<(), SandboxError> {
+        decision.outcome.validate()?;
+        let generation = {
+            let mut state = self.state();
+            let user = state
+                .users
+                .get_mut(user_id)
+                .ok_or_else(|| SandboxError::UnknownUser(user_id.to_owned()))?;
+            user.generation += 1;
+            if !decision.delay.is_zero() {
+                user.scheduled = Some(format!(
+                    "{} in {} s",
+                    decision.outcome.describe(),
+                    decision.delay.as_secs()
+                ));
+            }
+            user.generation
+        };
+        tracing::info!(
+            user_id,
+            outcome = %decision.outcome.describe(),
+            delay_secs = decision.delay.as_secs(),
+            webhooks = ?decision.webhooks,
+            "sandbox: decision"
+        );
+        let user_id = user_id.to_owned();
+        if decision.delay.is_zero() {
+            self.run_stage(user_id, generation, decision.outcome, decision.webhooks, None);
+        } else {
+            self.schedule(
+                decision.delay,
+                user_id,
+                generation,
+                decision.outcome,
+                decision.webhooks,
+                None,
+            );
+        }
+        Ok(())
+    }
+
+    fn schedule(
+        self: &Arc<Self>,
+        after: Duration,
+        user_id: String,
+        generation: u64,
+        outcome: Outcome,
+        mode: WebhookMode,
+        held: Option<Event>,
+    ) {
+        let inner = self.clone();
+        self.spawn(async move {
+            tokio::time::sleep(after).await;
+            inner.run_stage(user_id, generation, outcome, mode, held);
+        });
+    }
+
+    /// Applies one stage of a decision unless a newer decision superseded it, then delivers
+    /// its event (and any event held back for [`WebhookMode::Reversed`]).
+    fn run_stage(
+        self: &Arc<Self>,
+        user_id: String,
+        generation: u64,
+        outcome: Outcome,
+        mode: WebhookMode,
+        held: Option<Event>,
+    ) {
+        let applied = {
+            let mut state = self.state();
+            match state.users.get_mut(&user_id) {
+                Some(user) if user.generation == generation => Some(apply(user, &outcome)),
+                _ => None,
+            }
+        };
+        let Some((event, next)) = applied else {
+            tracing::info!(user_id, "sandbox: scheduled decision superseded");
+            if let Some(held) = held {
+                self.deliver(vec![held], mode);
+            }
+            return;
+        };
+        match next {
+            Some((then, after)) => {
+                let held = if mode == WebhookMode::Reversed {
+                    Some(event)
+                } else {
+                    self.deliver(vec![event], mode);
+                    None
+                };
+                self.schedule(after, user_id, generation, then, mode, held);
+            }
+            None => self.deliver(std::iter::once(event).chain(held).collect(), mode),
+        }
+    }
+}
+
+/// Sets the user's status for `outcome`, returning the event to send and, for a manual
+/// review, what follows and when.
+fn apply(user: &mut User, outcome: &Outcome) -> (Event, Option<(Outcome, Duration)>) {
+    user.scheduled = None;
+    user.required_fields.clear();
+    let mut next = None;
+    user.status = match outcome {
+        Outcome::Approve => ApplicationStatus::Approved,
+        Outcome::Deny { reason } => {
+            user.reason = Some(reason.trim().to_owned());
+            ApplicationStatus::Denied
+        }
+        Outcome::NeedsInformation { required_fields } => {
+            for field in required_fields {
+                let field = field.trim().to_owned();
+                if !user.required_fields.contains(&field) {
+                    user.required_fields.push(field);
+                }
+            }
+            ApplicationStatus::NeedsInformation
+        }
+        Outcome::NeedsVerification => {
+            user.step = Step::Personal;
+            ApplicationStatus::NeedsVerification
+        }
+        Outcome::ManualReview { then, after } => {
+            user.scheduled = Some(format!("{} in {} s", then.describe(), after.as_secs()));
+            next = Some(((**then).clone(), *after));
+            ApplicationStatus::ManualReview
+        }
+        Outcome::Lock => ApplicationStatus::Locked,
+    };
+    tracing::info!(user_id = %user.id, status = %user.status, "sandbox: status changed");
+    (Event::for_user(user), next)
+}

@@ -1,0 +1,111 @@
+//! Storage behind a narrow API: callers never see SQL or the database engine.
+//!
+//! SQLite (WAL) today; a PostgreSQL backend slots in behind the same methods.
+
+mod sqlite;
+
+pub use sqlite::Store;
+
+use crate::clock::Millis;
+use crate::kyc::KycState;
+use crate::status::ApplicationStatus;
+
+/// Our own id for an account (a UUID), never shown to LedgerOS.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct UserId(pub String);
+
+impl UserId {
+    pub fn generate() -> Self {
+        Self(uuid::Uuid::new_v4().to_string())
+    }
+}
+
+impl std::fmt::Display for UserId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What signup stores.
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub password_hash: &'a str,
+}
+
+/// An account with its verification state.
+#[derive(Clone)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub password_hash: String,
+    pub created_at: Millis,
+    pub ledger_user_id: Option<String>,
+    pub verification_url: Option<String>,
+    pub kyc: KycState,
+    pub status_changed_at: Millis,
+}
+
+impl std::fmt::Debug for UserRecord {
+    // Names, email and the hash stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("ledger_user_id", &self.ledger_user_id)
+            .field("status", &self.kyc.status)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A webhook as the inbox stores it.
+pub struct InboxEvent<'a> {
+    pub id: &'a str,
+    pub event_type: &'a str,
+    pub ledger_user_id: Option<&'a str>,
+    pub created_at_ms: Millis,
+    pub payload: &'a str,
+    /// The status the event reports, if it reports one.
+    pub status: Option<ApplicationStatus>,
+    pub required_fields: Vec<String>,
+}
+
+/// What happened to a webhook we were given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventOutcome {
+    /// Seen before (same id): acknowledged, not applied again.
+    Duplicate,
+    /// Stored; the user's status changed (or was confirmed) to this one.
+    Applied(ApplicationStatus),
+    /// Stored; older than the status we hold, or not a transition the rules allow.
+    Ignored(String),
+    /// Stored; it reports no status (an event type we do not act on).
+    Recorded,
+    /// Stored; no local user has this LedgerOS id yet. Applied when that user appears.
+    Waiting,
+}
+
+impl EventOutcome {
+    fn as_db(&self) -> Option<String> {
+        match self {
+            Self::Duplicate | Self::Waiting => None,
+            Self::Applied(status) => Some(format!("applied:{status}")),
+            Self::Ignored(why) => Some(format!("ignored:{why}")),
+            Self::Recorded => Some("recorded".to_owned()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("no such user")]
+    NotFound,
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
