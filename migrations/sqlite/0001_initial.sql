@@ -23,6 +23,9 @@ CREATE TABLE webhook_events (
     ledger_user_id TEXT,
     created_at_ms  INTEGER NOT NULL,
     payload        TEXT NOT NULL,
+    -- What the event reports, so a waiting event can be applied without re-parsing it.
+    status         TEXT,
+    required_fields TEXT NOT NULL DEFAULT '[]',
     received_at    INTEGER NOT NULL,
     -- NULL while the event waits for its user to appear.
     processed_at   INTEGER,

@@ -1,6 +1,7 @@
 //! The onboarding server: configuration, routes, sessions and start-up.
 
 pub mod config;
+pub mod limits;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -19,6 +19,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::config::Config;
+use crate::limits::AuthLimits;
 use crate::routes;
 
 /// What handlers share.
@@ -28,6 +29,7 @@ pub struct AppState {
     pub services: Services,
     pub webhook_secrets: WebhookSecrets,
     pub public_url: String,
+    pub limits: Arc<AuthLimits>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -110,11 +112,14 @@ impl Application {
             .with_path("/")
             .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)));
 
+        let limits = Arc::new(AuthLimits::default());
+        tokio::spawn(prune_limits(Arc::downgrade(&limits)));
         let state = AppState {
             leptos_options,
             services: services.clone(),
             webhook_secrets: config.webhook_secrets,
             public_url: public_url.clone(),
+            limits,
         };
         let router = routes::router(state).layer(sessions);
         Ok(Self {
@@ -152,6 +157,18 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown_signal())
         .await
+    }
+}
+
+/// Lets rate-limit entries that have recovered go, once a minute, for as long as the app lives.
+async fn prune_limits(limits: std::sync::Weak<AuthLimits>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        match limits.upgrade() {
+            Some(limits) => limits.prune(),
+            None => return,
+        }
     }
 }
 

@@ -37,6 +37,7 @@ pub(super) fn router(inner: Arc<Inner>) -> Router<Arc<Inner>> {
             put(upload_document).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(inner, guard));
     Router::new().nest("/v1", v1)
 }
@@ -137,6 +138,15 @@ async fn not_found() -> ApiError {
         kind: "invalid_request_error",
         code: "not_found",
         message: "Unrecognized request URL or method.".into(),
+    }
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        kind: "invalid_request_error",
+        code: "method_not_allowed",
+        message: "This endpoint does not support that HTTP method.".into(),
     }
 }
 

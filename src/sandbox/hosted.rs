@@ -553,6 +553,10 @@ impl Form {
             .map(|(_, v)| v.as_str())
     }
 
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|(n, _)| n == name)
+    }
+
     pub fn checked(&self, name: &str) -> bool {
         !self.get(name).is_empty()
     }
@@ -750,6 +754,7 @@ struct Input<'a> {
     value: &'a str,
     autocomplete: &'a str,
     hint: Option<&'a str>,
+    /// Marks the control `required` (forms are `novalidate`: the server does the checking).
     required: bool,
     extra: &'a str,
 }
@@ -769,12 +774,7 @@ impl<'a> Input<'a> {
     }
 
     fn render(&self, errors: &[(&'static str, String)]) -> String {
-        let label = if self.required {
-            self.label.to_owned()
-        } else {
-            format!("{} (optional)", self.label)
-        };
-        let (mut html, attrs) = field_start(self.name, &label, self.hint, errors);
+        let (mut html, attrs) = field_start(self.name, self.label, self.hint, errors);
         let _ = write!(
             html,
             "<input id=\"f-{name}\" name=\"{name}\" type=\"{kind}\" value=\"{value}\" autocomplete=\"{ac}\"{req}{attrs} {extra}></div>",
@@ -873,10 +873,10 @@ fn step_page(
 ) -> Response {
     let token_attr = esc(token);
     let value = |name: &str, fallback: &str| -> String {
-        if errors.is_empty() {
-            fallback.to_owned()
-        } else {
+        if !errors.is_empty() && values.contains(name) {
             values.get(name).to_owned()
+        } else {
+            fallback.to_owned()
         }
     };
     let mut main = progress(token, user, step);
@@ -981,7 +981,12 @@ fn step_page(
                 Input::new("line1", "Street address", &line1, "address-line1").render(errors),
                 Input {
                     required: false,
-                    ..Input::new("line2", "Apartment, suite, etc.", &line2, "address-line2")
+                    ..Input::new(
+                        "line2",
+                        "Apartment, suite, etc. (optional)",
+                        &line2,
+                        "address-line2"
+                    )
                 }
                 .render(errors),
                 Input::new("city", "City or town", &city, "address-level2").render(errors),
@@ -1016,7 +1021,7 @@ fn review_page(
     let token_attr = esc(token);
     let has_values = !errors.is_empty();
     let value = |name: &str, fallback: &str| -> String {
-        if has_values {
+        if has_values && values.contains(name) {
             values.get(name).to_owned()
         } else {
             fallback.to_owned()
@@ -1140,7 +1145,7 @@ fn review_page(
         Input {
             required: false,
             extra: "list=\"denial-reasons\"",
-            ..Input::new("reason", "Denial reason", &reason, "off")
+            ..Input::new("reason", "Denial reason (for deny)", &reason, "off")
         }
         .render(errors),
         choices(
@@ -1156,6 +1161,7 @@ fn review_page(
                 "{review}{}",
                 Input {
                     kind: "number",
+                    required: false,
                     extra: number,
                     ..Input::new("review_seconds", "Review takes (seconds)", &review_seconds, "off")
                 }
@@ -1165,6 +1171,7 @@ fn review_page(
         ),
         Input {
             kind: "number",
+            required: false,
             extra: number,
             hint: Some("How long the application stays as it is before the outcome applies"),
             ..Input::new(
@@ -1183,6 +1190,7 @@ fn review_page(
         choices("webhooks", "Delivery", &modes, errors),
         Input {
             kind: "number",
+            required: false,
             extra: number,
             ..Input::new(
                 "webhook_delay_seconds",

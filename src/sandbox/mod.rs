@@ -3,12 +3,12 @@
 //! A real HTTP service on its own listener: the app talks to it with reqwest exactly as it
 //! would to real LedgerOS (set `LEDGER_API_URL` to [`Sandbox::base_url`]). It serves
 //!
-//! - the JSON API of the contract under `/v1` (see [`api`]), checking `Api-Key`, honouring
+//! - the JSON API of the contract under `/v1` (`api.rs`), checking `Api-Key`, honouring
 //!   `Idempotency-Key` on POST and answering errors as
 //!   `{"error":{"type","code","message"},"request_id"}`;
-//! - the hosted verification pages behind `verificationUrl` (`/verify/{token}`, see
-//!   [`hosted`]): the guide's four steps, then a "Sandbox controls" page to choose the outcome;
-//! - signed webhooks to `{app_url}/webhooks/ledger`, retried until 2xx (see [`delivery`]).
+//! - the hosted verification pages behind `verificationUrl` (`/verify/{token}`,
+//!   `hosted.rs`): the guide's four steps, then a "Sandbox controls" page to choose the outcome;
+//! - signed webhooks to `{app_url}/webhooks/ledger`, retried until 2xx (`delivery.rs`).
 //!
 //! Tests drive it over HTTP like the app does, or with [`Sandbox::decide`] /
 //! [`Sandbox::decide_with`] (the same thing the controls page does) and inspect

@@ -212,6 +212,9 @@ async fn every_api_request_needs_the_api_key() {
     let (status, body) = h.api(Method::GET, "/v1/nothing/here", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["type"], "invalid_request_error");
+    let (status, body) = h.api(Method::DELETE, "/v1/users", None).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body["error"]["code"], "method_not_allowed");
 }
 
 #[tokio::test]
@@ -736,43 +739,4 @@ fn dates_of_birth_are_checked() {
     let today = time::OffsetDateTime::now_utc().date();
     let minor = format!("{}-01-01", today.year() - 10);
     assert!(hosted::check_date_of_birth(&minor).is_err());
-}
-
-#[tokio::test]
-async fn zz_dump_pages() {
-    let h = harness(0).await;
-    let user_id = h.create_user().await;
-    let url = h.initiate(&user_id).await;
-    std::fs::write("/tmp/p1.html", h.get_page(&url).await).unwrap();
-    let r = h
-        .post_form(&format!("{url}/personal"), &[("first_name", "Ada")])
-        .await;
-    std::fs::write("/tmp/p1err.html", r.text().await.unwrap()).unwrap();
-    h.complete_steps(&url).await;
-    std::fs::write("/tmp/p2.html", h.get_page(&format!("{url}?step=2")).await).unwrap();
-    std::fs::write("/tmp/p4.html", h.get_page(&format!("{url}?step=4")).await).unwrap();
-    let r = h
-        .post_form(
-            &format!("{url}/decision"),
-            &[
-                ("outcome", "manual_review"),
-                ("review_outcome", "deny"),
-                ("reason", ""),
-                ("webhooks", "late"),
-                ("webhook_delay_seconds", "x"),
-            ],
-        )
-        .await;
-    std::fs::write("/tmp/ctlerr.html", r.text().await.unwrap()).unwrap();
-    h.sandbox
-        .decide(
-            &user_id,
-            Outcome::NeedsInformation {
-                required_fields: vec!["proofOfAddress".into()],
-            },
-        )
-        .await
-        .unwrap();
-    std::fs::write("/tmp/ctl.html", h.get_page(&url).await).unwrap();
-    std::fs::write("/tmp/index.html", h.get_page(&h.url("/")).await).unwrap();
 }

@@ -99,26 +99,22 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let waiting = sqlx::query(
-            "SELECT id, payload FROM webhook_events \
+            "SELECT id, status, required_fields, created_at_ms FROM webhook_events \
              WHERE ledger_user_id = ? AND processed_at IS NULL ORDER BY created_at_ms",
         )
         .bind(ledger_user_id)
         .fetch_all(&mut *tx)
         .await?;
         for row in waiting {
-            let event_id: String = row.get("id");
-            let payload: String = row.get("payload");
-            let outcome = match crate::webhook::ParsedEvent::from_json(payload.as_bytes()) {
-                Ok(event) => {
-                    let update = event.target_status().map(|status| StatusUpdate {
-                        status,
-                        at_ms: event.created_at_ms,
-                        required_fields: event.required_fields.clone(),
-                    });
-                    apply_update(&mut tx, &self.clock, id, update).await?
-                }
-                Err(_) => EventOutcome::Recorded,
-            };
+            let event_id: String = row.try_get("id")?;
+            let status: Option<String> = row.try_get("status")?;
+            let fields: String = row.try_get("required_fields")?;
+            let update = status.map(|status| StatusUpdate {
+                status: ApplicationStatus::parse(&status),
+                at_ms: row.get("created_at_ms"),
+                required_fields: serde_json::from_str(&fields).unwrap_or_default(),
+            });
+            let outcome = apply_update(&mut tx, &self.clock, id, update).await?;
             mark_processed(&mut tx, &event_id, &outcome, self.clock.now_ms()).await?;
         }
         tx.commit().await?;
@@ -150,14 +146,17 @@ impl Store {
         let now = self.clock.now_ms();
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let inserted = sqlx::query(
-            "INSERT INTO webhook_events (id, event_type, ledger_user_id, created_at_ms, payload, received_at) \
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO webhook_events \
+             (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
         )
         .bind(event.id)
         .bind(event.event_type)
         .bind(event.ledger_user_id)
         .bind(event.created_at_ms)
         .bind(event.payload)
+        .bind(event.status.as_ref().map(ApplicationStatus::as_str))
+        .bind(serde_json::to_string(&event.required_fields).expect("a list of strings serialises"))
         .bind(now)
         .execute(&mut *tx)
         .await?;
@@ -270,4 +269,112 @@ fn user_from_row(row: &SqliteRow) -> Result<UserRecord, StoreError> {
         kyc: kyc_from_row(row)?,
         status_changed_at: row.try_get("status_changed_at")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::NewUser;
+
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        (Store::connect(&url, Clock::manual(1_000)).await.unwrap(), dir)
+    }
+
+    async fn user(store: &Store, email: &str) -> UserId {
+        let new = NewUser {
+            email,
+            first_name: "Ada",
+            last_name: "Lovelace",
+            password_hash: "h",
+        };
+        store.create_user(new).await.unwrap()
+    }
+
+    fn event<'a>(id: &'a str, ledger: &'a str, at: Millis, status: ApplicationStatus) -> InboxEvent<'a> {
+        InboxEvent {
+            id,
+            event_type: "user.application.test",
+            ledger_user_id: Some(ledger),
+            created_at_ms: at,
+            payload: "{}",
+            status: Some(status),
+            required_fields: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_email_is_unique() {
+        let (store, _dir) = store().await;
+        user(&store, "a@example.com").await;
+        let again = NewUser {
+            email: "a@example.com",
+            first_name: "B",
+            last_name: "C",
+            password_hash: "h",
+        };
+        assert!(matches!(
+            store.create_user(again).await,
+            Err(StoreError::EmailTaken)
+        ));
+    }
+
+    #[tokio::test]
+    async fn an_event_is_applied_once_and_a_stale_one_is_ignored() {
+        let (store, _dir) = store().await;
+        let id = user(&store, "a@example.com").await;
+        store.link_ledger_user(&id, "user_1").await.unwrap();
+
+        let applied = store
+            .ingest_event(event("evt_1", "user_1", 50, ApplicationStatus::Approved))
+            .await
+            .unwrap();
+        let duplicate = store
+            .ingest_event(event("evt_1", "user_1", 50, ApplicationStatus::Approved))
+            .await
+            .unwrap();
+        let stale = store
+            .ingest_event(event("evt_0", "user_1", 10, ApplicationStatus::Pending))
+            .await
+            .unwrap();
+
+        assert_eq!(applied, EventOutcome::Applied(ApplicationStatus::Approved));
+        assert_eq!(duplicate, EventOutcome::Duplicate);
+        assert!(matches!(stale, EventOutcome::Ignored(_)));
+        let record = store.user(&id).await.unwrap().unwrap();
+        assert_eq!(record.kyc.status, ApplicationStatus::Approved);
+        assert_eq!(record.kyc.as_of_ms, Some(50));
+    }
+
+    #[tokio::test]
+    async fn events_for_an_unknown_user_wait_and_apply_in_order_when_linked() {
+        let (store, _dir) = store().await;
+        let later = store
+            .ingest_event(event(
+                "evt_b",
+                "user_9",
+                1_700_000_000_020,
+                ApplicationStatus::Denied,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(later, EventOutcome::Waiting);
+        store
+            .ingest_event(event(
+                "evt_a",
+                "user_9",
+                1_700_000_000_010,
+                ApplicationStatus::ManualReview,
+            ))
+            .await
+            .unwrap();
+
+        let id = user(&store, "late@example.com").await;
+        store.link_ledger_user(&id, "user_9").await.unwrap();
+
+        let record = store.user(&id).await.unwrap().unwrap();
+        assert_eq!(record.kyc.status, ApplicationStatus::Denied);
+        assert_eq!(record.kyc.as_of_ms, Some(1_700_000_000_020));
+    }
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::take_flash;
-use crate::components::form::{ErrorSummary, Field, PasswordField};
+use crate::components::form::{ErrorSummary, Field, Notice, PasswordField};
 
 /// Account creation. Posts to `/signup`; errors come back as a flash.
 #[component]
@@ -18,6 +18,7 @@ pub fn Signup() -> impl IntoView {
                     let flash = flash.await.ok().flatten().unwrap_or_default();
                     let error = |f: &str| flash.errors.get(f).map(str::to_owned);
                     view! {
+                        <Notice message=flash.notice.clone() />
                         <ErrorSummary errors=flash.errors.clone() />
                         <form method="post" action="/signup" class="form" novalidate>
                             <div class="field-pair">

@@ -4,14 +4,17 @@
 
 use app::api::Flash;
 use app::auth;
+use std::net::SocketAddr;
+
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::accounts::{self, LoginError, SignupError};
 use onboarding::forms::{FieldErrors, LoginForm, SignupForm, safe_next};
 use onboarding::onboarding as flow;
 use tower_sessions::Session;
 
+use crate::limits::try_again_in;
 use crate::startup::AppState;
 
 const TRY_AGAIN: &str = "Something went wrong on our side. Please try again in a minute.";
@@ -87,8 +90,23 @@ pub async fn signup(
     }
 }
 
-pub async fn login(State(state): State<AppState>, session: Session, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: Session,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let next = safe_next(form.next.as_deref()).unwrap_or_else(|| "/status".to_owned());
+    if let Err(wait) = state.limits.login(peer.ip(), &form.email) {
+        let values = vec![("email".to_owned(), form.email)];
+        let flash = Flash {
+            form: "login".into(),
+            values,
+            notice: Some(try_again_in(wait)),
+            ..Flash::default()
+        };
+        return back_with(&session, "/login", flash).await;
+    }
     match accounts::log_in(&state.services, &form.email, form.password).await {
         Ok(user) => match auth::log_in(&session, &user).await {
             Ok(()) => Redirect::to(&next).into_response(),

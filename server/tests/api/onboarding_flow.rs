@@ -257,3 +257,35 @@ async fn cross_site_form_posts_are_refused() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn repeated_wrong_passwords_are_slowed_down_with_a_plain_message() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    app.post_form("/logout", &[]).await;
+
+    for _ in 0..5 {
+        app.post_form(
+            "/login",
+            &[("email", "ada@example.com"), ("password", "wrong password guess")],
+        )
+        .await;
+        app.get_page("/login").await;
+    }
+    let response = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+
+    assert_eq!(location(&response), "/login", "even the right password waits");
+    let (_, page) = app.get_page("/login").await;
+    assert!(
+        page.contains("Too many attempts. Please try again in 1 minute."),
+        "{page}"
+    );
+}

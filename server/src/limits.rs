@@ -1,0 +1,103 @@
+//! Abuse limits on the account forms: per client address and per account.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+/// A keyed limiter: a burst, then one more attempt every `period`.
+struct Limit<K: std::hash::Hash + Eq + Clone> {
+    limiter: DefaultKeyedRateLimiter<K>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> Limit<K> {
+    fn new(burst: u32, period: Duration) -> Self {
+        let quota = Quota::with_period(period)
+            .expect("a non-zero period")
+            .allow_burst(NonZeroU32::new(burst).expect("a non-zero burst"));
+        Self {
+            limiter: DefaultKeyedRateLimiter::keyed(quota),
+        }
+    }
+
+    /// `Err(wait)` when `key` has used its attempts.
+    fn check(&self, key: &K) -> Result<(), Duration> {
+        self.limiter
+            .check_key(key)
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
+    }
+}
+
+/// The limits for login and signup. Generous enough for a demo on one laptop, tight enough to
+/// make password guessing slow.
+pub struct AuthLimits {
+    login_per_ip: Limit<IpAddr>,
+    login_per_account: Limit<String>,
+    signup_per_ip: Limit<IpAddr>,
+}
+
+impl Default for AuthLimits {
+    fn default() -> Self {
+        Self {
+            login_per_ip: Limit::new(20, Duration::from_secs(30)),
+            login_per_account: Limit::new(5, Duration::from_secs(60)),
+            signup_per_ip: Limit::new(20, Duration::from_secs(60)),
+        }
+    }
+}
+
+impl AuthLimits {
+    pub fn login(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
+        self.login_per_ip.check(&ip)?;
+        self.login_per_account.check(&email.trim().to_lowercase())
+    }
+
+    pub fn signup(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.signup_per_ip.check(&ip)
+    }
+
+    /// Forgets keys that have fully recovered, so memory stays bounded.
+    pub fn prune(&self) {
+        self.login_per_ip.limiter.retain_recent();
+        self.login_per_account.limiter.retain_recent();
+        self.signup_per_ip.limiter.retain_recent();
+    }
+}
+
+/// "Please try again in 3 minutes."
+pub fn try_again_in(wait: Duration) -> String {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let unit = if minutes == 1 { "minute" } else { "minutes" };
+    format!("Too many attempts. Please try again in {minutes} {unit}.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_is_limited_whatever_the_address() {
+        let limits = AuthLimits::default();
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        for _ in 0..5 {
+            assert!(limits.login(ip, "Ada@example.com").is_ok());
+        }
+        let other_ip: IpAddr = "10.0.0.2".parse().unwrap();
+        assert!(limits.login(other_ip, "ada@example.com ").is_err());
+        assert!(limits.login(other_ip, "someone@example.com").is_ok());
+    }
+
+    #[test]
+    fn the_wait_is_said_in_whole_minutes() {
+        assert_eq!(
+            try_again_in(Duration::from_secs(5)),
+            "Too many attempts. Please try again in 1 minute."
+        );
+        assert_eq!(
+            try_again_in(Duration::from_secs(121)),
+            "Too many attempts. Please try again in 3 minutes."
+        );
+    }
+}
