@@ -36,10 +36,10 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
             return refuse(StatusCode::BAD_REQUEST, "malformed event");
         }
     };
-    if let Some(header_id) = headers.get("x-ledger-event-id").and_then(|v| v.to_str().ok()) {
-        if header_id != event.id.as_str() {
-            return refuse(StatusCode::BAD_REQUEST, "event id header and body disagree");
-        }
+    if let Some(header_id) = headers.get("x-ledger-event-id").and_then(|v| v.to_str().ok())
+        && header_id != event.id.as_str()
+    {
+        return refuse(StatusCode::BAD_REQUEST, "event id header and body disagree");
     }
     let payload = String::from_utf8_lossy(&body);
     let inbox = InboxEvent {

@@ -4,6 +4,12 @@ use reqwest::multipart::Form;
 
 use crate::helpers::{TestApp, location, spawn_app};
 
+/// A hosted-page step: a plain form or a multipart one (file steps).
+enum Step<'a> {
+    Fields(&'a [(&'a str, &'a str)]),
+    Files(Form),
+}
+
 /// Follows "Start verification" to the hosted page and completes the four steps, as a person
 /// without JavaScript would. Returns the verification page URL.
 async fn complete_hosted_steps(app: &TestApp) -> String {
@@ -24,37 +30,32 @@ async fn complete_hosted_steps(app: &TestApp) -> String {
         ("phone", "+1 555 0100"),
         ("ssn", "123-45-6789"),
     ];
-    let steps: Vec<(&str, Option<Form>, Option<&[(&str, &str)]>)> = vec![
-        ("personal", None, Some(&personal)),
+    let address = [
+        ("line1", "1 Main St"),
+        ("line2", ""),
+        ("city", "Springfield"),
+        ("state", "IL"),
+        ("postal_code", "62701"),
+        ("country", "US"),
+    ];
+    let steps = [
+        ("personal", Step::Fields(&personal)),
         (
             "government-id",
-            Some(
+            Step::Files(
                 Form::new()
                     .text("id_type", "passport")
                     .text("use_sample_id", "on"),
             ),
-            None,
         ),
-        ("selfie", Some(Form::new().text("liveness", "on")), None),
-        (
-            "address",
-            None,
-            Some(&[
-                ("line1", "1 Main St"),
-                ("line2", ""),
-                ("city", "Springfield"),
-                ("state", "IL"),
-                ("postal_code", "62701"),
-                ("country", "US"),
-            ]),
-        ),
+        ("selfie", Step::Files(Form::new().text("liveness", "on"))),
+        ("address", Step::Fields(&address)),
     ];
-    for (step, multipart, fields) in steps {
+    for (step, body) in steps {
         let request = app.client.post(format!("{url}/{step}"));
-        let request = match (multipart, fields) {
-            (Some(form), _) => request.multipart(form),
-            (None, Some(fields)) => request.form(fields),
-            _ => unreachable!(),
+        let request = match body {
+            Step::Fields(fields) => request.form(fields),
+            Step::Files(form) => request.multipart(form),
         };
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "step {step}");
