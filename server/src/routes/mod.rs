@@ -9,6 +9,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::startup::AppState;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(guard::require_login))
         .layer(axum::middleware::from_fn(guard::same_origin_writes))
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(guard::request_span))
         .with_state(state)
 }
