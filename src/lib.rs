@@ -3,6 +3,7 @@
 //! Everything here that is not plain data sits behind the `server` feature, so the UI crate
 //! can share [`status::ApplicationStatus`] with the browser without pulling in sqlx or reqwest.
 
+pub mod documents;
 pub mod forms;
 pub mod status;
 
@@ -15,6 +16,8 @@ pub mod services;
 
 #[cfg(feature = "server")]
 pub mod clock;
+#[cfg(feature = "server")]
+pub mod jobs;
 #[cfg(feature = "server")]
 pub mod kyc;
 #[cfg(feature = "server")]

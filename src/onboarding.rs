@@ -6,6 +6,19 @@ use crate::services::Services;
 use crate::status::ApplicationStatus;
 use crate::store::{StoreError, UserId, UserRecord};
 
+/// How far back we date a status we asked LedgerOS for (on return, by the reconciler, at
+/// initiation). A read carries no event time, and LedgerOS's reads may lag its webhooks: dating
+/// the read a minute back lets any webhook from that minute still win over it.
+pub const OBSERVATION_SKEW_MS: i64 = 60_000;
+
+fn observed(services: &Services, verification: crate::ledger::Verification) -> StatusUpdate {
+    StatusUpdate {
+        status: verification.application_status,
+        at_ms: services.clock.now_ms() - OBSERVATION_SKEW_MS,
+        required_fields: verification.required_fields,
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum OnboardingError {
     #[error("LedgerOS could not be reached or refused the request")]
@@ -53,14 +66,13 @@ pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, O
             .await?;
         let url = verification
             .verification_url
+            .clone()
             .ok_or(OnboardingError::NoVerificationUrl)?;
         services.store.set_verification_url(id, &url).await?;
-        let update = StatusUpdate {
-            status: verification.application_status,
-            at_ms: services.clock.now_ms(),
-            required_fields: verification.required_fields,
-        };
-        services.store.apply_status(id, update).await?;
+        services
+            .store
+            .apply_status(id, observed(services, verification))
+            .await?;
     }
     user = load(services, id).await?;
     Ok(user)
@@ -102,12 +114,10 @@ pub async fn refresh_status(services: &Services, id: &UserId) -> Result<UserReco
         .get_verification(&LedgerUserId::new(ledger_id))
         .await?;
     if verification.application_status != ApplicationStatus::NotStarted {
-        let update = StatusUpdate {
-            status: verification.application_status,
-            at_ms: services.clock.now_ms(),
-            required_fields: verification.required_fields,
-        };
-        let outcome = services.store.apply_status(id, update).await?;
+        let outcome = services
+            .store
+            .apply_status(id, observed(services, verification))
+            .await?;
         tracing::debug!(?outcome, "status refreshed from LedgerOS");
     }
     load(services, id).await

@@ -19,6 +19,10 @@ pub struct StatusView {
     pub required_fields: Vec<String>,
     /// False while we are still creating the user at LedgerOS ("setting up your verification").
     pub provisioned: bool,
+    /// The user came back from the hosted page since the status last changed.
+    pub returned: bool,
+    /// A denied user has sent an appeal.
+    pub appeal_sent: bool,
 }
 
 /// What a form handler leaves for the page it redirects back to: errors and the values to
@@ -67,6 +71,9 @@ pub async fn refresh_status() -> Result<Option<StatusView>, ServerFnError> {
         return Ok(None);
     };
     let services = expect_context::<onboarding::services::Services>();
+    if let Err(e) = services.store.mark_returned(&user.id).await {
+        tracing::warn!(error = %e, "could not note the return from the hosted page");
+    }
     let user = match onboarding::onboarding::refresh_status(&services, &user.id).await {
         Ok(fresh) => fresh,
         Err(e) => {

@@ -69,5 +69,7 @@ pub fn status_view_of(user: UserRecord) -> StatusView {
         status: user.kyc.status,
         required_fields: user.kyc.required_fields,
         provisioned: user.verification_url.is_some(),
+        returned: user.returned_at.is_some(),
+        appeal_sent: user.appealed_at.is_some(),
     }
 }

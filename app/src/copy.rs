@@ -7,6 +7,8 @@ use onboarding::status::ApplicationStatus;
 pub enum NextAction {
     /// Send them to LedgerOS's hosted page, with this button text.
     Verify(&'static str),
+    /// Upload the documents LedgerOS asked for, with the forms on the status card.
+    Upload,
     /// Nothing to do but wait; the page updates itself.
     Wait,
     /// Deposit and cards are open.
@@ -28,6 +30,15 @@ pub struct StatusCopy {
 
 pub const SUPPORT_EMAIL: &str = "support@northwind.example";
 
+/// Under every document upload input.
+pub const UPLOAD_HINT: &str = "PDF, JPEG or PNG, up to 10 MB";
+
+/// The flash error field for a problem with the file sent for `kind`: `POST /documents` sets
+/// it, the upload form of that document shows it next to its input.
+pub fn upload_error_field(kind: onboarding::documents::DocumentType) -> String {
+    format!("document-{}", kind.as_str())
+}
+
 /// Shown while we are still creating the user at LedgerOS.
 pub const SETTING_UP: StatusCopy = StatusCopy {
     title: "Setting up your verification",
@@ -36,6 +47,24 @@ pub const SETTING_UP: StatusCopy = StatusCopy {
     action: NextAction::Verify("Start verification"),
     tone: "progress",
 };
+
+/// Pending, but the user has been through the hosted page and come back.
+pub const WAITING_FOR_LEDGER: StatusCopy = StatusCopy {
+    title: "We're waiting for LedgerOS",
+    body: "Thanks for completing verification. LedgerOS is checking your details: this usually takes 1–5 minutes.",
+    next: "This page updates by itself as soon as there's a decision. If you closed the verification page before finishing, continue where you left off.",
+    action: NextAction::Verify("Continue verification"),
+    tone: "progress",
+};
+
+/// The words for what the card shows: setting up, waiting after a return, or the status itself.
+pub fn card_copy(status: &ApplicationStatus, provisioned: bool, returned: bool) -> StatusCopy {
+    match status {
+        _ if !provisioned => SETTING_UP,
+        ApplicationStatus::Pending if returned => WAITING_FOR_LEDGER,
+        other => status_copy(other),
+    }
+}
 
 pub fn status_copy(status: &ApplicationStatus) -> StatusCopy {
     use ApplicationStatus::*;
@@ -57,8 +86,8 @@ pub fn status_copy(status: &ApplicationStatus) -> StatusCopy {
         NeedsInformation => StatusCopy {
             title: "We need a few more documents",
             body: "LedgerOS couldn't confirm everything automatically and needs the documents listed below.",
-            next: "Provide them and LedgerOS will pick up where it left off.",
-            action: NextAction::Verify("Continue verification"),
+            next: "Upload each document here. Once LedgerOS has them all, a person there reviews your details, usually within 1–2 business days.",
+            action: NextAction::Upload,
             tone: "attention",
         },
         NeedsVerification => StatusCopy {
@@ -113,20 +142,6 @@ pub fn status_copy(status: &ApplicationStatus) -> StatusCopy {
     }
 }
 
-/// A human name for a document LedgerOS asks for.
-pub fn document_label(field: &str) -> String {
-    match field {
-        "proofOfAddress" => "Proof of address (a recent utility bill or bank statement)".into(),
-        "governmentIdBack" => "The back of your government ID".into(),
-        "governmentIdFront" => "The front of your government ID".into(),
-        "selfie" => "A selfie".into(),
-        "passport" => "Your passport".into(),
-        "driversLicense" => "Your driver's license".into(),
-        "nationalId" => "Your national ID card".into(),
-        other => other.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,5 +154,12 @@ mod tests {
             let copy = status_copy(&status);
             assert!(!copy.title.is_empty() && !copy.next.is_empty(), "{status}");
         }
+    }
+
+    #[test]
+    fn documents_asked_for_are_uploaded_on_the_status_page() {
+        let copy = status_copy(&ApplicationStatus::NeedsInformation);
+        assert_eq!(copy.action, NextAction::Upload);
+        assert!(copy.next.contains("Upload each document"));
     }
 }

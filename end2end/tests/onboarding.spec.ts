@@ -1,39 +1,7 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect } from "@playwright/test";
+import { completeHostedSteps, hydrated } from "./helpers";
 
 // A person signs up, verifies on the sandbox's hosted page, and comes back approved.
-
-async function hydrated(page: Page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-}
-
-/** Goes through the four steps of LedgerOS's hosted page (the built-in sandbox). */
-async function completeHostedSteps(page: Page) {
-  await expect(page.getByText("Step 1 of 4")).toBeVisible();
-  await page.fill("[name=first_name]", "Ada");
-  await page.fill("[name=last_name]", "Lovelace");
-  await page.fill("[name=date_of_birth]", "1990-12-10");
-  await page.fill("[name=phone]", "+1 555 0100");
-  await page.fill("[name=ssn]", "123-45-6789");
-  await page.getByRole("button", { name: "Continue" }).click();
-
-  await expect(page.getByText("Step 2 of 4")).toBeVisible();
-  await page.selectOption("[name=id_type]", "passport");
-  await page.check("[name=use_sample_id]");
-  await page.getByRole("button", { name: "Continue" }).click();
-
-  await expect(page.getByText("Step 3 of 4")).toBeVisible();
-  await page.check("[name=liveness]");
-  await page.getByRole("button", { name: "Continue" }).click();
-
-  await expect(page.getByText("Step 4 of 4")).toBeVisible();
-  await page.fill("[name=line1]", "1 Main St");
-  await page.fill("[name=city]", "Springfield");
-  await page.fill("[name=state]", "IL");
-  await page.fill("[name=postal_code]", "62701");
-  await page.fill("[name=country]", "US");
-  await page.getByRole("button", { name: "Continue" }).click();
-
-}
 
 test("sign up, verify on the hosted page, come back approved", async ({ page }) => {
   const email = `ada+${Date.now()}@example.com`;

@@ -2,6 +2,9 @@
 
 use std::net::SocketAddr;
 
+use std::time::Duration;
+
+use onboarding::jobs::reconciler::ReconcilerConfig;
 use onboarding::webhook::WebhookSecrets;
 use secrecy::SecretString;
 
@@ -27,6 +30,11 @@ pub struct Config {
     pub site_addr: SocketAddr,
     /// `SANDBOX_ADDR`: where the built-in sandbox listens (port 0 picks a free port).
     pub sandbox_addr: SocketAddr,
+    /// `RECONCILE_AFTER_SECS`: how long a pending or manual-review status may sit unchanged
+    /// before we ask LedgerOS directly (the safety net for lost webhooks).
+    pub reconciler: ReconcilerConfig,
+    /// How often the outbox worker looks for due jobs when idle.
+    pub outbox_idle: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +69,20 @@ impl Config {
                 name: "SANDBOX_ADDR",
                 why: e.to_string(),
             })?;
+        let mut reconciler = ReconcilerConfig::default();
+        if let Some(secs) = var("RECONCILE_AFTER_SECS") {
+            let secs: u64 = secs
+                .parse()
+                .map_err(|e: std::num::ParseIntError| ConfigError::Invalid {
+                    name: "RECONCILE_AFTER_SECS",
+                    why: e.to_string(),
+                })?;
+            reconciler.stale_after = Duration::from_secs(secs);
+            reconciler.recheck_after = Duration::from_secs(secs);
+        }
         Ok(Self {
+            reconciler,
+            outbox_idle: Duration::from_secs(1),
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/onboarding.db".to_owned()),
             ledger_api_url,
             ledger_api_key: SecretString::from(ledger_api_key),

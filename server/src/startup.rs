@@ -45,6 +45,7 @@ pub struct Application {
     public_url: String,
     sandbox: Option<Arc<Sandbox>>,
     services: Services,
+    workers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -112,6 +113,16 @@ impl Application {
             .with_path("/")
             .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)));
 
+        let workers = vec![
+            tokio::spawn(onboarding::jobs::outbox::work(
+                services.clone(),
+                config.outbox_idle,
+            )),
+            tokio::spawn(onboarding::jobs::reconciler::work(
+                services.clone(),
+                config.reconciler.clone(),
+            )),
+        ];
         let limits = Arc::new(AuthLimits::default());
         tokio::spawn(prune_limits(Arc::downgrade(&limits)));
         let state = AppState {
@@ -128,6 +139,7 @@ impl Application {
             public_url,
             sandbox,
             services,
+            workers,
         })
     }
 
@@ -151,12 +163,17 @@ impl Application {
     /// Serves until the process is asked to stop (Ctrl-C or SIGTERM), then finishes open requests.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let _sandbox = self.sandbox;
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+        // Jobs are durable: one cut short here is taken up again after its lease.
+        for worker in self.workers {
+            worker.abort();
+        }
+        served
     }
 }
 

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+pub use crate::documents::DocumentType;
 use crate::status::ApplicationStatus;
 
 /// A LedgerOS user id (`user_…`), checked wherever it enters the program.
@@ -168,65 +169,6 @@ pub struct Address {
     pub state: String,
     pub postal_code: String,
     pub country: String,
-}
-
-/// The kinds of document `PUT …/document` accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum DocumentType {
-    Passport,
-    DriversLicense,
-    NationalId,
-    ProofOfAddress,
-    GovernmentIdBack,
-    Selfie,
-}
-
-impl DocumentType {
-    /// Every document type, in the order the upload page offers them.
-    pub const ALL: [DocumentType; 6] = [
-        Self::Passport,
-        Self::DriversLicense,
-        Self::NationalId,
-        Self::ProofOfAddress,
-        Self::GovernmentIdBack,
-        Self::Selfie,
-    ];
-
-    /// The wire name, as in `requiredFields`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Passport => "passport",
-            Self::DriversLicense => "driversLicense",
-            Self::NationalId => "nationalId",
-            Self::ProofOfAddress => "proofOfAddress",
-            Self::GovernmentIdBack => "governmentIdBack",
-            Self::Selfie => "selfie",
-        }
-    }
-
-    /// Parses a wire name; `None` for fields that are not documents.
-    pub fn parse(wire: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|kind| kind.as_str() == wire)
-    }
-
-    /// A name for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Passport => "Passport",
-            Self::DriversLicense => "Driver's license",
-            Self::NationalId => "National ID card",
-            Self::ProofOfAddress => "Proof of address",
-            Self::GovernmentIdBack => "Back of your government ID",
-            Self::Selfie => "Selfie",
-        }
-    }
-}
-
-impl fmt::Display for DocumentType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// A document on its way to LedgerOS. It is never stored by us, nor printed: `Debug` shows

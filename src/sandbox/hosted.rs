@@ -34,6 +34,7 @@ use crate::status::ApplicationStatus;
 pub(super) fn router() -> Router<Arc<Inner>> {
     Router::new()
         .route("/", get(index))
+        .route("/outage", post(outage))
         .route("/healthz", get(|| async { "ok" }))
         .route("/verify/{token}", get(show))
         .route("/verify/{token}/personal", post(personal))
@@ -107,7 +108,31 @@ async fn index(State(inner): State<Arc<Inner>>) -> Response {
         }
         main.push_str("</tbody></table>");
     }
+    let down = inner.outage.load(std::sync::atomic::Ordering::SeqCst);
+    let _ = write!(
+        main,
+        "<h2>Outage switch</h2><p>While on, every API call from the app gets <code>503</code>, so you can show \
+         that signups still work and verification is set up once LedgerOS is back. Hosted pages keep working.</p>\
+         <p>The API is <strong>{}</strong>.</p>\
+         <form method=\"post\" action=\"/outage\"><input type=\"hidden\" name=\"on\" value=\"{}\">\
+         <button type=\"submit\">{}</button></form>",
+        if down { "down (answering 503)" } else { "up" },
+        if down { "false" } else { "true" },
+        if down { "End the outage" } else { "Start an outage" },
+    );
     page(StatusCode::OK, "Overview", &main)
+}
+
+#[derive(serde::Deserialize)]
+struct OutageForm {
+    on: bool,
+}
+
+/// The demo's outage switch, the same as [`super::Sandbox::set_outage`].
+async fn outage(State(inner): State<Arc<Inner>>, axum::Form(form): axum::Form<OutageForm>) -> Response {
+    tracing::info!(on = form.on, "sandbox: outage switch");
+    inner.outage.store(form.on, std::sync::atomic::Ordering::SeqCst);
+    Redirect::to("/").into_response()
 }
 
 async fn show(

@@ -47,6 +47,10 @@ pub struct UserRecord {
     pub verification_url: Option<String>,
     pub kyc: KycState,
     pub status_changed_at: Millis,
+    /// When the user came back from the hosted page in the current status.
+    pub returned_at: Option<Millis>,
+    /// When the user last sent an appeal, if ever.
+    pub appealed_at: Option<Millis>,
 }
 
 impl std::fmt::Debug for UserRecord {
@@ -98,8 +102,39 @@ impl EventOutcome {
     }
 }
 
+/// What a job does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    /// Create the LedgerOS user and initiate verification.
+    Provision,
+}
+
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Provision => "provision",
+        }
+    }
+
+    pub fn parse(wire: &str) -> Option<Self> {
+        (wire == "provision").then_some(Self::Provision)
+    }
+}
+
+/// A claimed job from the outbox.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: i64,
+    pub kind: JobKind,
+    pub user_id: UserId,
+    /// Including the current one.
+    pub attempts: i64,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
     #[error("an account with this email already exists")]
     EmailTaken,
     #[error("no such user")]

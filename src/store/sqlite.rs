@@ -8,7 +8,9 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
-use super::{EventOutcome, InboxEvent, NewUser, StoreError, UserId, UserRecord};
+use tokio::sync::broadcast;
+
+use super::{EventOutcome, InboxEvent, Job, JobKind, NewUser, StoreError, UserId, UserRecord};
 use crate::clock::{Clock, Millis};
 use crate::kyc::{self, KycState, StatusUpdate};
 use crate::status::ApplicationStatus;
@@ -18,11 +20,15 @@ use crate::status::ApplicationStatus;
 pub struct Store {
     pool: SqlitePool,
     clock: Clock,
+    /// Users whose status just changed, for live pages. In-process: each instance hears its own
+    /// writes; a multi-instance backend needs a shared channel (PostgreSQL LISTEN/NOTIFY).
+    changes: broadcast::Sender<UserId>,
 }
 
 const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, created_at, \
      ledger_user_id, verification_url, application_status, status_as_of, required_fields, \
-     status_changed_at";
+     status_changed_at, returned_at, \
+     (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at";
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and applies pending migrations.
@@ -30,7 +36,9 @@ impl Store {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // FULL: a commit is on disk (fsync) before we answer, so an acknowledged webhook
+            // survives a power cut, not only a crash of the process.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
@@ -38,7 +46,8 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool, clock })
+        let (changes, _) = broadcast::channel(1024);
+        Ok(Self { pool, clock, changes })
     }
 
     /// The pool, for the session store that shares our database.
@@ -50,11 +59,25 @@ impl Store {
         &self.clock
     }
 
-    /// Creates an account; the email must be unused (compared as given: normalise first).
+    /// Hears the id of every user whose status changes from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<UserId> {
+        self.changes.subscribe()
+    }
+
+    fn announce(&self, id: &UserId, outcome: &EventOutcome) {
+        if matches!(outcome, EventOutcome::Applied(_)) {
+            // No listener is fine: nobody has the page open.
+            let _ = self.changes.send(id.clone());
+        }
+    }
+
+    /// Creates an account (the email must be unused: normalise it first) together with the job
+    /// that provisions it at LedgerOS, in one transaction: no account is ever left without one.
     pub async fn create_user(&self, new: NewUser<'_>) -> Result<UserId, StoreError> {
         let id = UserId::generate();
         let now = self.clock.now_ms();
-        let result = sqlx::query(
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let inserted = sqlx::query(
             "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, status_changed_at) \
              VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
@@ -65,13 +88,22 @@ impl Store {
         .bind(new.password_hash)
         .bind(now)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await;
-        match result {
-            Ok(_) => Ok(id),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::EmailTaken),
-            Err(e) => Err(e.into()),
+        match inserted {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(StoreError::EmailTaken),
+            Err(e) => return Err(e.into()),
         }
+        sqlx::query("INSERT INTO jobs (kind, user_id, run_at, created_at) VALUES (?, ?, ?, ?)")
+            .bind(JobKind::Provision.as_str())
+            .bind(&id.0)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     pub async fn user(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError> {
@@ -105,6 +137,7 @@ impl Store {
         .bind(ledger_user_id)
         .fetch_all(&mut *tx)
         .await?;
+        let mut applied = false;
         for row in waiting {
             let event_id: String = row.try_get("id")?;
             let status: Option<String> = row.try_get("status")?;
@@ -116,8 +149,12 @@ impl Store {
             });
             let outcome = apply_update(&mut tx, &self.clock, id, update).await?;
             mark_processed(&mut tx, &event_id, &outcome, self.clock.now_ms()).await?;
+            applied = applied || matches!(outcome, EventOutcome::Applied(_));
         }
         tx.commit().await?;
+        if applied {
+            let _ = self.changes.send(id.clone());
+        }
         Ok(())
     }
 
@@ -136,6 +173,7 @@ impl Store {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let outcome = apply_update(&mut tx, &self.clock, id, Some(update)).await?;
         tx.commit().await?;
+        self.announce(id, &outcome);
         Ok(outcome)
     }
 
@@ -171,21 +209,157 @@ impl Store {
                 .map(|row| UserId(row.get("id"))),
             None => None,
         };
-        let outcome = match (user, event.status) {
-            (None, Some(_)) if event.ledger_user_id.is_some() => EventOutcome::Waiting,
+        let (outcome, user) = match (user, event.status) {
+            (None, Some(_)) if event.ledger_user_id.is_some() => (EventOutcome::Waiting, None),
             (Some(user), Some(status)) => {
                 let update = StatusUpdate {
                     status,
                     at_ms: event.created_at_ms,
                     required_fields: event.required_fields,
                 };
-                apply_update(&mut tx, &self.clock, &user, Some(update)).await?
+                (
+                    apply_update(&mut tx, &self.clock, &user, Some(update)).await?,
+                    Some(user),
+                )
             }
-            _ => EventOutcome::Recorded,
+            _ => (EventOutcome::Recorded, None),
         };
         mark_processed(&mut tx, event.id, &outcome, now).await?;
         tx.commit().await?;
+        if let Some(user) = user {
+            self.announce(&user, &outcome);
+        }
         Ok(outcome)
+    }
+
+    /// Notes that the user came back from the hosted page (cleared when the status changes).
+    pub async fn mark_returned(&self, id: &UserId) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET returned_at = ? WHERE id = ?")
+            .bind(self.clock.now_ms())
+            .bind(&id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a denied applicant's appeal for the support team.
+    pub async fn add_appeal(&self, id: &UserId, message: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO appeals (user_id, message, created_at) VALUES (?, ?, ?)")
+            .bind(&id.0)
+            .bind(message)
+            .bind(self.clock.now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Takes the next job that is due and not held by another worker, holding it for `lease_ms`.
+    pub async fn claim_due_job(&self, lease_ms: i64) -> Result<Option<Job>, StoreError> {
+        let now = self.clock.now_ms();
+        let row = sqlx::query(
+            "UPDATE jobs SET locked_until = ?, attempts = attempts + 1 WHERE id = ( \
+               SELECT id FROM jobs WHERE run_at <= ? AND (locked_until IS NULL OR locked_until < ?) \
+               ORDER BY run_at LIMIT 1) \
+             RETURNING id, kind, user_id, attempts",
+        )
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| job_from_row(&r)).transpose()
+    }
+
+    /// Takes `kind` for `user` now, due or not, unless another worker holds it.
+    pub async fn claim_job(
+        &self,
+        kind: JobKind,
+        user: &UserId,
+        lease_ms: i64,
+    ) -> Result<Option<Job>, StoreError> {
+        let now = self.clock.now_ms();
+        let row = sqlx::query(
+            "UPDATE jobs SET locked_until = ?, attempts = attempts + 1 \
+             WHERE kind = ? AND user_id = ? AND (locked_until IS NULL OR locked_until < ?) \
+             RETURNING id, kind, user_id, attempts",
+        )
+        .bind(now + lease_ms)
+        .bind(kind.as_str())
+        .bind(&user.0)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| job_from_row(&r)).transpose()
+    }
+
+    /// The job succeeded: it is done for good.
+    pub async fn complete_job(&self, job: &Job) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM jobs WHERE id = ?")
+            .bind(job.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The job failed: release it to run again at `run_at`, keeping the reason for operators.
+    pub async fn retry_job(&self, job: &Job, run_at: Millis, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE jobs SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
+            .bind(run_at)
+            .bind(error)
+            .bind(job.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether `user` still has a job of `kind` waiting (for "setting up your verification").
+    pub async fn has_job(&self, kind: JobKind, user: &UserId) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT 1 FROM jobs WHERE kind = ? AND user_id = ?")
+            .bind(kind.as_str())
+            .bind(&user.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// Users whose status is one of `statuses`, unchanged since `changed_before` and not
+    /// reconciled since `checked_before`: candidates for a poll when webhooks may have been lost.
+    pub async fn stale_users(
+        &self,
+        statuses: &[ApplicationStatus],
+        changed_before: Millis,
+        checked_before: Millis,
+        limit: i64,
+    ) -> Result<Vec<(UserId, String)>, StoreError> {
+        let wanted =
+            serde_json::to_string(&statuses.iter().map(ApplicationStatus::as_str).collect::<Vec<_>>())
+                .expect("a list of strings serialises");
+        let rows = sqlx::query(
+            "SELECT id, ledger_user_id FROM users \
+             WHERE ledger_user_id IS NOT NULL \
+               AND application_status IN (SELECT value FROM json_each(?)) \
+               AND status_changed_at < ? \
+               AND (reconciled_at IS NULL OR reconciled_at < ?) \
+             ORDER BY COALESCE(reconciled_at, 0), status_changed_at LIMIT ?",
+        )
+        .bind(wanted)
+        .bind(changed_before)
+        .bind(checked_before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((UserId(r.try_get("id")?), r.try_get("ledger_user_id")?)))
+            .collect()
+    }
+
+    pub async fn mark_reconciled(&self, id: &UserId) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET reconciled_at = ? WHERE id = ?")
+            .bind(self.clock.now_ms())
+            .bind(&id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }
 
@@ -213,14 +387,20 @@ async fn apply_update(
             } else {
                 row.try_get("status_changed_at")?
             };
+            if let ApplicationStatus::Unknown(wire) = &next.status {
+                tracing::warn!(user = %id, status = %wire, "LedgerOS reported a status we do not know; shown as under review");
+            }
+            let changed = next.status != current.status;
             sqlx::query(
                 "UPDATE users SET application_status = ?, status_as_of = ?, required_fields = ?, \
-                 status_changed_at = ? WHERE id = ?",
+                 status_changed_at = ?, returned_at = CASE WHEN ? THEN NULL ELSE returned_at END \
+                 WHERE id = ?",
             )
             .bind(next.status.as_str())
             .bind(next.as_of_ms)
             .bind(serde_json::to_string(&next.required_fields).expect("a list of strings serialises"))
             .bind(changed_at)
+            .bind(changed)
             .bind(&id.0)
             .execute(&mut *tx)
             .await?;
@@ -247,6 +427,16 @@ async fn mark_processed(
     Ok(())
 }
 
+fn job_from_row(row: &SqliteRow) -> Result<Job, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: JobKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown job kind {kind}")))?,
+        user_id: UserId(row.try_get("user_id")?),
+        attempts: row.try_get("attempts")?,
+    })
+}
+
 fn kyc_from_row(row: &SqliteRow) -> Result<KycState, StoreError> {
     let fields: String = row.try_get("required_fields")?;
     Ok(KycState {
@@ -268,6 +458,8 @@ fn user_from_row(row: &SqliteRow) -> Result<UserRecord, StoreError> {
         verification_url: row.try_get("verification_url")?,
         kyc: kyc_from_row(row)?,
         status_changed_at: row.try_get("status_changed_at")?,
+        returned_at: row.try_get("returned_at")?,
+        appealed_at: row.try_get("appealed_at")?,
     })
 }
 

@@ -1,19 +1,17 @@
-use std::time::Duration;
-
 use leptos::prelude::*;
-use onboarding::status::ApplicationStatus;
 
-use crate::api::{StatusView, load_status, refresh_status};
+use crate::api::{Flash, StatusView, load_status, refresh_status};
 use crate::components::status_card::{AccountFeatures, StatusCard};
 
 /// The status card and the account features, kept current while the page is open.
 ///
 /// The first load can ask LedgerOS directly (`refresh_first`, for people returning from the
-/// hosted page); later checks read our own database, which webhooks keep up to date.
+/// hosted page); after that the server pushes a server-sent event whenever the status changes
+/// and the card reloads from our database. Without JavaScript, a reload shows the current status.
 #[component]
 pub fn LiveStatus(
     #[prop(default = false)] refresh_first: bool,
-    #[prop(optional)] returning: bool,
+    #[prop(optional)] flash: Flash,
 ) -> impl IntoView {
     let tick = RwSignal::new(0u32);
     let status = Resource::new(
@@ -26,42 +24,64 @@ pub fn LiveStatus(
             }
         },
     );
-    // Only in the browser: look again every few seconds while a decision is pending.
-    Effect::new(move |_| {
-        set_interval(move || tick.update(|t| *t += 1), Duration::from_secs(3));
-    });
+    // Only in the browser: listen for changes pushed by the server.
+    Effect::new(move |_| listen_for_changes(move || tick.update(|t| *t += 1)));
     view! {
         <Transition>
-            {move || Suspend::new(async move {
-                match status.await {
-                    Ok(Some(view)) => render(view, returning).into_any(),
-                    Ok(None) => view! {
-                        <p>"Your session has ended. " <a href="/login?next=/status">"Log in again"</a>" to see your status."</p>
-                    }.into_any(),
-                    Err(_) => view! {
-                        <p class="notice" role="status">"We couldn't load your status just now. It will retry by itself, or reload the page."</p>
-                    }.into_any(),
-                }
-            })}
+            {move || {
+                let flash = flash.clone();
+                Suspend::new(async move {
+                    match status.await {
+                        Ok(Some(view)) => render(view, flash).into_any(),
+                        Ok(None) => view! {
+                            <p>"Your session has ended. " <a href="/login?next=/status">"Log in again"</a>" to see your status."</p>
+                        }.into_any(),
+                        Err(_) => view! {
+                            <p class="notice" role="status">"We couldn't load your status just now. Reload the page to try again."</p>
+                        }.into_any(),
+                    }
+                })
+            }}
         </Transition>
     }
 }
 
-fn render(view: StatusView, returning: bool) -> impl IntoView {
+/// Opens `/events/status` and calls `changed` on every status event, and on every reconnect
+/// (a change may have happened while disconnected). Closed when the page goes away.
+#[cfg(feature = "hydrate")]
+fn listen_for_changes(changed: impl Fn() + Clone + 'static) {
+    use send_wrapper::SendWrapper;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    let Ok(source) = web_sys::EventSource::new("/events/status") else {
+        return;
+    };
+    let on_status = Closure::<dyn Fn()>::new(changed.clone());
+    let mut opened_before = false;
+    let on_open = Closure::<dyn FnMut()>::new(move || {
+        if opened_before {
+            changed();
+        }
+        opened_before = true;
+    });
+    let _ = source.add_event_listener_with_callback("status", on_status.as_ref().unchecked_ref());
+    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    let held = SendWrapper::new((source, on_status, on_open));
+    on_cleanup(move || held.0.close());
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn listen_for_changes(_changed: impl Fn() + Clone + 'static) {}
+
+fn render(view: StatusView, flash: Flash) -> impl IntoView {
     let approved = view.status.is_approved();
-    let waiting = returning && matches!(view.status, ApplicationStatus::Pending);
     let first_name = view.first_name.clone();
     view! {
         <h1>{if approved { format!("Welcome aboard, {first_name}") } else { format!("Hi {first_name}, here's where you stand") }}</h1>
-        {waiting.then(|| view! {
-            <p class="notice" role="status">
-                "Thanks, we've got you back. We're waiting for LedgerOS to confirm your verification. This usually takes 1–5 minutes and this page updates by itself. "
-                "If you closed the verification page before finishing, use Continue verification below."
-            </p>
-        })}
         // Announces status changes to screen readers as they arrive.
         <div aria-live="polite" aria-atomic="true">
-            <StatusCard view=view />
+            <StatusCard view=view flash=flash />
         </div>
         <AccountFeatures approved=approved />
     }

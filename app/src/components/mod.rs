@@ -1,3 +1,5 @@
+pub mod appeal;
+pub mod document_upload;
 pub mod form;
 pub mod layout;
 pub mod live_status;

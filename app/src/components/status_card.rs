@@ -1,16 +1,21 @@
 use leptos::prelude::*;
 
 use crate::api::StatusView;
-use crate::copy::{NextAction, SETTING_UP, SUPPORT_EMAIL, document_label, status_copy};
+use onboarding::documents::DocumentType;
+use onboarding::status::ApplicationStatus;
+
+use crate::api::Flash;
+use crate::components::appeal::AppealForm;
+use crate::components::document_upload::DocumentUpload;
+use crate::copy::{NextAction, SUPPORT_EMAIL, card_copy};
 
 /// The applicant's status in plain words, with the one thing to do next.
 #[component]
-pub fn StatusCard(view: StatusView) -> impl IntoView {
-    let copy = if view.provisioned {
-        status_copy(&view.status)
-    } else {
-        SETTING_UP
-    };
+pub fn StatusCard(view: StatusView, #[prop(optional)] flash: Flash) -> impl IntoView {
+    let copy = card_copy(&view.status, view.provisioned, view.returned);
+    let upload_flash = flash.clone();
+    let appeal = (view.status == ApplicationStatus::Denied)
+        .then(|| view! { <AppealForm sent=view.appeal_sent flash=flash /> });
     let wire = view.status.as_str().to_owned();
     let action = match copy.action {
         NextAction::Verify(label) => view! {
@@ -19,6 +24,8 @@ pub fn StatusCard(view: StatusView) -> impl IntoView {
             </form>
         }
         .into_any(),
+        // The upload forms are the action; they sit where the list of documents would.
+        NextAction::Upload => ().into_any(),
         NextAction::Wait => {
             view! { <p class="muted">"We'll show the decision here as soon as it's made."</p> }.into_any()
         }
@@ -28,14 +35,25 @@ pub fn StatusCard(view: StatusView) -> impl IntoView {
         }
         .into_any(),
     };
-    let required = (!view.required_fields.is_empty()).then(|| {
-        view! {
-            <h3>"What LedgerOS needs"</h3>
-            <ul class="required-list">
-                {view.required_fields.iter().map(|f| view! { <li>{document_label(f)}</li> }).collect_view()}
-            </ul>
-        }
-    });
+    let required = if copy.action == NextAction::Upload {
+        Some(
+            view! { <DocumentUpload required_fields=view.required_fields.clone() flash=upload_flash /> }
+                .into_any(),
+        )
+    } else {
+        (!view.required_fields.is_empty()).then(|| {
+            view! {
+                <h3>"What LedgerOS needs"</h3>
+                <ul class="required-list">
+                    {view.required_fields.iter().map(|f| {
+                        let label = DocumentType::parse(f).map_or_else(|| f.clone(), |k| k.label().to_owned());
+                        view! { <li>{label}</li> }
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        })
+    };
     view! {
         <section class=format!("status-card tone-{}", copy.tone) aria-labelledby="status-title" data-status=wire>
             <p class="status-eyebrow">"Identity verification"</p>
@@ -44,6 +62,7 @@ pub fn StatusCard(view: StatusView) -> impl IntoView {
             {required}
             <p class="status-next"><strong>"What happens next: "</strong>{copy.next}</p>
             {action}
+            {appeal}
         </section>
     }
 }

@@ -13,10 +13,12 @@ pub fn Status() -> impl IntoView {
         <Title text="Your status" />
         <Suspense>
             {move || Suspend::new(async move {
-                let notice = flash.await.ok().flatten().and_then(|f| f.notice);
-                view! { <Notice message=notice /> }
+                let flash = flash.await.ok().flatten().unwrap_or_default();
+                view! {
+                    <Notice message=flash.notice.clone() />
+                    <LiveStatus flash=flash />
+                }
             })}
         </Suspense>
-        <LiveStatus />
     }
 }

@@ -11,6 +11,7 @@ use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::accounts::{self, LoginError, SignupError};
 use onboarding::forms::{FieldErrors, LoginForm, SignupForm, safe_next};
+use onboarding::jobs;
 use onboarding::onboarding as flow;
 use tower_sessions::Session;
 
@@ -53,11 +54,9 @@ pub async fn signup(
                 .await;
             }
             tracing::info!(%user, "account created");
-            // Start verification straight away, as LedgerOS advises. If LedgerOS is unreachable the
-            // account still exists and the status page offers to try again.
-            if let Err(e) = flow::provision(&state.services, &user).await {
-                tracing::warn!(%user, error = %e, "provisioning at LedgerOS failed; will retry on request");
-            }
+            // Start verification straight away, as LedgerOS advises. The provisioning job was stored
+            // with the account: if LedgerOS is unreachable now, the outbox worker retries it.
+            jobs::outbox::provision_now(&state.services, &user).await;
             Redirect::to("/status").into_response()
         }
         Err(SignupError::Invalid(errors)) => {
@@ -164,6 +163,72 @@ pub async fn start_verification(State(state): State<AppState>, session: Session)
             tracing::warn!(%user, error = %e, "could not get a verification link");
             let message = "We couldn't reach our verification partner just now. Your progress is saved: please try again in a minute.";
             back_with(&session, "/status", notice("status", message)).await
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct AppealForm {
+    #[serde(default)]
+    message: String,
+}
+
+/// Longest appeal we store: a few paragraphs.
+const APPEAL_MAX_CHARS: usize = 4000;
+
+/// A denied applicant asks support to look again. Stored for the team; nothing is sent to
+/// LedgerOS (appeals go through support, as the guide says).
+pub async fn appeal(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<AppealForm>,
+) -> Response {
+    let Some(user) = auth::user_id(&session).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let message = form.message.trim();
+    let problem = if message.is_empty() {
+        Some("Tell us briefly why you think the decision is wrong.".to_owned())
+    } else if message.chars().count() > APPEAL_MAX_CHARS {
+        Some(format!(
+            "Please keep your message under {APPEAL_MAX_CHARS} characters."
+        ))
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let mut errors = FieldErrors::default();
+        errors.add("message", problem);
+        let values = vec![("message".to_owned(), form.message)];
+        return back_with(
+            &session,
+            "/status",
+            Flash {
+                form: "status".into(),
+                errors,
+                values,
+                notice: None,
+            },
+        )
+        .await;
+    }
+    match state.services.store.add_appeal(&user, message).await {
+        Ok(()) => {
+            tracing::info!(%user, "appeal received");
+            let thanks =
+                "We've received your appeal. Our support team will reply by email within 2 business days.";
+            back_with(&session, "/status", notice("status", thanks)).await
+        }
+        Err(e) => {
+            tracing::error!(%user, error = %e, "appeal could not be stored");
+            let values = vec![("message".to_owned(), form.message)];
+            let flash = Flash {
+                form: "status".into(),
+                values,
+                notice: Some(TRY_AGAIN.into()),
+                ..Flash::default()
+            };
+            back_with(&session, "/status", flash).await
         }
     }
 }

@@ -8,7 +8,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 /// Pages and actions that need a signed-in user.
-const PRIVATE: &[&str] = &["/status", "/verification/return", "/verification/start"];
+const PRIVATE: &[&str] = &[
+    "/status",
+    "/verification/return",
+    "/verification/start",
+    "/documents",
+    "/appeal",
+    "/events/status",
+];
 
 /// Sends anonymous visitors of private pages to the login page, remembering where they were.
 pub async fn require_login(request: Request, next: Next) -> Response {

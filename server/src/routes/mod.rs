@@ -1,5 +1,7 @@
 //! HTTP routes: Leptos pages and server functions, plain form posts, the webhook, health.
 
+mod documents;
+mod events;
 mod forms;
 mod guard;
 mod webhooks;
@@ -28,6 +30,12 @@ pub fn router(state: AppState) -> Router {
         .route("/login", post(forms::login))
         .route("/logout", post(forms::logout))
         .route("/verification/start", post(forms::start_verification))
+        .route(
+            "/documents",
+            post(documents::upload).layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),
+        )
+        .route("/appeal", post(forms::appeal))
+        .route("/events/status", get(events::status_events))
         .route(
             "/webhooks/ledger",
             post(webhooks::receive).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),

@@ -7,7 +7,8 @@ use onboarding::services::Services;
 use onboarding::webhook::signature::signature_header;
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
-use server::config::{Config, SANDBOX_API_KEY, SANDBOX_WEBHOOK_SECRET};
+use reqwest::multipart::Form;
+use server::config::{Config, SANDBOX_WEBHOOK_SECRET};
 use server::startup::Application;
 
 pub struct TestApp {
@@ -20,6 +21,11 @@ pub struct TestApp {
 
 /// Starts the app (and its sandbox) on free ports with a fresh database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], with a chance to change the configuration first.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     server::telemetry::init();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::from_env("127.0.0.1:0".parse().unwrap()).expect("demo config");
@@ -27,6 +33,8 @@ pub async fn spawn_app() -> TestApp {
     config.ledger_api_url = None;
     config.public_url = None;
     config.sandbox_addr = "127.0.0.1:0".parse().unwrap();
+    config.outbox_idle = Duration::from_millis(100);
+    configure(&mut config);
     let leptos = LeptosOptions::builder()
         .output_name("onboarding")
         .site_root("target/site")
@@ -116,18 +124,23 @@ impl TestApp {
 
     /// Reloads `/status` until the page shows `status`, as a person would.
     pub async fn wait_for_status(&self, status: &str) -> String {
-        let marker = format!("data-status=\"{status}\"");
+        self.wait_for_page("/status", &format!("data-status=\"{status}\""))
+            .await
+    }
+
+    /// Reloads `path` until it contains `marker`.
+    pub async fn wait_for_page(&self, path: &str, marker: &str) -> String {
         let mut last = String::new();
-        for _ in 0..100 {
-            let (code, body) = self.get_page("/status").await;
+        for _ in 0..150 {
+            let (code, body) = self.get_page(path).await;
             assert_eq!(code, StatusCode::OK);
-            if body.contains(&marker) {
+            if body.contains(marker) {
                 return body;
             }
             last = body;
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("status page never showed {status}; last page:\n{last}");
+        panic!("{path} never showed {marker}; last page:\n{last}");
     }
 
     /// Posts a webhook signed with the demo secret (or unsigned when `signature` is `Some("")`).
@@ -146,5 +159,79 @@ impl TestApp {
     }
 }
 
-#[allow(dead_code)]
-pub const API_KEY: &str = SANDBOX_API_KEY;
+/// A hosted-page step: a plain form or a multipart one (file steps).
+enum Step<'a> {
+    Fields(&'a [(&'a str, &'a str)]),
+    Files(Form),
+}
+
+/// Follows "Start verification" to the hosted page and completes the four steps, as a person
+/// without JavaScript would. Returns the verification page URL.
+pub async fn complete_hosted_steps(app: &TestApp) -> String {
+    let response = app.post_form("/verification/start", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let url = location(&response);
+    assert!(
+        url.starts_with(app.sandbox.base_url()),
+        "sent to the sandbox's hosted page: {url}"
+    );
+
+    let page = app.client.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Step 1 of 4"), "{page}");
+    let personal = [
+        ("first_name", "Ada"),
+        ("last_name", "Lovelace"),
+        ("date_of_birth", "1990-12-10"),
+        ("phone", "+1 555 0100"),
+        ("ssn", "123-45-6789"),
+    ];
+    let address = [
+        ("line1", "1 Main St"),
+        ("line2", ""),
+        ("city", "Springfield"),
+        ("state", "IL"),
+        ("postal_code", "62701"),
+        ("country", "US"),
+    ];
+    let steps = [
+        ("personal", Step::Fields(&personal)),
+        (
+            "government-id",
+            Step::Files(
+                Form::new()
+                    .text("id_type", "passport")
+                    .text("use_sample_id", "on"),
+            ),
+        ),
+        ("selfie", Step::Files(Form::new().text("liveness", "on"))),
+        ("address", Step::Fields(&address)),
+    ];
+    for (step, body) in steps {
+        let request = app.client.post(format!("{url}/{step}"));
+        let request = match body {
+            Step::Fields(fields) => request.form(fields),
+            Step::Files(form) => request.multipart(form),
+        };
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "step {step}");
+    }
+    url
+}
+
+/// Signs up a second person in their own browser; returns their LedgerOS user id.
+pub async fn spawn_second_user(app: &TestApp, email: &str) -> String {
+    let form = [
+        ("first_name", "Bob"),
+        ("last_name", "Other"),
+        ("email", email),
+        ("password", "another long password"),
+    ];
+    let response = browser_like_client()
+        .post(app.url("/signup"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    app.ledger_id_of(email).await
+}

@@ -1,6 +1,9 @@
 //! HTTP integration tests: the real server and the real sandbox on free ports, a fresh SQLite
 //! file per test, and a cookie-keeping client that behaves like a browser without JavaScript.
 
+mod documents;
 mod helpers;
 mod onboarding_flow;
+mod resilience;
+mod statuses;
 mod webhooks;

@@ -1,67 +1,7 @@
 use onboarding::sandbox::Outcome;
 use reqwest::StatusCode;
-use reqwest::multipart::Form;
 
-use crate::helpers::{TestApp, location, spawn_app};
-
-/// A hosted-page step: a plain form or a multipart one (file steps).
-enum Step<'a> {
-    Fields(&'a [(&'a str, &'a str)]),
-    Files(Form),
-}
-
-/// Follows "Start verification" to the hosted page and completes the four steps, as a person
-/// without JavaScript would. Returns the verification page URL.
-async fn complete_hosted_steps(app: &TestApp) -> String {
-    let response = app.post_form("/verification/start", &[]).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let url = location(&response);
-    assert!(
-        url.starts_with(app.sandbox.base_url()),
-        "sent to the sandbox's hosted page: {url}"
-    );
-
-    let page = app.client.get(&url).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("Step 1 of 4"), "{page}");
-    let personal = [
-        ("first_name", "Ada"),
-        ("last_name", "Lovelace"),
-        ("date_of_birth", "1990-12-10"),
-        ("phone", "+1 555 0100"),
-        ("ssn", "123-45-6789"),
-    ];
-    let address = [
-        ("line1", "1 Main St"),
-        ("line2", ""),
-        ("city", "Springfield"),
-        ("state", "IL"),
-        ("postal_code", "62701"),
-        ("country", "US"),
-    ];
-    let steps = [
-        ("personal", Step::Fields(&personal)),
-        (
-            "government-id",
-            Step::Files(
-                Form::new()
-                    .text("id_type", "passport")
-                    .text("use_sample_id", "on"),
-            ),
-        ),
-        ("selfie", Step::Files(Form::new().text("liveness", "on"))),
-        ("address", Step::Fields(&address)),
-    ];
-    for (step, body) in steps {
-        let request = app.client.post(format!("{url}/{step}"));
-        let request = match body {
-            Step::Fields(fields) => request.form(fields),
-            Step::Files(form) => request.multipart(form),
-        };
-        let response = request.send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "step {step}");
-    }
-    url
-}
+use crate::helpers::{complete_hosted_steps, location, spawn_app};
 
 #[tokio::test]
 async fn signup_then_verification_then_approval_unlocks_deposits_and_cards() {

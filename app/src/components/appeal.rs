@@ -1,0 +1,42 @@
+use leptos::prelude::*;
+
+use crate::api::Flash;
+
+/// For denied applicants: ask the support team to look again. Stored for the team.
+#[component]
+pub fn AppealForm(sent: bool, flash: Flash) -> impl IntoView {
+    if sent {
+        return view! {
+            <div class="appeal">
+                <h3>"Your appeal is with our support team"</h3>
+                <p>"They'll reply by email within 2 business days. You don't need to do anything else."</p>
+            </div>
+        }
+        .into_any();
+    }
+    let error = flash.errors.get("message").map(str::to_owned);
+    let invalid = error.is_some();
+    view! {
+        <form method="post" action="/appeal" class="appeal" novalidate>
+            <h3>"Think this is a mistake?"</h3>
+            <div class="field" class:field-invalid=invalid>
+                <label for="field-message">"Tell our support team why, and they'll review your case"</label>
+                <p class="field-hint" id="field-message-hint">"For example, if your name changed recently or your ID was renewed. We'll reply by email within 2 business days."</p>
+                {error.map(|e| view! { <p class="field-error" id="field-message-error"><span class="visually-hidden">"Error: "</span>{e}</p> })}
+                <textarea
+                    id="field-message"
+                    name="message"
+                    rows="4"
+                    maxlength="4000"
+                    required=true
+                    aria-invalid=if invalid { "true" } else { "false" }
+                    aria-describedby=if invalid { "field-message-hint field-message-error" } else { "field-message-hint" }
+                >
+                    {flash.value("message")}
+                </textarea>
+            </div>
+            <button type="submit" class="button button-secondary">"Send appeal"</button>
+        </form>
+    }
+    .into_any()
+}

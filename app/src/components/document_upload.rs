@@ -1,0 +1,101 @@
+use leptos::prelude::*;
+use onboarding::documents::{ACCEPT, DocumentType};
+
+use crate::api::Flash;
+use crate::copy::{UPLOAD_HINT, upload_error_field};
+
+/// One upload form per document LedgerOS asked for (`needsInformation`). Plain multipart forms
+/// that post to `/documents`, so they work without JavaScript; the server answers back to
+/// `/status` with a notice. Fields that are not documents we can upload are listed verbatim,
+/// with a way to provide them on LedgerOS's page.
+#[component]
+pub fn DocumentUpload(required_fields: Vec<String>, #[prop(optional)] flash: Flash) -> impl IntoView {
+    let (documents, others): (Vec<_>, Vec<_>) = required_fields
+        .iter()
+        .map(|field| DocumentType::parse(field).ok_or_else(|| field.clone()))
+        .partition(Result::is_ok);
+    let documents: Vec<DocumentType> = documents.into_iter().filter_map(Result::ok).collect();
+    let others: Vec<String> = others.into_iter().filter_map(Result::err).collect();
+    let nothing_to_upload = documents.is_empty();
+    let cards = (!documents.is_empty()).then(|| {
+        view! {
+            <ul class="document-list" aria-labelledby="documents-title">
+                {documents
+                    .into_iter()
+                    .map(|kind| {
+                        let error = flash.errors.get(&upload_error_field(kind)).map(str::to_owned);
+                        view! { <li><DocumentCard kind=kind error=error /></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    // Nothing we can upload here (LedgerOS asked for something else, or did not say what):
+    // LedgerOS's own page can take it.
+    let elsewhere = (nothing_to_upload || !others.is_empty()).then(|| {
+        view! {
+            {(!others.is_empty()).then(|| view! {
+                <p>"LedgerOS also needs the following, which you can provide on its secure page:"</p>
+                <ul class="required-list">
+                    {others.into_iter().map(|field| view! { <li>{field}</li> }).collect_view()}
+                </ul>
+            })}
+            <form method="post" action="/verification/start">
+                <button type="submit" class="button button-secondary">"Continue on LedgerOS's page"</button>
+            </form>
+        }
+    });
+    view! {
+        <h3 id="documents-title">"What LedgerOS needs"</h3>
+        {cards}
+        {elsewhere}
+    }
+}
+
+/// The form for one document: its name, what it is, a labelled file input and its button.
+#[component]
+fn DocumentCard(kind: DocumentType, error: Option<String>) -> impl IntoView {
+    let wire = kind.as_str();
+    let label = kind.label();
+    let title_id = format!("document-{wire}-title");
+    let description_id = format!("document-{wire}-description");
+    let input_id = format!("document-{wire}-file");
+    let hint_id = format!("{input_id}-hint");
+    let error_id = format!("{input_id}-error");
+    let invalid = error.is_some();
+    let described = if invalid {
+        format!("{description_id} {hint_id} {error_id}")
+    } else {
+        format!("{description_id} {hint_id}")
+    };
+    view! {
+        <section class="document-card" aria-labelledby=title_id.clone() data-document=wire>
+            <h4 id=title_id.clone()>{label}</h4>
+            <p id=description_id>{kind.description()}</p>
+            <form method="post" action="/documents" enctype="multipart/form-data" class="document-form">
+                <input type="hidden" name="documentType" value=wire />
+                <div class="field" class:field-invalid=invalid>
+                    <label for=input_id.clone()>
+                        "Choose a file"<span class="visually-hidden">{format!(" for {label}")}</span>
+                    </label>
+                    <p class="field-hint" id=hint_id>{UPLOAD_HINT}</p>
+                    {error.map(|e| view! {
+                        <p class="field-error" id=error_id><span class="visually-hidden">"Error: "</span>{e}</p>
+                    })}
+                    <input
+                        id=input_id
+                        type="file"
+                        name="file"
+                        accept=ACCEPT
+                        required=true
+                        aria-invalid=if invalid { "true" } else { "false" }
+                        aria-describedby=described
+                    />
+                </div>
+                <button type="submit" class="button">
+                    "Upload"<span class="visually-hidden">{format!(" {label}")}</span>
+                </button>
+            </form>
+        </section>
+    }
+}

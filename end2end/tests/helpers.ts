@@ -1,0 +1,73 @@
+import { expect, Page } from "@playwright/test";
+import { createHmac } from "node:crypto";
+
+/** Waits until the page is interactive (set by an Effect, which runs only in the browser). */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** Signs up a new person through the form; ends on /status. Returns the email used. */
+export async function signUp(page: Page, firstName: string, lastName: string): Promise<string> {
+  const email = `${firstName.toLowerCase()}+${Date.now()}${Math.floor(Math.random() * 1000)}@example.com`;
+  await page.goto("/signup");
+  await page.getByLabel("First name").fill(firstName);
+  await page.getByLabel("Last name").fill(lastName);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Create a password").fill("correct horse battery staple");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/status$/);
+  return email;
+}
+
+/** Goes through the four steps of LedgerOS's hosted page (the built-in sandbox). */
+export async function completeHostedSteps(page: Page) {
+  await expect(page.getByText("Step 1 of 4")).toBeVisible();
+  await page.fill("[name=first_name]", "Ada");
+  await page.fill("[name=last_name]", "Lovelace");
+  await page.fill("[name=date_of_birth]", "1990-12-10");
+  await page.fill("[name=phone]", "+1 555 0100");
+  await page.fill("[name=ssn]", "123-45-6789");
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  await expect(page.getByText("Step 2 of 4")).toBeVisible();
+  await page.selectOption("[name=id_type]", "passport");
+  await page.check("[name=use_sample_id]");
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  await expect(page.getByText("Step 3 of 4")).toBeVisible();
+  await page.check("[name=liveness]");
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  await expect(page.getByText("Step 4 of 4")).toBeVisible();
+  await page.fill("[name=line1]", "1 Main St");
+  await page.fill("[name=city]", "Springfield");
+  await page.fill("[name=state]", "IL");
+  await page.fill("[name=postal_code]", "62701");
+  await page.fill("[name=country]", "US");
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/** From /status: continue to the hosted page, do the steps and pick `outcome` on the sandbox controls. */
+export async function verifyWithOutcome(page: Page, outcome: string, extra?: (page: Page) => Promise<void>) {
+  await page.getByRole("button", { name: /Continue verification|Start verification/ }).click();
+  await completeHostedSteps(page);
+  await page.check(`input[name=outcome][value=${outcome}]`);
+  if (extra) await extra(page);
+  await page.getByRole("button", { name: "Submit verification" }).click();
+  await expect(page).toHaveURL(/\/verification\/return$/);
+}
+
+/** The demo webhook secret of the built-in sandbox. */
+const SECRET = "whsec_sandbox_demo";
+
+/** Sends a signed LedgerOS webhook to the app, as LedgerOS would. */
+export async function sendWebhook(page: Page, event: object) {
+  const body = JSON.stringify(event);
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac("sha256", SECRET).update(`${t}.${body}`).digest("hex");
+  const response = await page.request.post("/webhooks/ledger", {
+    data: body,
+    headers: { "content-type": "application/json", "x-ledger-signature": `t=${t},v1=${v1}` },
+  });
+  expect(response.status()).toBe(200);
+}

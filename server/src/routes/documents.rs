@@ -1,0 +1,434 @@
+//! `POST /documents`: a document LedgerOS asked for (`needsInformation`), from the upload form on
+//! the status page, passed on to `PUT /v1/verification/user/{id}/document`.
+//!
+//! A plain multipart form post that answers 303 back to `/status` with a flash notice, so it
+//! works without JavaScript. The file is judged by its content (PDF, JPEG or PNG magic bytes),
+//! never by its name or the browser's Content-Type, and is read into memory only, at most
+//! [`MAX_UPLOAD_BYTES`]: it is never written to disk, and logs carry only the user, the
+//! document type, the size and the outcome (never a file name or any byte).
+
+use app::api::Flash;
+use app::auth;
+use app::copy::upload_error_field;
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use onboarding::documents::{DocumentType, MAX_UPLOAD_BYTES, sniff};
+use onboarding::forms::FieldErrors;
+use onboarding::kyc::StatusUpdate;
+use onboarding::ledger::{Document, LedgerError, LedgerUserId};
+use onboarding::status::ApplicationStatus;
+use onboarding::store::{UserId, UserRecord};
+use tower_sessions::Session;
+
+use crate::startup::AppState;
+
+/// The request body limit of this route: the largest file plus room for the multipart framing
+/// and the `documentType` field. A file a little over the limit is still read to the end (and
+/// dropped), so the browser gets our answer rather than a reset connection.
+pub const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 512 * 1024;
+
+/// Longest text field we keep (a document type is one short word).
+const MAX_TEXT_BYTES: usize = 64;
+
+/// The form on the status page that shows our notices.
+const FORM: &str = "status";
+
+/// What the form sent, as far as it could be read.
+#[derive(Default)]
+struct Received {
+    document_type: Option<String>,
+    file: File,
+}
+
+/// The `file` field.
+#[derive(Default)]
+enum File {
+    #[default]
+    Missing,
+    /// Over [`MAX_UPLOAD_BYTES`]: read to the end and dropped.
+    TooLarge,
+    Bytes(Vec<u8>),
+}
+
+/// Why a document was not sent. Each says, in plain words, what to do.
+#[derive(Debug)]
+enum Refusal {
+    /// Not a multipart body, or a broken one.
+    Unreadable,
+    NoFile,
+    EmptyFile,
+    TooLarge,
+    NotPdfJpegOrPng,
+    NothingRequested,
+    NotRequested,
+    /// LedgerOS could not be reached (or asked us to slow down): trying again later may work.
+    LedgerUnavailable,
+    /// LedgerOS refused the document.
+    LedgerRefused,
+    /// Our side: database, missing LedgerOS link.
+    Internal,
+}
+
+impl Refusal {
+    /// Whether choosing another file is the fix.
+    fn is_about_the_file(&self) -> bool {
+        matches!(
+            self,
+            Self::NoFile | Self::EmptyFile | Self::TooLarge | Self::NotPdfJpegOrPng | Self::LedgerRefused
+        )
+    }
+
+    /// For logs.
+    fn outcome(&self) -> &'static str {
+        match self {
+            Self::Unreadable => "unreadable",
+            Self::NoFile => "no_file",
+            Self::EmptyFile => "empty_file",
+            Self::TooLarge => "too_large",
+            Self::NotPdfJpegOrPng => "not_pdf_jpeg_or_png",
+            Self::NothingRequested => "nothing_requested",
+            Self::NotRequested => "not_requested",
+            Self::LedgerUnavailable => "ledger_unavailable",
+            Self::LedgerRefused => "ledger_refused",
+            Self::Internal => "internal_error",
+        }
+    }
+
+    /// For the person, about the document called `label`.
+    fn message(&self, label: &str) -> String {
+        match self {
+            Self::Unreadable => {
+                "We couldn't read that upload. Please choose the file again and select Upload.".into()
+            }
+            Self::NoFile => format!("{label} was not uploaded: choose a file first, then select Upload."),
+            Self::EmptyFile => {
+                format!("{label} was not uploaded: the file you chose is empty. Please choose another file.")
+            }
+            Self::TooLarge => format!(
+                "{label} was not uploaded: the file is larger than 10 MB. Please choose a smaller file, \
+                 for example a photo or scan at a lower resolution."
+            ),
+            Self::NotPdfJpegOrPng => format!(
+                "{label} was not uploaded: the file is not a PDF, JPEG or PNG. \
+                 Please choose a PDF, JPEG or PNG file of the document."
+            ),
+            Self::NothingRequested => {
+                "LedgerOS isn't waiting for any documents from you right now, so nothing was sent.".into()
+            }
+            Self::NotRequested => "LedgerOS hasn't asked for that document, so it was not sent. \
+                 Please upload the documents listed on this page."
+                .into(),
+            Self::LedgerUnavailable => format!(
+                "We couldn't reach our verification partner, so {label} was not sent. \
+                 Please try again in a minute."
+            ),
+            Self::LedgerRefused => format!(
+                "Our verification partner couldn't accept this file for {label}. Please check that it \
+                 shows the whole document clearly, then try again."
+            ),
+            Self::Internal => format!(
+                "Something went wrong on our side, so {label} was not sent. Please try again in a minute."
+            ),
+        }
+    }
+}
+
+/// Receives one document, checks it, sends it to LedgerOS and refreshes the status.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    // The login guard has already sent anonymous visitors away; this covers an expired session.
+    let Some(user_id) = auth::user_id(&session).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let mut received = Received::default();
+    let read = match multipart {
+        Ok(mut multipart) => read_form(&mut multipart, &mut received)
+            .await
+            .map_err(|e| body_refusal(&e)),
+        Err(rejection) => {
+            tracing::debug!(status = rejection.status().as_u16(), "upload is not multipart");
+            Err(Refusal::Unreadable)
+        }
+    };
+    let kind = received.document_type.as_deref().and_then(DocumentType::parse);
+    let label = kind.map_or("Your document", DocumentType::label);
+    let result = match read {
+        Ok(()) => send(&state, &user_id, kind, received.file).await,
+        Err(refusal) => Err(refusal),
+    };
+    let kind_for_log = kind.map_or("unknown", DocumentType::as_str);
+    let mut errors = FieldErrors::default();
+    let message = match result {
+        Ok((size, remaining)) => {
+            tracing::info!(user = %user_id, document_type = kind_for_log, size, outcome = "sent", "document sent to LedgerOS");
+            sent_message(label, remaining)
+        }
+        Err(refusal) => {
+            tracing::info!(user = %user_id, document_type = kind_for_log, outcome = refusal.outcome(), "document refused");
+            let message = refusal.message(label);
+            // A problem with the file is also shown next to that document's input.
+            if let Some(kind) = kind.filter(|_| refusal.is_about_the_file()) {
+                errors.add(&upload_error_field(kind), message.clone());
+            }
+            message
+        }
+    };
+    let flash = Flash {
+        form: FORM.into(),
+        errors,
+        notice: Some(message),
+        ..Flash::default()
+    };
+    if let Err(e) = auth::set_flash(&session, flash).await {
+        tracing::error!(error = %e, "could not store the flash message");
+    }
+    Redirect::to("/status").into_response()
+}
+
+/// What the person reads after a successful upload, given the documents still wanted.
+fn sent_message(label: &str, remaining: usize) -> String {
+    let rest = match remaining {
+        0 => "",
+        1 => " Please upload the last document listed below.",
+        _ => " Please upload the other documents listed below.",
+    };
+    format!("Thanks: {label} was sent to LedgerOS.{rest}")
+}
+
+/// Reads every field, keeping the document type and at most [`MAX_UPLOAD_BYTES`] of the file.
+async fn read_form(multipart: &mut Multipart, received: &mut Received) -> Result<(), MultipartError> {
+    while let Some(mut field) = multipart.next_field().await? {
+        match field.name() {
+            Some("documentType") if received.document_type.is_none() => {
+                received.document_type = Some(read_text(&mut field).await?);
+            }
+            Some("file") if matches!(received.file, File::Missing) => {
+                received.file = read_file(&mut field).await?;
+            }
+            // Anything else (or a second copy) is read past and dropped.
+            _ => while field.chunk().await?.is_some() {},
+        }
+    }
+    Ok(())
+}
+
+async fn read_text(field: &mut Field<'_>) -> Result<String, MultipartError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await? {
+        let room = (MAX_TEXT_BYTES + 1).saturating_sub(bytes.len());
+        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    // Over-long or not UTF-8: kept as something no document type matches.
+    if bytes.len() > MAX_TEXT_BYTES {
+        return Ok(String::new());
+    }
+    Ok(String::from_utf8(bytes).unwrap_or_default().trim().to_owned())
+}
+
+/// The file's bytes, in memory only. Past the limit the rest is read and dropped, so the
+/// browser is still listening when we answer.
+async fn read_file(field: &mut Field<'_>) -> Result<File, MultipartError> {
+    // Browsers send an unnamed, empty part when no file was chosen. (The name is only looked at.)
+    let chosen = field.file_name().is_some_and(|name| !name.is_empty());
+    let mut bytes = Vec::new();
+    let mut too_large = false;
+    while let Some(chunk) = field.chunk().await? {
+        if too_large {
+            continue;
+        }
+        if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+            too_large = true;
+            bytes = Vec::new();
+        } else {
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    Ok(if too_large {
+        File::TooLarge
+    } else if bytes.is_empty() && !chosen {
+        File::Missing
+    } else {
+        File::Bytes(bytes)
+    })
+}
+
+/// A body that could not be read to the end: over the route's limit, or malformed.
+fn body_refusal(error: &MultipartError) -> Refusal {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        Refusal::TooLarge
+    } else {
+        tracing::debug!(status = error.status().as_u16(), "upload body could not be read");
+        Refusal::Unreadable
+    }
+}
+
+/// Checks the request against what LedgerOS asked for, sends the document, then records the
+/// status LedgerOS reports. Returns the size sent and how many documents are still wanted.
+async fn send(
+    state: &AppState,
+    user_id: &UserId,
+    kind: Option<DocumentType>,
+    file: File,
+) -> Result<(usize, usize), Refusal> {
+    let services = &state.services;
+    let user = match services.store.user(user_id).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Err(Refusal::Internal),
+        Err(e) => {
+            tracing::error!(user = %user_id, error = %e, "loading the user for an upload failed");
+            return Err(Refusal::Internal);
+        }
+    };
+    if user.kyc.status != ApplicationStatus::NeedsInformation {
+        return Err(Refusal::NothingRequested);
+    }
+    let Some(kind) = kind.filter(|k| user.kyc.required_fields.iter().any(|f| f == k.as_str())) else {
+        return Err(Refusal::NotRequested);
+    };
+    let bytes = match file {
+        File::Missing => return Err(Refusal::NoFile),
+        File::TooLarge => return Err(Refusal::TooLarge),
+        File::Bytes(bytes) if bytes.is_empty() => return Err(Refusal::EmptyFile),
+        File::Bytes(bytes) => bytes,
+    };
+    let Some(file_kind) = sniff(&bytes) else {
+        return Err(Refusal::NotPdfJpegOrPng);
+    };
+    let Some(ledger_id) = user.ledger_user_id.clone() else {
+        tracing::error!(user = %user_id, "needsInformation without a LedgerOS user id");
+        return Err(Refusal::Internal);
+    };
+    let ledger_id = LedgerUserId::new(ledger_id);
+    let size = bytes.len();
+    // Our own name for the file: the person's file name is neither kept nor passed on.
+    let document = Document {
+        document_type: kind,
+        file_name: format!("{}.{}", kind.as_str(), file_kind.extension()),
+        content_type: file_kind.content_type().to_owned(),
+        bytes,
+    };
+    let sent_at = services.clock.now_ms();
+    if let Err(e) = services.ledger.upload_document(&ledger_id, document).await {
+        return Err(ledger_refusal(user_id, &e));
+    }
+    let remaining = match refresh_after_upload(state, &user, &ledger_id, sent_at).await {
+        Some(fresh) if fresh.kyc.status == ApplicationStatus::NeedsInformation => {
+            fresh.kyc.required_fields.len()
+        }
+        Some(_) => 0,
+        // The document is with LedgerOS; the status catches up with the next webhook or refresh.
+        None => user
+            .kyc
+            .required_fields
+            .iter()
+            .filter(|f| *f != kind.as_str())
+            .count(),
+    };
+    Ok((size, remaining))
+}
+
+fn ledger_refusal(user_id: &UserId, error: &LedgerError) -> Refusal {
+    tracing::warn!(user = %user_id, error = %error, retryable = error.is_retryable(), "document upload to LedgerOS failed");
+    if error.is_retryable() {
+        Refusal::LedgerUnavailable
+    } else if matches!(error, LedgerError::Api { .. }) {
+        Refusal::LedgerRefused
+    } else {
+        Refusal::Internal
+    }
+}
+
+/// Asks LedgerOS for the status the upload led to (`manualReview` once everything has arrived,
+/// or `needsInformation` with fewer fields) and applies it through the state machine.
+///
+/// Unlike [`onboarding::onboarding::refresh_status`], which dates a read a little in the past so
+/// that webhooks from around then win over it, this read follows our own upload: it is dated at
+/// the upload (and never before the status it answers), so the `needs_info` webhook that asked
+/// for the document cannot hide the result, while any later webhook still wins.
+async fn refresh_after_upload(
+    state: &AppState,
+    user: &UserRecord,
+    ledger_id: &LedgerUserId,
+    sent_at: i64,
+) -> Option<UserRecord> {
+    let services = &state.services;
+    let verification = match services.ledger.get_verification(ledger_id).await {
+        Ok(verification) => verification,
+        Err(e) => {
+            tracing::warn!(user = %user.id, error = %e, "could not refresh the status after an upload");
+            return None;
+        }
+    };
+    let update = StatusUpdate {
+        status: verification.application_status,
+        at_ms: user.kyc.as_of_ms.map_or(sent_at, |as_of| as_of.max(sent_at)),
+        required_fields: verification.required_fields,
+    };
+    if let Err(e) = services.store.apply_status(&user.id, update).await {
+        tracing::error!(user = %user.id, error = %e, "could not record the status after an upload");
+        return None;
+    }
+    match services.store.user(&user.id).await {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            tracing::error!(user = %user.id, error = %e, "could not reload the user after an upload");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_says_what_to_do_without_technical_words() {
+        for refusal in [
+            Refusal::Unreadable,
+            Refusal::NoFile,
+            Refusal::EmptyFile,
+            Refusal::TooLarge,
+            Refusal::NotPdfJpegOrPng,
+            Refusal::NothingRequested,
+            Refusal::NotRequested,
+            Refusal::LedgerUnavailable,
+            Refusal::LedgerRefused,
+            Refusal::Internal,
+        ] {
+            let message = refusal.message("Proof of address");
+            assert!(message.ends_with('.'), "{refusal:?}: {message}");
+            for word in ["413", "multipart", "MIME", "error"] {
+                assert!(!message.contains(word), "{refusal:?}: {message}");
+            }
+        }
+        assert!(Refusal::TooLarge.message("Selfie").contains("larger than 10 MB"));
+        assert!(
+            Refusal::NotPdfJpegOrPng
+                .message("Selfie")
+                .contains("PDF, JPEG or PNG")
+        );
+        assert!(
+            Refusal::LedgerUnavailable
+                .message("Selfie")
+                .contains("couldn't reach our verification partner")
+        );
+    }
+
+    #[test]
+    fn the_thanks_says_how_many_documents_are_left() {
+        assert_eq!(sent_message("Selfie", 0), "Thanks: Selfie was sent to LedgerOS.");
+        assert!(sent_message("Selfie", 1).contains("the last document"));
+        assert!(sent_message("Selfie", 2).contains("the other documents"));
+    }
+
+    #[test]
+    fn the_body_limit_leaves_room_for_a_full_size_file() {
+        assert!(BODY_LIMIT > MAX_UPLOAD_BYTES + 4096);
+        assert!(BODY_LIMIT < MAX_UPLOAD_BYTES + 1024 * 1024);
+    }
+}

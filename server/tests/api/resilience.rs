@@ -1,0 +1,157 @@
+//! LedgerOS outages, lost webhooks and live updates.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use onboarding::sandbox::{Decision, Outcome, WebhookMode};
+use serde_json::json;
+
+use crate::helpers::{complete_hosted_steps, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn signup_succeeds_during_an_outage_and_verification_is_set_up_when_ledgeros_returns() {
+    let app = spawn_app().await;
+    app.sandbox.set_outage(true);
+
+    assert_eq!(app.sign_up("ada@example.com").await, "/status");
+    let (_, page) = app.get_page("/status").await;
+    assert!(page.contains("Setting up your verification"), "{page}");
+    // The person can come and go meanwhile.
+    app.post_form("/logout", &[]).await;
+    app.post_form(
+        "/login",
+        &[
+            ("email", "ada@example.com"),
+            ("password", "correct horse battery"),
+        ],
+    )
+    .await;
+    let pending_jobs: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs")
+        .fetch_one(app.services.store.sqlite_pool())
+        .await
+        .unwrap();
+    assert_eq!(pending_jobs.0, 1, "the provisioning call waits in the outbox");
+
+    app.sandbox.set_outage(false);
+
+    let page = app.wait_for_status("pending").await;
+    assert!(page.contains("Continue verification"));
+    let pending_jobs: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs")
+        .fetch_one(app.services.store.sqlite_pool())
+        .await
+        .unwrap();
+    assert_eq!(pending_jobs.0, 0);
+}
+
+#[tokio::test]
+async fn the_reconciler_finds_a_decision_whose_webhook_never_came() {
+    let app = spawn_app_with(|config| {
+        config.reconciler.every = Duration::from_millis(200);
+        config.reconciler.stale_after = Duration::ZERO;
+        config.reconciler.recheck_after = Duration::ZERO;
+        config.reconciler.reads_per_minute = 600;
+    })
+    .await;
+    app.sign_up("ada@example.com").await;
+    let ledger_id = app.ledger_id_of("ada@example.com").await;
+
+    let silent = Decision {
+        outcome: Outcome::Approve,
+        delay: Duration::ZERO,
+        webhooks: WebhookMode::Skip,
+    };
+    app.sandbox.decide_with(&ledger_id, silent).await.unwrap();
+
+    app.wait_for_status("approved").await;
+    assert!(app.sandbox.deliveries().is_empty(), "no webhook was involved");
+}
+
+#[tokio::test]
+async fn an_open_status_stream_hears_about_a_webhook_within_a_second() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let ledger_id = app.ledger_id_of("ada@example.com").await;
+    let response = app.client.get(app.url("/events/status")).send().await.unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut stream = response.bytes_stream();
+
+    let body = json!({ "id": "evt_live", "type": "user.application.approved",
+        "createdAt": app.services.clock.now_ms(), "data": { "userId": ledger_id } })
+    .to_string();
+    let sent = std::time::Instant::now();
+    app.post_webhook(&body, None).await;
+
+    let chunk = tokio::time::timeout(Duration::from_secs(1), async {
+        loop {
+            let chunk = stream.next().await.expect("stream open").unwrap();
+            let text = String::from_utf8_lossy(&chunk).to_string();
+            if text.contains("event: status") {
+                return text;
+            }
+        }
+    })
+    .await
+    .expect("an event within a second");
+    assert!(chunk.contains("data: changed"));
+    assert!(sent.elapsed() < Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn a_stream_only_carries_the_signed_in_users_changes() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let response = app.client.get(app.url("/events/status")).send().await.unwrap();
+    let mut stream = response.bytes_stream();
+
+    // Somebody else is approved.
+    let other = crate::helpers::spawn_second_user(&app, "bob@example.com").await;
+    let body = json!({ "id": "evt_other", "type": "user.application.approved",
+        "createdAt": app.services.clock.now_ms(), "data": { "userId": other } })
+    .to_string();
+    app.post_webhook(&body, None).await;
+
+    let heard = tokio::time::timeout(Duration::from_millis(700), async {
+        while let Some(Ok(chunk)) = stream.next().await {
+            if String::from_utf8_lossy(&chunk).contains("event: status") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert!(
+        heard.is_err() || heard == Ok(false),
+        "no event for another user's change"
+    );
+}
+
+#[tokio::test]
+async fn signed_out_visitors_get_no_stream() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/events/status")).send().await.unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_user_who_closed_the_hosted_page_half_way_can_get_back_in() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let first = complete_hosted_steps(&app).await;
+    app.post_form("/logout", &[]).await;
+
+    app.post_form(
+        "/login",
+        &[
+            ("email", "ada@example.com"),
+            ("password", "correct horse battery"),
+        ],
+    )
+    .await;
+    let response = app.post_form("/verification/start", &[]).await;
+
+    assert_eq!(
+        crate::helpers::location(&response),
+        first,
+        "the same verification, resumed"
+    );
+}

@@ -1,0 +1,108 @@
+//! The outbox: calls to LedgerOS that must eventually happen, stored with the account and
+//! retried with backoff until they succeed. A signup never depends on LedgerOS being up.
+
+use std::time::Duration;
+
+use crate::onboarding::{self, OnboardingError};
+use crate::services::Services;
+use crate::store::{Job, JobKind, UserId};
+
+/// How long a worker holds a job before another may take it over (a crashed worker's jobs
+/// come back after this).
+pub const LEASE_MS: i64 = 60_000;
+/// The longest wait between two attempts.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+
+/// The wait before attempt `attempts + 1`: exponential from 1 s, capped, never shorter than
+/// what LedgerOS asked for with `Retry-After`.
+pub fn backoff(attempts: i64, retry_after: Option<Duration>) -> Duration {
+    let exponent = attempts.clamp(1, 20) as u32 - 1;
+    let wait = Duration::from_secs(1u64 << exponent).min(MAX_BACKOFF);
+    match retry_after {
+        Some(asked) => wait.max(asked),
+        None => wait,
+    }
+}
+
+/// Runs a claimed job, then completes it or schedules the next attempt.
+#[tracing::instrument(skip(services, job), fields(job = job.id, user = %job.user_id, attempt = job.attempts))]
+pub async fn run(services: &Services, job: Job) -> bool {
+    let result = match job.kind {
+        JobKind::Provision => onboarding::provision(services, &job.user_id).await.map(|_| ()),
+    };
+    let outcome = match result {
+        Ok(()) => services.store.complete_job(&job).await.map(|()| true),
+        Err(error) => {
+            let retry_after = match &error {
+                OnboardingError::Ledger(e) => e.retry_after(),
+                _ => None,
+            };
+            let wait = backoff(job.attempts, retry_after);
+            let permanent = matches!(&error, OnboardingError::Ledger(e) if !e.is_retryable());
+            if permanent {
+                tracing::error!(%error, ?wait, "LedgerOS refused the call; retrying later, but this needs a look");
+            } else {
+                tracing::warn!(%error, ?wait, "LedgerOS call failed; will retry");
+            }
+            let run_at = services.clock.now_ms() + wait.as_millis() as i64;
+            services
+                .store
+                .retry_job(&job, run_at, &error.to_string())
+                .await
+                .map(|()| false)
+        }
+    };
+    outcome.unwrap_or_else(|e| {
+        // The lease runs out and the job is picked up again.
+        tracing::error!(error = %e, "could not record the job's outcome");
+        false
+    })
+}
+
+/// Provisions `user` right now if its job is free (at signup, so the common case needs no
+/// wait). Returns whether it succeeded; if not, the worker retries.
+pub async fn provision_now(services: &Services, user: &UserId) -> bool {
+    match services.store.claim_job(JobKind::Provision, user, LEASE_MS).await {
+        Ok(Some(job)) => run(services, job).await,
+        Ok(None) => false,
+        Err(e) => {
+            tracing::error!(error = %e, "could not claim the provisioning job");
+            false
+        }
+    }
+}
+
+/// Drains due jobs forever, checking again every `idle` when there is nothing to do.
+pub async fn work(services: Services, idle: Duration) {
+    loop {
+        match services.store.claim_due_job(LEASE_MS).await {
+            Ok(Some(job)) => {
+                run(&services, job).await;
+            }
+            Ok(None) => tokio::time::sleep(idle).await,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox: could not read jobs");
+                tokio::time::sleep(idle * 5).await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_one_second_and_is_capped() {
+        assert_eq!(backoff(1, None), Duration::from_secs(1));
+        assert_eq!(backoff(2, None), Duration::from_secs(2));
+        assert_eq!(backoff(5, None), Duration::from_secs(16));
+        assert_eq!(backoff(40, None), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn retry_after_is_honoured_when_longer() {
+        assert_eq!(backoff(1, Some(Duration::from_secs(30))), Duration::from_secs(30));
+        assert_eq!(backoff(5, Some(Duration::from_secs(2))), Duration::from_secs(16));
+    }
+}
