@@ -1,5 +1,6 @@
 //! Getting a user from signup to a LedgerOS verification, and keeping their status current.
 
+use crate::clock::Millis;
 use crate::kyc::StatusUpdate;
 use crate::ledger::{CreateUser, LedgerError, LedgerUserId};
 use crate::services::Services;
@@ -102,9 +103,33 @@ pub async fn verification_url(services: &Services, id: &UserId) -> Result<String
 }
 
 /// Asks LedgerOS for the user's current status and applies it through the state machine.
-/// Used when the user comes back from the hosted page; webhooks remain the main source.
+/// Used when the user comes back from the hosted page and by the reconciler; webhooks remain
+/// the main source, so the read is dated [`OBSERVATION_SKEW_MS`] back.
 #[tracing::instrument(skip(services), fields(user = %id))]
 pub async fn refresh_status(services: &Services, id: &UserId) -> Result<UserRecord, OnboardingError> {
+    refresh(services, id, |_| services.clock.now_ms() - OBSERVATION_SKEW_MS).await
+}
+
+/// Like [`refresh_status`], right after a change we made ourselves at `changed_at` (a document
+/// upload): the read is its consequence, so it is dated then, never before the status we hold;
+/// the webhook that asked for the change cannot hide it, while any later webhook still wins.
+#[tracing::instrument(skip(services), fields(user = %id))]
+pub async fn refresh_after_change(
+    services: &Services,
+    id: &UserId,
+    changed_at: Millis,
+) -> Result<UserRecord, OnboardingError> {
+    refresh(services, id, |held: Option<Millis>| {
+        held.map_or(changed_at, |as_of| as_of.max(changed_at))
+    })
+    .await
+}
+
+async fn refresh(
+    services: &Services,
+    id: &UserId,
+    dated: impl FnOnce(Option<Millis>) -> Millis,
+) -> Result<UserRecord, OnboardingError> {
     let user = load(services, id).await?;
     let Some(ledger_id) = user.ledger_user_id.clone() else {
         return Ok(user);
@@ -114,10 +139,12 @@ pub async fn refresh_status(services: &Services, id: &UserId) -> Result<UserReco
         .get_verification(&LedgerUserId::new(ledger_id))
         .await?;
     if verification.application_status != ApplicationStatus::NotStarted {
-        let outcome = services
-            .store
-            .apply_status(id, observed(services, verification))
-            .await?;
+        let update = StatusUpdate {
+            status: verification.application_status,
+            at_ms: dated(user.kyc.as_of_ms),
+            required_fields: verification.required_fields,
+        };
+        let outcome = services.store.apply_status(id, update).await?;
         tracing::debug!(?outcome, "status refreshed from LedgerOS");
     }
     load(services, id).await

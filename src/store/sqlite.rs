@@ -25,6 +25,9 @@ pub struct Store {
     changes: broadcast::Sender<UserId>,
 }
 
+/// How long a new account's provisioning job is left to the signup request itself.
+const PROVISION_GRACE_MS: Millis = 30_000;
+
 const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, created_at, \
      ledger_user_id, verification_url, application_status, status_as_of, required_fields, \
      status_changed_at, returned_at, \
@@ -95,10 +98,12 @@ impl Store {
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(StoreError::EmailTaken),
             Err(e) => return Err(e.into()),
         }
+        // First due after a grace period: the signup request provisions inline right away; the
+        // worker only steps in if that attempt fails or the process dies before finishing it.
         sqlx::query("INSERT INTO jobs (kind, user_id, run_at, created_at) VALUES (?, ?, ?, ?)")
             .bind(JobKind::Provision.as_str())
             .bind(&id.0)
-            .bind(now)
+            .bind(now + PROVISION_GRACE_MS)
             .bind(now)
             .execute(&mut *tx)
             .await?;

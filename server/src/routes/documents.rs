@@ -16,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::documents::{DocumentType, MAX_UPLOAD_BYTES, sniff};
 use onboarding::forms::FieldErrors;
-use onboarding::kyc::StatusUpdate;
 use onboarding::ledger::{Document, LedgerError, LedgerUserId};
 use onboarding::status::ApplicationStatus;
 use onboarding::store::{UserId, UserRecord};
@@ -28,6 +27,7 @@ use crate::startup::AppState;
 /// and the `documentType` field. A file a little over the limit is still read to the end (and
 /// dropped), so the browser gets our answer rather than a reset connection.
 pub const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 512 * 1024;
+const _: () = assert!(BODY_LIMIT > MAX_UPLOAD_BYTES + 4096 && BODY_LIMIT < MAX_UPLOAD_BYTES + 1024 * 1024);
 
 /// Longest text field we keep (a document type is one short word).
 const MAX_TEXT_BYTES: usize = 64;
@@ -316,7 +316,7 @@ async fn send(
     if let Err(e) = services.ledger.upload_document(&ledger_id, document).await {
         return Err(ledger_refusal(user_id, &e));
     }
-    let remaining = match refresh_after_upload(state, &user, &ledger_id, sent_at).await {
+    let remaining = match refresh_after_upload(state, &user, sent_at).await {
         Some(fresh) if fresh.kyc.status == ApplicationStatus::NeedsInformation => {
             fresh.kyc.required_fields.len()
         }
@@ -343,43 +343,15 @@ fn ledger_refusal(user_id: &UserId, error: &LedgerError) -> Refusal {
     }
 }
 
-/// Asks LedgerOS for the status the upload led to (`manualReview` once everything has arrived,
-/// or `needsInformation` with fewer fields) and applies it through the state machine.
-///
-/// Unlike [`onboarding::onboarding::refresh_status`], which dates a read a little in the past so
-/// that webhooks from around then win over it, this read follows our own upload: it is dated at
-/// the upload (and never before the status it answers), so the `needs_info` webhook that asked
-/// for the document cannot hide the result, while any later webhook still wins.
-async fn refresh_after_upload(
-    state: &AppState,
-    user: &UserRecord,
-    ledger_id: &LedgerUserId,
-    sent_at: i64,
-) -> Option<UserRecord> {
-    let services = &state.services;
-    let verification = match services.ledger.get_verification(ledger_id).await {
-        Ok(verification) => verification,
-        Err(e) => {
-            tracing::warn!(user = %user.id, error = %e, "could not refresh the status after an upload");
-            return None;
-        }
-    };
-    let update = StatusUpdate {
-        status: verification.application_status,
-        at_ms: user.kyc.as_of_ms.map_or(sent_at, |as_of| as_of.max(sent_at)),
-        required_fields: verification.required_fields,
-    };
-    if let Err(e) = services.store.apply_status(&user.id, update).await {
-        tracing::error!(user = %user.id, error = %e, "could not record the status after an upload");
-        return None;
-    }
-    match services.store.user(&user.id).await {
-        Ok(fresh) => fresh,
-        Err(e) => {
-            tracing::error!(user = %user.id, error = %e, "could not reload the user after an upload");
-            None
-        }
-    }
+/// The status the upload led to (`manualReview` once everything has arrived, or
+/// `needsInformation` with fewer fields), or `None` if it could not be read now.
+async fn refresh_after_upload(state: &AppState, user: &UserRecord, sent_at: i64) -> Option<UserRecord> {
+    onboarding::onboarding::refresh_after_change(&state.services, &user.id, sent_at)
+        .await
+        .inspect_err(
+            |e| tracing::warn!(user = %user.id, error = %e, "could not refresh the status after an upload"),
+        )
+        .ok()
 }
 
 #[cfg(test)]
@@ -424,11 +396,5 @@ mod tests {
         assert_eq!(sent_message("Selfie", 0), "Thanks: Selfie was sent to LedgerOS.");
         assert!(sent_message("Selfie", 1).contains("the last document"));
         assert!(sent_message("Selfie", 2).contains("the other documents"));
-    }
-
-    #[test]
-    fn the_body_limit_leaves_room_for_a_full_size_file() {
-        assert!(BODY_LIMIT > MAX_UPLOAD_BYTES + 4096);
-        assert!(BODY_LIMIT < MAX_UPLOAD_BYTES + 1024 * 1024);
     }
 }
