@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use crate::api::{Flash, StatusView, load_status, refresh_status};
+use crate::api::{Flash, StatusView, load_status, refresh_status, take_flash};
+use crate::components::form::Notice;
 use crate::components::status_card::{AccountFeatures, StatusCard};
 
 /// The status card and the account features, kept current while the page is open.
@@ -11,8 +12,25 @@ use crate::components::status_card::{AccountFeatures, StatusCard};
 #[component]
 pub fn LiveStatus(
     #[prop(default = false)] refresh_first: bool,
-    #[prop(optional)] flash: Flash,
+    /// The form whose flash notices this page shows, if any.
+    #[prop(optional)]
+    flash_form: Option<&'static str>,
 ) -> impl IntoView {
+    // Every resource is created here, up front, and read in one Suspend: resources created
+    // inside another Suspense's resolution made async server rendering hang now and then.
+    let flash = Resource::new(
+        || (),
+        move |_| async move {
+            match flash_form {
+                Some(form) => take_flash(form.to_owned())
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+                None => Flash::default(),
+            }
+        },
+    );
     let tick = RwSignal::new(0u32);
     let status = Resource::new(
         move || tick.get(),
@@ -29,8 +47,8 @@ pub fn LiveStatus(
     view! {
         <Transition>
             {move || {
-                let flash = flash.clone();
                 Suspend::new(async move {
+                    let flash = flash.await;
                     match status.await {
                         Ok(Some(view)) => render(view, flash).into_any(),
                         Ok(None) => view! {
@@ -78,6 +96,7 @@ fn render(view: StatusView, flash: Flash) -> impl IntoView {
     let approved = view.status.is_approved();
     let first_name = view.first_name.clone();
     view! {
+        <Notice message=flash.notice.clone() />
         <h1>{if approved { format!("Welcome aboard, {first_name}") } else { format!("Hi {first_name}, here's where you stand") }}</h1>
         // Announces status changes to screen readers as they arrive.
         <div aria-live="polite" aria-atomic="true">

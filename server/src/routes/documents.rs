@@ -12,7 +12,7 @@ use app::auth;
 use app::copy::upload_error_field;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::documents::{DocumentType, MAX_UPLOAD_BYTES, sniff};
 use onboarding::forms::FieldErrors;
@@ -155,6 +155,8 @@ pub async fn upload(
             Err(Refusal::Unreadable)
         }
     };
+    // A body we stopped reading must not be followed by another request on the same connection.
+    let unread_body = read.is_err();
     let kind = received.document_type.as_deref().and_then(DocumentType::parse);
     let label = kind.map_or("Your document", DocumentType::label);
     let result = match read {
@@ -186,6 +188,9 @@ pub async fn upload(
     };
     if let Err(e) = auth::set_flash(&session, flash).await {
         tracing::error!(error = %e, "could not store the flash message");
+    }
+    if unread_body {
+        return ([(header::CONNECTION, "close")], Redirect::to("/status")).into_response();
     }
     Redirect::to("/status").into_response()
 }

@@ -10,7 +10,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::OnceLock;
+
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -20,8 +22,17 @@ use app::{App, shell};
 /// Largest webhook body we read; LedgerOS events are a few hundred bytes.
 const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
 
+/// The app's routes, worked out once per process. Leptos renders the whole app to list them and
+/// meanwhile holds every resource in the process pending (a process-wide flag), so listing them
+/// again while another app instance serves pages (tests run several at once) would hang its
+/// renders for good (leptos-rs/leptos#4773).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let services = state.services.clone();
     let context = move || provide_context(services.clone());
     let options = state.leptos_options.clone();
