@@ -5,6 +5,11 @@ import { completeHostedSteps, hydrated } from "./helpers";
 
 test("sign up, verify on the hosted page, come back approved", async ({ page }) => {
   const email = `ada+${Date.now()}@example.com`;
+  // Our Content-Security-Policy must not block anything the app needs.
+  const blocked: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && /Content Security Policy/i.test(message.text())) blocked.push(message.text());
+  });
 
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Why we verify your identity" })).toBeVisible();
@@ -42,6 +47,8 @@ test("sign up, verify on the hosted page, come back approved", async ({ page }) 
   await expect(page.locator("#deposit")).not.toContainText("Available once your identity is verified");
   await page.goto("/status");
   await expect(page.locator("[data-status=approved]")).toBeVisible();
+  await hydrated(page);
+  expect(blocked).toEqual([]);
 });
 
 test("an open status page shows the decision without reloading", async ({ page, context }) => {

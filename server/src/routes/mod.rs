@@ -4,6 +4,7 @@ mod documents;
 mod events;
 mod forms;
 mod guard;
+mod headers;
 mod webhooks;
 
 use axum::Router;
@@ -34,7 +35,11 @@ fn route_list() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let services = state.services.clone();
-    let context = move || provide_context(services.clone());
+    let context = move || {
+        provide_context(services.clone());
+        // A fresh nonce per page for the hydration script, named in the page's CSP.
+        leptos::nonce::provide_nonce();
+    };
     let options = state.leptos_options.clone();
     Router::new()
         .route("/signup", post(forms::signup))
@@ -56,6 +61,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(guard::require_login))
         .layer(axum::middleware::from_fn(guard::same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(guard::request_span))
         .with_state(state)

@@ -5,5 +5,6 @@ mod documents;
 mod helpers;
 mod onboarding_flow;
 mod resilience;
+mod security;
 mod statuses;
 mod webhooks;
