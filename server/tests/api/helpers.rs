@@ -26,7 +26,13 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], with a chance to change the configuration first.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-    server::telemetry::init();
+    // Logs go through the test harness: shown for a failing test, hidden otherwise.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            std::env::var("RUST_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        ))
+        .with_test_writer()
+        .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::from_env("127.0.0.1:0".parse().unwrap()).expect("demo config");
     config.database_url = format!("sqlite://{}", dir.path().join("app.db").display());
