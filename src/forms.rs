@@ -109,7 +109,20 @@ impl PersonName {
     }
 }
 
-/// Checks a new password's length; the server also refuses common passwords.
+/// Leaked passwords long enough to pass the length check (see the file's header for its source).
+const COMMON_PASSWORDS: &str = include_str!("common_passwords.txt");
+
+/// Whether `password` is on the bundled list of common passwords (case does not matter).
+pub fn is_common_password(password: &str) -> bool {
+    let lowered = password.to_lowercase();
+    COMMON_PASSWORDS
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .any(|common| common == lowered)
+}
+
+/// Checks a new password: its length, and that it is not a well-known one. No composition
+/// rules (NIST SP 800-63B): long and uncommon is what makes a password hard to guess.
 pub fn check_new_password(password: &str) -> Result<(), String> {
     let chars = password.chars().count();
     if chars < PASSWORD_MIN_CHARS {
@@ -118,6 +131,8 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
         ))
     } else if chars > PASSWORD_MAX_CHARS {
         Err(format!("Use at most {PASSWORD_MAX_CHARS} characters."))
+    } else if is_common_password(password) {
+        Err("This password is on lists that attackers try first. Please choose another one.".to_owned())
     } else {
         Ok(())
     }
@@ -228,6 +243,17 @@ mod tests {
         assert!(check_new_password("ééééééééééé").is_err());
         assert!(check_new_password("éééééééééééé").is_ok());
         assert!(check_new_password(&"x".repeat(PASSWORD_MAX_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        assert!(check_new_password("qwerty123456").is_err());
+        assert!(check_new_password("LeaveMeAlone").is_err());
+        assert!(check_new_password("correct horse battery").is_ok());
+        assert!(
+            !is_common_password("# The most common leaked passwords"),
+            "the header is not an entry"
+        );
     }
 
     #[test]

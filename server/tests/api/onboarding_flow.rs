@@ -230,3 +230,32 @@ async fn repeated_wrong_passwords_are_slowed_down_with_a_plain_message() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_common_password_is_refused_at_signup() {
+    let app = spawn_app().await;
+
+    let response = app
+        .post_form(
+            "/signup",
+            &[
+                ("first_name", "Ada"),
+                ("last_name", "L"),
+                ("email", "ada@example.com"),
+                ("password", "Qwerty123456"),
+            ],
+        )
+        .await;
+
+    assert_eq!(location(&response), "/signup");
+    let (_, page) = app.get_page("/signup").await;
+    assert!(page.contains("lists that attackers try first"), "{page}");
+    assert!(
+        app.services
+            .store
+            .user_by_email("ada@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
