@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Params, Version};
 
+use crate::clock::Millis;
 use crate::forms::{Email, FieldErrors, SignupForm};
 use crate::services::Services;
 use crate::store::{NewUser, StoreError, UserId};
@@ -46,6 +47,14 @@ pub async fn verify_password(stored: Option<String>, password: String) -> bool {
     })
     .await
     .expect("verification task panicked")
+}
+
+/// However active, a session ends this long after login: people log in again twice a day.
+pub const ABSOLUTE_SESSION_MS: Millis = 12 * 60 * 60 * 1000;
+
+/// Whether a login at `logged_in_at` is past the absolute session timeout at `now`.
+pub fn login_expired(logged_in_at: Millis, now: Millis) -> bool {
+    now - logged_in_at > ABSOLUTE_SESSION_MS
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +124,13 @@ mod tests {
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
         assert!(verify_password(Some(hash.clone()), "correct horse battery".into()).await);
         assert!(!verify_password(Some(hash), "wrong horse battery".into()).await);
+    }
+
+    #[test]
+    fn a_login_lasts_twelve_hours_at_most() {
+        let login = 1_000_000;
+        assert!(!login_expired(login, login + ABSOLUTE_SESSION_MS));
+        assert!(login_expired(login, login + ABSOLUTE_SESSION_MS + 1));
     }
 
     #[tokio::test]

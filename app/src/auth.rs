@@ -1,6 +1,8 @@
 //! Server-side session helpers shared by server functions and the form handlers.
 
 use leptos::prelude::*;
+use onboarding::accounts::login_expired;
+use onboarding::clock::Clock;
 use onboarding::services::Services;
 use onboarding::store::{UserId, UserRecord};
 use tower_sessions::Session;
@@ -9,6 +11,7 @@ use crate::api::{Flash, StatusView};
 
 const USER_KEY: &str = "user_id";
 const FLASH_KEY: &str = "flash";
+const LOGGED_IN_AT_KEY: &str = "logged_in_at";
 
 async fn session() -> Result<Session, ServerFnError> {
     leptos_axum::extract::<Session>()
@@ -16,14 +19,27 @@ async fn session() -> Result<Session, ServerFnError> {
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
-/// The id of the signed-in user in `session`.
+/// The id of the signed-in user in `session`; ends the session if it is past the absolute
+/// timeout (the idle timeout is the session store's own expiry).
 pub async fn user_id(session: &Session) -> Option<UserId> {
-    session.get::<UserId>(USER_KEY).await.ok().flatten()
+    let id = session.get::<UserId>(USER_KEY).await.ok().flatten()?;
+    let logged_in_at = session
+        .get::<i64>(LOGGED_IN_AT_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(0);
+    if login_expired(logged_in_at, Clock::system().now_ms()) {
+        let _ = session.flush().await;
+        return None;
+    }
+    Some(id)
 }
 
 /// Signs `user` in: a new session id first, so an id planted before login is worthless.
 pub async fn log_in(session: &Session, user: &UserId) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
+    session.insert(LOGGED_IN_AT_KEY, Clock::system().now_ms()).await?;
     session.insert(USER_KEY, user).await
 }
 
