@@ -30,12 +30,14 @@ impl<K: std::hash::Hash + Eq + Clone> Limit<K> {
     }
 }
 
-/// The limits for login and signup. Generous enough for a demo on one laptop, tight enough to
+/// The limits for login, signup and document uploads. Generous enough for a demo on one laptop, tight enough to
 /// make password guessing slow.
 pub struct AuthLimits {
     login_per_ip: Limit<IpAddr>,
     login_per_account: Limit<String>,
     signup_per_ip: Limit<IpAddr>,
+    upload_per_ip: Limit<IpAddr>,
+    upload_per_account: Limit<String>,
 }
 
 impl Default for AuthLimits {
@@ -44,6 +46,8 @@ impl Default for AuthLimits {
             login_per_ip: Limit::new(20, Duration::from_secs(30)),
             login_per_account: Limit::new(5, Duration::from_secs(60)),
             signup_per_ip: Limit::new(20, Duration::from_secs(60)),
+            upload_per_ip: Limit::new(30, Duration::from_secs(20)),
+            upload_per_account: Limit::new(10, Duration::from_secs(60)),
         }
     }
 }
@@ -58,11 +62,19 @@ impl AuthLimits {
         self.signup_per_ip.check(&ip)
     }
 
+    /// Document uploads: each one is up to 10 MB passed on to LedgerOS.
+    pub fn upload(&self, ip: IpAddr, account: &str) -> Result<(), Duration> {
+        self.upload_per_ip.check(&ip)?;
+        self.upload_per_account.check(&account.to_owned())
+    }
+
     /// Forgets keys that have fully recovered, so memory stays bounded.
     pub fn prune(&self) {
         self.login_per_ip.limiter.retain_recent();
         self.login_per_account.limiter.retain_recent();
         self.signup_per_ip.limiter.retain_recent();
+        self.upload_per_ip.limiter.retain_recent();
+        self.upload_per_account.limiter.retain_recent();
     }
 }
 

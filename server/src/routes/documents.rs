@@ -11,7 +11,9 @@ use app::api::Flash;
 use app::auth;
 use app::copy::upload_error_field;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use axum::extract::{Multipart, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::documents::{DocumentType, MAX_UPLOAD_BYTES, sniff};
@@ -21,6 +23,7 @@ use onboarding::status::ApplicationStatus;
 use onboarding::store::{UserId, UserRecord};
 use tower_sessions::Session;
 
+use crate::limits::try_again_in;
 use crate::startup::AppState;
 
 /// The request body limit of this route: the largest file plus room for the multipart framing
@@ -138,6 +141,7 @@ impl Refusal {
 /// Receives one document, checks it, sends it to LedgerOS and refreshes the status.
 pub async fn upload(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
@@ -145,6 +149,19 @@ pub async fn upload(
     let Some(user_id) = auth::user_id(&session).await else {
         return Redirect::to("/login").into_response();
     };
+    if let Err(wait) = state.limits.upload(peer.ip(), &user_id.0) {
+        tracing::info!(user = %user_id, outcome = "rate_limited", "document refused");
+        let flash = Flash {
+            form: FORM.into(),
+            notice: Some(try_again_in(wait)),
+            ..Flash::default()
+        };
+        if let Err(e) = auth::set_flash(&session, flash).await {
+            tracing::error!(error = %e, "could not store the flash message");
+        }
+        // The body was not read: the connection must not carry another request.
+        return ([(header::CONNECTION, "close")], Redirect::to("/status")).into_response();
+    }
     let mut received = Received::default();
     let read = match multipart {
         Ok(mut multipart) => read_form(&mut multipart, &mut received)

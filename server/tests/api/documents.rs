@@ -243,3 +243,19 @@ async fn signed_out_uploads_go_to_the_login_page() {
     assert_eq!(location(&response), "/login");
     assert_eq!(still_required(&app, &ledger_id).await, ["proofOfAddress"]);
 }
+
+#[tokio::test]
+async fn uploads_are_rate_limited_per_account_with_a_plain_message() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+
+    for _ in 0..10 {
+        upload(&app, file("selfie", PNG, "me.png", "image/png")).await;
+    }
+    let page = upload(&app, file("selfie", PNG, "me.png", "image/png")).await;
+
+    assert!(
+        page.contains("Too many attempts. Please try again in 1 minute."),
+        "{page}"
+    );
+}
