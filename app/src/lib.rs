@@ -1,6 +1,8 @@
 //! The onboarding UI: pages, components and server functions, rendered on the server and
 //! hydrated in the browser. Every form is a plain HTML form, so it also works without JavaScript.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;

@@ -70,10 +70,6 @@ impl Store {
         &self.pool
     }
 
-    pub fn clock(&self) -> &Clock {
-        &self.clock
-    }
-
     /// Starts a write transaction, holding the in-process write gate until both are dropped.
     async fn begin_write(&self) -> Result<(OwnedMutexGuard<()>, Transaction<'static, Sqlite>), StoreError> {
         let gate = self.writes.clone().lock_owned().await;
@@ -334,16 +330,6 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    /// Whether `user` still has a job of `kind` waiting (for "setting up your verification").
-    pub async fn has_job(&self, kind: JobKind, user: &UserId) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT 1 FROM jobs WHERE kind = ? AND user_id = ?")
-            .bind(kind.as_str())
-            .bind(&user.0)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.is_some())
     }
 
     /// Users whose status is one of `statuses`, unchanged since `changed_before` and not
