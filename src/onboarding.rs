@@ -12,10 +12,11 @@ use crate::store::{StoreError, UserId, UserRecord};
 /// the read a minute back lets any webhook from that minute still win over it.
 pub const OBSERVATION_SKEW_MS: i64 = 60_000;
 
-fn observed(services: &Services, verification: crate::ledger::Verification) -> StatusUpdate {
+/// The status in a LedgerOS read, dated `at_ms`.
+fn reported(verification: crate::ledger::Verification, at_ms: Millis) -> StatusUpdate {
     StatusUpdate {
         status: verification.application_status,
-        at_ms: services.clock.now_ms() - OBSERVATION_SKEW_MS,
+        at_ms,
         required_fields: verification.required_fields,
     }
 }
@@ -72,7 +73,10 @@ pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, O
         services.store.set_verification_url(id, &url).await?;
         services
             .store
-            .apply_status(id, observed(services, verification))
+            .apply_status(
+                id,
+                reported(verification, services.clock.now_ms() - OBSERVATION_SKEW_MS),
+            )
             .await?;
     }
     user = load(services, id).await?;
@@ -139,11 +143,7 @@ async fn refresh(
         .get_verification(&LedgerUserId::new(ledger_id))
         .await?;
     if verification.application_status != ApplicationStatus::NotStarted {
-        let update = StatusUpdate {
-            status: verification.application_status,
-            at_ms: dated(user.kyc.as_of_ms),
-            required_fields: verification.required_fields,
-        };
+        let update = reported(verification, dated(user.kyc.as_of_ms));
         let outcome = services.store.apply_status(id, update).await?;
         tracing::debug!(?outcome, "status refreshed from LedgerOS");
     }

@@ -116,6 +116,12 @@ impl TestApp {
         location(&response)
     }
 
+    /// Submits the login form.
+    pub async fn log_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
+    }
+
     /// The LedgerOS user id our database holds for `email`.
     pub async fn ledger_id_of(&self, email: &str) -> String {
         let user = self

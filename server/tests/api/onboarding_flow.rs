@@ -125,15 +125,7 @@ async fn a_returning_user_logs_in_and_lands_on_their_status() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/login?next=/status");
 
-    let wrong = app
-        .post_form(
-            "/login",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "not my password at all"),
-            ],
-        )
-        .await;
+    let wrong = app.log_in("ada@example.com", "not my password at all").await;
     assert_eq!(location(&wrong), "/login");
     let (_, page) = app.get_page("/login").await;
     assert!(
@@ -166,15 +158,7 @@ async fn the_session_id_changes_at_login() {
         .find(|c| c.name() == "session")
         .map(|c| c.value().to_owned());
 
-    let response = app
-        .post_form(
-            "/login",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "correct horse battery"),
-            ],
-        )
-        .await;
+    let response = app.log_in("ada@example.com", "correct horse battery").await;
 
     let after = response
         .cookies()
@@ -206,22 +190,10 @@ async fn repeated_wrong_passwords_are_slowed_down_with_a_plain_message() {
     app.post_form("/logout", &[]).await;
 
     for _ in 0..5 {
-        app.post_form(
-            "/login",
-            &[("email", "ada@example.com"), ("password", "wrong password guess")],
-        )
-        .await;
+        app.log_in("ada@example.com", "wrong password guess").await;
         app.get_page("/login").await;
     }
-    let response = app
-        .post_form(
-            "/login",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "correct horse battery"),
-            ],
-        )
-        .await;
+    let response = app.log_in("ada@example.com", "correct horse battery").await;
 
     assert_eq!(location(&response), "/login", "even the right password waits");
     let (_, page) = app.get_page("/login").await;

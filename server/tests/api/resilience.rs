@@ -18,14 +18,7 @@ async fn signup_succeeds_during_an_outage_and_verification_is_set_up_when_ledger
     assert!(page.contains("Setting up your verification"), "{page}");
     // The person can come and go meanwhile.
     app.post_form("/logout", &[]).await;
-    app.post_form(
-        "/login",
-        &[
-            ("email", "ada@example.com"),
-            ("password", "correct horse battery"),
-        ],
-    )
-    .await;
+    app.log_in("ada@example.com", "correct horse battery").await;
     let pending_jobs: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs")
         .fetch_one(app.services.store.sqlite_pool())
         .await
@@ -139,14 +132,7 @@ async fn a_user_who_closed_the_hosted_page_half_way_can_get_back_in() {
     let first = complete_hosted_steps(&app).await;
     app.post_form("/logout", &[]).await;
 
-    app.post_form(
-        "/login",
-        &[
-            ("email", "ada@example.com"),
-            ("password", "correct horse battery"),
-        ],
-    )
-    .await;
+    app.log_in("ada@example.com", "correct horse battery").await;
     let response = app.post_form("/verification/start", &[]).await;
 
     assert_eq!(
