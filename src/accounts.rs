@@ -6,9 +6,11 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::clock::Millis;
-use crate::forms::{Email, FieldErrors, SignupForm};
+use crate::email::templates;
+use crate::forms::{Email, FieldErrors, SignupForm, check_new_password};
 use crate::services::Services;
-use crate::store::{NewUser, StoreError, UserId};
+use crate::store::{ConfirmOutcome, NewUser, SignupTarget, StoreError, UserId};
+use crate::tokens;
 
 /// argon2id with OWASP's first recommended setting: 19 MiB, 2 passes, 1 lane.
 fn argon2() -> Argon2<'static> {
@@ -65,31 +67,121 @@ pub enum SignupError {
     Store(#[from] StoreError),
 }
 
-/// Creates a local account. Provisioning at LedgerOS is the caller's next step.
-pub async fn sign_up(services: &Services, form: SignupForm) -> Result<UserId, SignupError> {
+/// Takes a signup form. A new address gets a link to confirm it (the account is created when
+/// the link is opened); an address that has an account gets a note saying so, and nothing
+/// changes. The caller answers both the same way, so the form does not reveal who has an
+/// account; both paths hash the password and write one transaction, so they take similar time.
+pub async fn sign_up(services: &Services, form: SignupForm) -> Result<(), SignupError> {
     let valid = form.validate().map_err(SignupError::Invalid)?;
     let password_hash = hash_password(valid.password).await;
-    let created = services
+    let token = tokens::generate();
+    let expires_at = services.clock.now_ms() + templates::CONFIRM_SIGNUP_HOURS * 60 * 60 * 1000;
+    let (email, first_name, base) = (
+        valid.email.as_str(),
+        valid.first_name.as_str(),
+        &services.public_url,
+    );
+    services
         .store
-        .create_user(NewUser {
-            email: valid.email.as_str(),
-            first_name: valid.first_name.as_str(),
-            last_name: valid.last_name.as_str(),
-            password_hash: &password_hash,
-        })
-        .await;
-    match created {
-        Ok(id) => Ok(id),
-        Err(StoreError::EmailTaken) => {
-            let mut errors = FieldErrors::default();
-            errors.add(
-                "email",
-                "An account with this email already exists. Log in instead, or reset your password.",
-            );
-            Err(SignupError::Invalid(errors))
-        }
-        Err(e) => Err(e.into()),
+        .record_signup(
+            NewUser {
+                email,
+                first_name,
+                last_name: valid.last_name.as_str(),
+                password_hash: &password_hash,
+            },
+            &tokens::digest(&token),
+            expires_at,
+            |target| match target {
+                SignupTarget::New => templates::confirm_signup(email, first_name, base, &token),
+                SignupTarget::Existing { first_name } => templates::account_exists(email, first_name, base),
+            },
+        )
+        .await?;
+    Ok(())
+}
+
+/// Opens a signup confirmation link: creates the account. Provisioning at LedgerOS is the
+/// caller's next step (its job is stored with the account).
+pub async fn confirm_signup(services: &Services, token: &str) -> Result<ConfirmOutcome, StoreError> {
+    if !tokens::is_well_formed(token) {
+        return Ok(ConfirmOutcome::Invalid);
     }
+    services.store.confirm_signup(&tokens::digest(token)).await
+}
+
+/// Emails a password reset link if an account uses `email`; does nothing otherwise. Callers
+/// answer the same in both cases and should not wait for this (the time it takes differs).
+pub async fn request_password_reset(services: &Services, email: &str) -> Result<(), StoreError> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
+    let token = tokens::generate();
+    let expires_at = services.clock.now_ms() + templates::RESET_MINUTES * 60 * 1000;
+    let base = &services.public_url;
+    services
+        .store
+        .request_password_reset(
+            email.as_str(),
+            &tokens::digest(&token),
+            expires_at,
+            |first_name| templates::password_reset(email.as_str(), first_name, base, &token),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Whether a reset link can still be used.
+pub async fn reset_link_is_valid(services: &Services, token: &str) -> Result<bool, StoreError> {
+    if !tokens::is_well_formed(token) {
+        return Ok(false);
+    }
+    services.store.reset_token_is_valid(&tokens::digest(token)).await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    #[error("the new password is not acceptable")]
+    Invalid(FieldErrors),
+    #[error("the link is unknown, used or expired")]
+    LinkInvalid,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Sets a new password with a reset link, once. Every session of the account made before
+/// ends (the session checks a fingerprint of the password hash). Returns the account, to sign
+/// the person in afresh.
+pub async fn reset_password(
+    services: &Services,
+    token: &str,
+    password: String,
+) -> Result<UserId, ResetError> {
+    if let Err(message) = check_new_password(&password) {
+        let mut errors = FieldErrors::default();
+        errors.add("password", message);
+        return Err(ResetError::Invalid(errors));
+    }
+    if !tokens::is_well_formed(token) {
+        return Err(ResetError::LinkInvalid);
+    }
+    let password_hash = hash_password(password).await;
+    let base = &services.public_url;
+    services
+        .store
+        .reset_password(&tokens::digest(token), &password_hash, |email, first_name| {
+            templates::password_changed(email, first_name, base)
+        })
+        .await?
+        .ok_or(ResetError::LinkInvalid)
+}
+
+/// What a session remembers of the password: a digest of its hash, so that changing the
+/// password ends every session made before (axum-login compares it on each request) without
+/// copying the hash itself into the session table.
+pub fn session_fingerprint(password_hash: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(password_hash.as_bytes()).into()
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -17,6 +17,8 @@ pub mod services;
 #[cfg(feature = "server")]
 pub mod clock;
 #[cfg(feature = "server")]
+pub mod email;
+#[cfg(feature = "server")]
 pub mod jobs;
 #[cfg(feature = "server")]
 pub mod kyc;
@@ -26,5 +28,7 @@ pub mod ledger;
 pub mod sandbox;
 #[cfg(feature = "server")]
 pub mod store;
+#[cfg(feature = "server")]
+pub mod tokens;
 #[cfg(feature = "server")]
 pub mod webhook;

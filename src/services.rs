@@ -4,10 +4,13 @@ use crate::clock::Clock;
 use crate::ledger::LedgerClient;
 use crate::store::Store;
 
-/// Shared services: the database, the LedgerOS client and the clock. Cheap to clone.
+/// Shared services: the database, the LedgerOS client, the clock and our own address (for
+/// links in emails). Cheap to clone.
 #[derive(Clone)]
 pub struct Services {
     pub store: Store,
     pub ledger: LedgerClient,
     pub clock: Clock,
+    /// How people reach the app, without a trailing slash: `https://app.example`.
+    pub public_url: String,
 }

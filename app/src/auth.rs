@@ -1,51 +1,134 @@
-//! Server-side session helpers shared by server functions and the form handlers.
+//! Server-side sessions and sign-in, on axum-login over tower-sessions: the session id is
+//! cycled at login, and each request checks a fingerprint of the account's password hash, so a
+//! password reset ends every session made before it. We add the absolute timeout.
 
+use axum_login::{AuthUser, AuthnBackend};
 use leptos::prelude::*;
-use onboarding::accounts::login_expired;
-use onboarding::clock::Clock;
+use onboarding::accounts::{self, LoginError, login_expired};
 use onboarding::services::Services;
-use onboarding::store::{UserId, UserRecord};
+use onboarding::store::{StoreError, UserId, UserRecord};
 use tower_sessions::Session;
 
 use crate::api::{Flash, StatusView};
 
-const USER_KEY: &str = "user_id";
 const FLASH_KEY: &str = "flash";
 const LOGGED_IN_AT_KEY: &str = "logged_in_at";
 
-async fn session() -> Result<Session, ServerFnError> {
-    leptos_axum::extract::<Session>()
+/// The session of the current request, with its signed-in user if any.
+pub type Auth = axum_login::AuthSession<Backend>;
+
+/// A signed-in account as the session layer sees it.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub record: UserRecord,
+    fingerprint: [u8; 32],
+}
+
+impl SignedIn {
+    fn new(record: UserRecord) -> Self {
+        let fingerprint = accounts::session_fingerprint(&record.password_hash);
+        Self { record, fingerprint }
+    }
+}
+
+impl AuthUser for SignedIn {
+    type Id = UserId;
+
+    fn id(&self) -> UserId {
+        self.record.id.clone()
+    }
+
+    fn session_auth_hash(&self) -> &[u8] {
+        &self.fingerprint
+    }
+}
+
+/// Email and password, as typed.
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// Looks accounts up in our store and checks passwords with argon2id.
+#[derive(Clone)]
+pub struct Backend {
+    services: Services,
+}
+
+impl Backend {
+    pub fn new(services: Services) -> Self {
+        Self { services }
+    }
+}
+
+impl AuthnBackend for Backend {
+    type User = SignedIn;
+    type Credentials = Credentials;
+    type Error = StoreError;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<SignedIn>, StoreError> {
+        match accounts::log_in(&self.services, &creds.email, creds.password).await {
+            Ok(id) => Ok(self.services.store.user(&id).await?.map(SignedIn::new)),
+            Err(LoginError::InvalidCredentials) => Ok(None),
+            Err(LoginError::Store(e)) => Err(e),
+        }
+    }
+
+    async fn get_user(&self, id: &UserId) -> Result<Option<SignedIn>, StoreError> {
+        Ok(self.services.store.user(id).await?.map(SignedIn::new))
+    }
+}
+
+async fn auth() -> Result<Auth, ServerFnError> {
+    leptos_axum::extract::<Auth>()
         .await
         .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
-/// The id of the signed-in user in `session`; ends the session if it is past the absolute
-/// timeout (the idle timeout is the session store's own expiry).
-pub async fn user_id(session: &Session) -> Option<UserId> {
-    let id = session.get::<UserId>(USER_KEY).await.ok().flatten()?;
-    let logged_in_at = session
+/// The signed-in user of `auth`; ends the session if it is past the absolute timeout (the
+/// idle timeout is the session store's own expiry).
+pub async fn signed_in(auth: &Auth) -> Option<UserRecord> {
+    let user = auth.user.as_ref()?;
+    let logged_in_at = auth
+        .session
         .get::<i64>(LOGGED_IN_AT_KEY)
         .await
         .ok()
         .flatten()
         .unwrap_or(0);
-    if login_expired(logged_in_at, Clock::system().now_ms()) {
-        let _ = session.flush().await;
+    if login_expired(logged_in_at, auth.backend.services.clock.now_ms()) {
+        let _ = auth.session.flush().await;
         return None;
     }
-    Some(id)
+    Some(user.record.clone())
 }
 
-/// Signs `user` in: a new session id first, so an id planted before login is worthless.
-pub async fn log_in(session: &Session, user: &UserId) -> Result<(), tower_sessions::session::Error> {
-    session.cycle_id().await?;
-    session.insert(LOGGED_IN_AT_KEY, Clock::system().now_ms()).await?;
-    session.insert(USER_KEY, user).await
+/// The id of the signed-in user of `auth`.
+pub async fn user_id(auth: &Auth) -> Option<UserId> {
+    signed_in(auth).await.map(|user| user.id)
+}
+
+/// Signs `user` in: axum-login gives the session a new id first, so an id planted before
+/// login is worthless.
+pub async fn log_in(auth: &mut Auth, user: &UserId) -> Result<(), String> {
+    let Some(user) = auth.backend.get_user(user).await.map_err(|e| e.to_string())? else {
+        return Err("the account does not exist".to_owned());
+    };
+    log_in_user(auth, &user).await
+}
+
+/// Signs in an account already loaded (after checking its password).
+pub async fn log_in_user(auth: &mut Auth, user: &SignedIn) -> Result<(), String> {
+    auth.login(user).await.map_err(|e| e.to_string())?;
+    auth.session
+        .insert(LOGGED_IN_AT_KEY, auth.backend.services.clock.now_ms())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Ends the session on the server, not only in the browser.
-pub async fn log_out(session: &Session) -> Result<(), tower_sessions::session::Error> {
-    session.flush().await
+pub async fn log_out(auth: &mut Auth) -> Result<(), String> {
+    auth.logout().await.map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// Leaves `flash` for the next page that shows `flash.form`.
@@ -55,20 +138,12 @@ pub async fn set_flash(session: &Session, flash: Flash) -> Result<(), tower_sess
 
 /// The signed-in user, from the session of the current request.
 pub async fn current_user() -> Result<Option<UserRecord>, ServerFnError> {
-    let session = session().await?;
-    let Some(id) = user_id(&session).await else {
-        return Ok(None);
-    };
-    let services = expect_context::<Services>();
-    let user = services.store.user(&id).await.map_err(|e| {
-        tracing::error!(error = %e, "loading the signed-in user failed");
-        ServerFnError::new("We could not load your account. Please try again.")
-    })?;
-    Ok(user)
+    let auth = auth().await?;
+    Ok(signed_in(&auth).await)
 }
 
 pub async fn take_flash(form: &str) -> Result<Option<Flash>, ServerFnError> {
-    let session = session().await?;
+    let session = auth().await?.session;
     let flash: Option<Flash> = session.get(FLASH_KEY).await.ok().flatten();
     match flash {
         Some(flash) if flash.form == form => {

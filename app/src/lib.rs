@@ -17,7 +17,13 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    landing::Landing, login::Login, not_found::NotFound, signup::Signup, status::Status,
+    account::{ConfirmSignup, ForgotPassword, Reminders, ResetPassword, SignupSent},
+    landing::Landing,
+    login::Login,
+    mailbox::{Mailbox, MailboxEmail},
+    not_found::NotFound,
+    signup::Signup,
+    status::Status,
     verification_return::VerificationReturn,
 };
 
@@ -85,6 +91,13 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing ssr=SsrMode::Async />
                     <Route path=path!("/signup") view=Signup ssr=SsrMode::Async />
+                    <Route path=path!("/signup/sent") view=SignupSent ssr=SsrMode::Async />
+                    <Route path=path!("/signup/confirm") view=ConfirmSignup ssr=SsrMode::Async />
+                    <Route path=path!("/password/forgot") view=ForgotPassword ssr=SsrMode::Async />
+                    <Route path=path!("/password/reset") view=ResetPassword ssr=SsrMode::Async />
+                    <Route path=path!("/reminders") view=Reminders ssr=SsrMode::Async />
+                    <Route path=path!("/dev/mailbox") view=Mailbox ssr=SsrMode::Async />
+                    <Route path=path!("/dev/mailbox/:id") view=MailboxEmail ssr=SsrMode::Async />
                     <Route path=path!("/login") view=Login ssr=SsrMode::Async />
                     <Route path=path!("/status") view=Status ssr=SsrMode::Async />
                     <Route path=path!("/verification/return") view=VerificationReturn ssr=SsrMode::Async />

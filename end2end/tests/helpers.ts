@@ -15,8 +15,29 @@ export async function signUp(page: Page, firstName: string, lastName: string): P
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Create a password").fill("correct horse battery staple");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/status$/);
+  await confirmSignup(page, email);
   return email;
+}
+
+/** Opens the newest email to `email` whose subject matches, in the demo's dev mailbox. */
+export async function openEmail(page: Page, email: string, subject: RegExp) {
+  const entry = page.getByRole("link", { name: new RegExp(`${subject.source}.*To: ${email.replace(/[+.]/g, "\\$&")}`) }).first();
+  await expect(async () => {
+    await page.goto("/dev/mailbox");
+    await expect(entry).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15000 });
+  await entry.click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(subject);
+}
+
+/** After the signup form: "check your email", then the link in it, then "Confirm and continue"; ends on /status. */
+export async function confirmSignup(page: Page, email: string) {
+  await expect(page).toHaveURL(/\/signup\/sent$/);
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await openEmail(page, email, /Confirm your email to finish signing up/);
+  await page.getByRole("link", { name: /\/signup\/confirm\?token=/ }).click();
+  await page.getByRole("button", { name: "Confirm and continue" }).click();
+  await expect(page).toHaveURL(/\/status$/);
 }
 
 /** Goes through the four steps of LedgerOS's hosted page (the built-in sandbox). */

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use onboarding::jobs::reconciler::ReconcilerConfig;
+use onboarding::jobs::reminders::{ReminderConfig, parse_schedule};
 use onboarding::webhook::WebhookSecrets;
 use secrecy::SecretString;
 
@@ -33,8 +34,14 @@ pub struct Config {
     /// `RECONCILE_AFTER_SECS`: how long a pending or manual-review status may sit unchanged
     /// before we ask LedgerOS directly (the safety net for lost webhooks).
     pub reconciler: ReconcilerConfig,
-    /// How often the outbox worker looks for due jobs when idle.
+    /// How often the outbox and mail workers look for due work when idle.
     pub outbox_idle: Duration,
+    /// `SMTP_URL`: `smtp://host:port`, `smtps://user:password@host`; unset: the dev mailbox.
+    pub smtp_url: Option<SecretString>,
+    /// `MAIL_FROM`: the sender of every email.
+    pub mail_from: String,
+    /// `REMINDER_SCHEDULE` (default `1h,1d,3d`) and `REMINDER_POLL_SECS` (default 60).
+    pub reminders: ReminderConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,8 +87,28 @@ impl Config {
             reconciler.stale_after = Duration::from_secs(secs);
             reconciler.recheck_after = Duration::from_secs(secs);
         }
+        let mut reminders = ReminderConfig::default();
+        if let Some(schedule) = var("REMINDER_SCHEDULE") {
+            reminders.schedule = parse_schedule(&schedule).map_err(|why| ConfigError::Invalid {
+                name: "REMINDER_SCHEDULE",
+                why,
+            })?;
+        }
+        if let Some(secs) = var("REMINDER_POLL_SECS") {
+            let secs: u64 = secs
+                .parse()
+                .map_err(|e: std::num::ParseIntError| ConfigError::Invalid {
+                    name: "REMINDER_POLL_SECS",
+                    why: e.to_string(),
+                })?;
+            reminders.poll = Duration::from_secs(secs.max(1));
+        }
         Ok(Self {
             reconciler,
+            reminders,
+            smtp_url: var("SMTP_URL").map(SecretString::from),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Onboarding <no-reply@onboarding.localhost>".to_owned()),
             outbox_idle: Duration::from_secs(1),
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/onboarding.db".to_owned()),
             ledger_api_url,

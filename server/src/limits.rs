@@ -30,12 +30,16 @@ impl<K: std::hash::Hash + Eq + Clone> Limit<K> {
     }
 }
 
-/// The limits for login, signup and document uploads. Generous enough for a demo on one laptop, tight enough to
-/// make password guessing slow.
+/// The limits for login, signup, password reset and document uploads. Generous enough for a
+/// demo on one laptop, tight enough to make password guessing slow and to keep us from being
+/// used to flood someone's inbox (signup and reset send email).
 pub struct AuthLimits {
     login_per_ip: Limit<IpAddr>,
     login_per_account: Limit<String>,
     signup_per_ip: Limit<IpAddr>,
+    signup_per_account: Limit<String>,
+    reset_per_ip: Limit<IpAddr>,
+    reset_per_account: Limit<String>,
     upload_per_ip: Limit<IpAddr>,
     upload_per_account: Limit<String>,
 }
@@ -46,6 +50,9 @@ impl Default for AuthLimits {
             login_per_ip: Limit::new(20, Duration::from_secs(30)),
             login_per_account: Limit::new(5, Duration::from_secs(60)),
             signup_per_ip: Limit::new(20, Duration::from_secs(60)),
+            signup_per_account: Limit::new(3, Duration::from_secs(5 * 60)),
+            reset_per_ip: Limit::new(10, Duration::from_secs(60)),
+            reset_per_account: Limit::new(3, Duration::from_secs(5 * 60)),
             upload_per_ip: Limit::new(30, Duration::from_secs(20)),
             upload_per_account: Limit::new(10, Duration::from_secs(60)),
         }
@@ -55,11 +62,17 @@ impl Default for AuthLimits {
 impl AuthLimits {
     pub fn login(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
         self.login_per_ip.check(&ip)?;
-        self.login_per_account.check(&email.trim().to_lowercase())
+        self.login_per_account.check(&normalise(email))
     }
 
-    pub fn signup(&self, ip: IpAddr) -> Result<(), Duration> {
-        self.signup_per_ip.check(&ip)
+    pub fn signup(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
+        self.signup_per_ip.check(&ip)?;
+        self.signup_per_account.check(&normalise(email))
+    }
+
+    pub fn password_reset(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
+        self.reset_per_ip.check(&ip)?;
+        self.reset_per_account.check(&normalise(email))
     }
 
     /// Document uploads: each one is up to 10 MB passed on to LedgerOS.
@@ -73,9 +86,17 @@ impl AuthLimits {
         self.login_per_ip.limiter.retain_recent();
         self.login_per_account.limiter.retain_recent();
         self.signup_per_ip.limiter.retain_recent();
+        self.signup_per_account.limiter.retain_recent();
+        self.reset_per_ip.limiter.retain_recent();
+        self.reset_per_account.limiter.retain_recent();
         self.upload_per_ip.limiter.retain_recent();
         self.upload_per_account.limiter.retain_recent();
     }
+}
+
+/// The key an email address is limited under (however it was typed).
+fn normalise(email: &str) -> String {
+    email.trim().to_lowercase()
 }
 
 /// "Please try again in 3 minutes."

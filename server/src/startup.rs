@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::FromRef;
+use axum_login::AuthManagerLayerBuilder;
 use leptos::config::LeptosOptions;
 use onboarding::clock::Clock;
+use onboarding::email::Mailer;
 use onboarding::ledger::LedgerClient;
 use onboarding::sandbox::{Sandbox, SandboxConfig};
 use onboarding::services::Services;
@@ -30,6 +32,8 @@ pub struct AppState {
     pub webhook_secrets: WebhookSecrets,
     pub public_url: String,
     pub limits: Arc<AuthLimits>,
+    /// Emails go to the dev mailbox page instead of SMTP (demo mode).
+    pub dev_mailbox: bool,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -99,8 +103,17 @@ impl Application {
         let services = Services {
             store: store.clone(),
             ledger,
-            clock,
+            clock: clock.clone(),
+            public_url: public_url.clone(),
         };
+        let mailer = match &config.smtp_url {
+            Some(url) => Mailer::smtp(url.expose_secret(), &config.mail_from)?,
+            None => {
+                tracing::info!("SMTP_URL is not set: emails go to the dev mailbox at /dev/mailbox");
+                Mailer::DevMailbox
+            }
+        };
+        let dev_mailbox = mailer.keeps_bodies();
 
         let session_store = SqliteStore::new(store.sqlite_pool().clone());
         session_store.migrate().await?;
@@ -112,6 +125,7 @@ impl Application {
             .with_same_site(SameSite::Lax)
             .with_path("/")
             .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)));
+        let auth = AuthManagerLayerBuilder::new(app::auth::Backend::new(services.clone()), sessions).build();
 
         let workers = vec![
             tokio::spawn(onboarding::jobs::outbox::work(
@@ -122,6 +136,16 @@ impl Application {
                 services.clone(),
                 config.reconciler.clone(),
             )),
+            tokio::spawn(onboarding::jobs::mail::work(
+                store.clone(),
+                mailer,
+                clock,
+                config.outbox_idle,
+            )),
+            tokio::spawn(onboarding::jobs::reminders::work(
+                services.clone(),
+                config.reminders.clone(),
+            )),
         ];
         let limits = Arc::new(AuthLimits::default());
         tokio::spawn(prune_limits(Arc::downgrade(&limits)));
@@ -131,8 +155,9 @@ impl Application {
             webhook_secrets: config.webhook_secrets,
             public_url: public_url.clone(),
             limits,
+            dev_mailbox,
         };
-        let router = routes::router(state).layer(sessions);
+        let router = routes::router(state).layer(auth);
         Ok(Self {
             listener,
             router,

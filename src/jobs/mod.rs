@@ -1,5 +1,6 @@
-//! Background work beside the web server: the outbox of calls to LedgerOS, and the reconciler
-//! that polls LedgerOS for users whose webhooks may have been lost.
+//! Background work: the LedgerOS outbox, the email outbox, reminders and the reconciler.
 
+pub mod mail;
 pub mod outbox;
 pub mod reconciler;
+pub mod reminders;

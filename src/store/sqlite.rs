@@ -11,7 +11,9 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use std::sync::Arc;
 
 use sqlx::{Sqlite, Transaction};
-use tokio::sync::{Mutex, OwnedMutexGuard, broadcast};
+use tokio::sync::{Mutex, Notify, OwnedMutexGuard, broadcast};
+
+pub(super) mod accounts;
 
 use super::{EventOutcome, InboxEvent, Job, JobKind, NewUser, StoreError, UserId, UserRecord};
 use crate::clock::{Clock, Millis};
@@ -30,6 +32,8 @@ pub struct Store {
     /// waiting here is a queue hand-off, whereas waiting in SQLite's busy handler is a sleep
     /// with backoff that let the webhook benchmark's p99 reach a second under 8 senders.
     writes: Arc<Mutex<()>>,
+    /// Wakes the mail worker when an email is queued, so it leaves at once.
+    mail_queued: Arc<Notify>,
 }
 
 /// How long a new account's provisioning job is left to the signup request itself.
@@ -62,6 +66,7 @@ impl Store {
             clock,
             changes,
             writes: Arc::new(Mutex::new(())),
+            mail_queued: Arc::new(Notify::new()),
         })
     }
 
@@ -92,36 +97,8 @@ impl Store {
     /// Creates an account (the email must be unused: normalise it first) together with the job
     /// that provisions it at LedgerOS, in one transaction: no account is ever left without one.
     pub async fn create_user(&self, new: NewUser<'_>) -> Result<UserId, StoreError> {
-        let id = UserId::generate();
-        let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, status_changed_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id.0)
-        .bind(new.email)
-        .bind(new.first_name)
-        .bind(new.last_name)
-        .bind(new.password_hash)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(StoreError::EmailTaken),
-            Err(e) => return Err(e.into()),
-        }
-        // First due after a grace period: the signup request provisions inline right away; the
-        // worker only steps in if that attempt fails or the process dies before finishing it.
-        sqlx::query("INSERT INTO jobs (kind, user_id, run_at, created_at) VALUES (?, ?, ?, ?)")
-            .bind(JobKind::Provision.as_str())
-            .bind(&id.0)
-            .bind(now + PROVISION_GRACE_MS)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        let id = insert_user(&mut tx, self.clock.now_ms(), &new).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -373,6 +350,44 @@ impl Store {
     }
 }
 
+/// Inserts an account and the job that provisions it at LedgerOS.
+async fn insert_user(
+    tx: &mut SqliteConnection,
+    now: Millis,
+    new: &NewUser<'_>,
+) -> Result<UserId, StoreError> {
+    let id = UserId::generate();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, \
+         status_changed_at, reminders_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id.0)
+    .bind(new.email)
+    .bind(new.first_name)
+    .bind(new.last_name)
+    .bind(new.password_hash)
+    .bind(now)
+    .bind(now)
+    .bind(crate::tokens::generate())
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(StoreError::EmailTaken),
+        Err(e) => return Err(e.into()),
+    }
+    // First due after a grace period: the request that created the account provisions inline
+    // right away; the worker only steps in if that attempt fails or the process dies first.
+    sqlx::query("INSERT INTO jobs (kind, user_id, run_at, created_at) VALUES (?, ?, ?, ?)")
+        .bind(JobKind::Provision.as_str())
+        .bind(&id.0)
+        .bind(now + PROVISION_GRACE_MS)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    Ok(id)
+}
+
 async fn apply_update(
     tx: &mut SqliteConnection,
     clock: &Clock,
@@ -403,13 +418,15 @@ async fn apply_update(
             let changed = next.status != current.status;
             sqlx::query(
                 "UPDATE users SET application_status = ?, status_as_of = ?, required_fields = ?, \
-                 status_changed_at = ?, returned_at = CASE WHEN ? THEN NULL ELSE returned_at END \
+                 status_changed_at = ?, returned_at = CASE WHEN ? THEN NULL ELSE returned_at END, \
+                 reminders_sent = CASE WHEN ? THEN 0 ELSE reminders_sent END \
                  WHERE id = ?",
             )
             .bind(next.status.as_str())
             .bind(next.as_of_ms)
             .bind(serde_json::to_string(&next.required_fields).expect("a list of strings serialises"))
             .bind(changed_at)
+            .bind(changed)
             .bind(changed)
             .bind(&id.0)
             .execute(&mut *tx)

@@ -19,7 +19,7 @@ pub fn DocumentUpload(required_fields: Vec<String>, #[prop(optional)] flash: Fla
     let nothing_to_upload = documents.is_empty();
     let cards = (!documents.is_empty()).then(|| {
         view! {
-            <ul class="document-list" aria-labelledby="documents-title">
+            <ul class="document-list" aria-labelledby="documents">
                 {documents
                     .into_iter()
                     .map(|kind| {
@@ -46,7 +46,7 @@ pub fn DocumentUpload(required_fields: Vec<String>, #[prop(optional)] flash: Fla
         }
     });
     view! {
-        <h3 id="documents-title">"What LedgerOS needs"</h3>
+        <h3 id="documents">"What LedgerOS needs"</h3>
         {cards}
         {elsewhere}
     }

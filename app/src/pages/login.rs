@@ -32,7 +32,9 @@ pub fn Login() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <p class="form-footer"><a href="/password/forgot">"Forgot your password?"</a></p>
             <p class="form-footer">"New here? " <a href="/signup">"Create an account"</a></p>
+            <p class="form-footer muted">"Just signed up? Open the link in the email we sent you first: it finishes creating your account."</p>
         </div>
     }
 }

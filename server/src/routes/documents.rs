@@ -21,7 +21,6 @@ use onboarding::forms::FieldErrors;
 use onboarding::ledger::{Document, LedgerError, LedgerUserId};
 use onboarding::status::ApplicationStatus;
 use onboarding::store::{UserId, UserRecord};
-use tower_sessions::Session;
 
 use crate::limits::try_again_in;
 use crate::startup::AppState;
@@ -142,11 +141,12 @@ impl Refusal {
 pub async fn upload(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    session: Session,
+    auth: auth::Auth,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    let session = auth.session.clone();
     // The login guard has already sent anonymous visitors away; this covers an expired session.
-    let Some(user_id) = auth::user_id(&session).await else {
+    let Some(user_id) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
     };
     if let Err(wait) = state.limits.upload(peer.ip(), &user_id.0) {

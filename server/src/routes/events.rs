@@ -10,12 +10,11 @@ use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
 use onboarding::store::UserId;
 use tokio::sync::broadcast::error::RecvError;
-use tower_sessions::Session;
 
 use crate::startup::AppState;
 
-pub async fn status_events(State(state): State<AppState>, session: Session) -> Response {
-    let Some(user) = app::auth::user_id(&session).await else {
+pub async fn status_events(State(state): State<AppState>, auth: app::auth::Auth) -> Response {
+    let Some(user) = app::auth::user_id(&auth).await else {
         return axum::http::StatusCode::UNAUTHORIZED.into_response();
     };
     let changes = state.services.store.subscribe();

@@ -6,13 +6,17 @@ use app::api::Flash;
 use app::auth;
 use std::net::SocketAddr;
 
+use app::auth::{Auth, Credentials};
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use onboarding::accounts::{self, LoginError, SignupError};
-use onboarding::forms::{FieldErrors, LoginForm, SignupForm, safe_next};
+use onboarding::accounts::{self, ResetError, SignupError};
+use onboarding::email::templates;
+use onboarding::forms::{Email, FieldErrors, LoginForm, SignupForm, safe_next};
 use onboarding::jobs;
 use onboarding::onboarding as flow;
+use onboarding::store::ConfirmOutcome;
 use tower_sessions::Session;
 
 use crate::limits::try_again_in;
@@ -36,28 +40,31 @@ fn notice(form: &str, message: &str) -> Flash {
     }
 }
 
+/// Where the signup form always leads, whoever the address belongs to.
+const SIGNUP_SENT: &str = "/signup/sent";
+
 pub async fn signup(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
     Form(form): Form<SignupForm>,
 ) -> Response {
     let values = form.redisplay();
+    if let Err(wait) = state.limits.signup(peer.ip(), &form.email) {
+        let flash = Flash {
+            form: "signup".into(),
+            values,
+            notice: Some(try_again_in(wait)),
+            ..Flash::default()
+        };
+        return back_with(&session, "/signup", flash).await;
+    }
     match accounts::sign_up(&state.services, form).await {
-        Ok(user) => {
-            if let Err(e) = auth::log_in(&session, &user).await {
-                tracing::error!(error = %e, "session could not be started after signup");
-                return back_with(
-                    &session,
-                    "/login",
-                    notice("login", "Your account is ready. Please log in."),
-                )
-                .await;
-            }
-            tracing::info!(%user, "account created");
-            // Start verification straight away, as LedgerOS advises. The provisioning job was stored
-            // with the account: if LedgerOS is unreachable now, the outbox worker retries it.
-            jobs::outbox::provision_now(&state.services, &user).await;
-            Redirect::to("/status").into_response()
+        // The same answer for a new address and one that has an account: the email tells
+        // them apart, and only the owner of the address reads it.
+        Ok(()) => {
+            tracing::info!("signup form accepted");
+            Redirect::to(SIGNUP_SENT).into_response()
         }
         Err(SignupError::Invalid(errors)) => {
             back_with(
@@ -89,12 +96,56 @@ pub async fn signup(
     }
 }
 
+#[derive(serde::Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// The button on the confirmation page (a POST, so that mail scanners opening the link do not
+/// use it up): creates the account, signs the person in and starts verification.
+pub async fn confirm_signup(
+    State(state): State<AppState>,
+    mut auth: Auth,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let session = auth.session.clone();
+    match accounts::confirm_signup(&state.services, form.token.trim()).await {
+        Ok(ConfirmOutcome::Created(user)) => {
+            tracing::info!(%user, "account created");
+            if let Err(e) = auth::log_in(&mut auth, &user).await {
+                tracing::error!(error = %e, "session could not be started after signup");
+                let ready = notice("login", "Your account is ready. Please log in.");
+                return back_with(&session, "/login", ready).await;
+            }
+            // Start verification straight away, as LedgerOS advises. The provisioning job was
+            // stored with the account: if LedgerOS is unreachable now, the outbox worker retries.
+            jobs::outbox::provision_now(&state.services, &user).await;
+            Redirect::to("/status").into_response()
+        }
+        Ok(ConfirmOutcome::AlreadyExists) => {
+            let message = "Your email is already confirmed and your account is ready. Please log in.";
+            back_with(&session, "/login", notice("login", message)).await
+        }
+        Ok(ConfirmOutcome::Invalid) => {
+            let message = "This link has expired or was already used. If you already confirmed your email, log in; otherwise sign up again and we'll send a new link.";
+            back_with(&session, "/signup/confirm", notice("confirm", message)).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "signup confirmation failed");
+            let path = format!("/signup/confirm?token={}", form.token.trim());
+            back_with(&session, &path, notice("confirm", TRY_AGAIN)).await
+        }
+    }
+}
+
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    session: Session,
+    mut auth: Auth,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let session = auth.session.clone();
     let next = safe_next(form.next.as_deref()).unwrap_or_else(|| "/status".to_owned());
     if let Err(wait) = state.limits.login(peer.ip(), &form.email) {
         let values = vec![("email".to_owned(), form.email)];
@@ -106,15 +157,19 @@ pub async fn login(
         };
         return back_with(&session, "/login", flash).await;
     }
-    match accounts::log_in(&state.services, &form.email, form.password).await {
-        Ok(user) => match auth::log_in(&session, &user).await {
+    let credentials = Credentials {
+        email: form.email.clone(),
+        password: form.password,
+    };
+    match auth.authenticate(credentials).await {
+        Ok(Some(user)) => match auth::log_in_user(&mut auth, &user).await {
             Ok(()) => Redirect::to(&next).into_response(),
             Err(e) => {
                 tracing::error!(error = %e, "session could not be started at login");
                 back_with(&session, "/login", notice("login", TRY_AGAIN)).await
             }
         },
-        Err(LoginError::InvalidCredentials) => {
+        Ok(None) => {
             let mut errors = FieldErrors::default();
             errors.add(
                 "email",
@@ -133,28 +188,138 @@ pub async fn login(
             )
             .await
         }
-        Err(LoginError::Store(e)) => {
+        Err(e) => {
             tracing::error!(error = %e, "login failed");
             back_with(&session, "/login", notice("login", TRY_AGAIN)).await
         }
     }
 }
 
-pub async fn logout(session: Session) -> Response {
-    if let Err(e) = auth::log_out(&session).await {
+pub async fn logout(mut auth: Auth) -> Response {
+    if let Err(e) = auth::log_out(&mut auth).await {
         tracing::error!(error = %e, "logout could not end the session");
     }
     back_with(
-        &session,
+        &auth.session,
         "/login",
         notice("login", "You've logged out. See you soon."),
     )
     .await
 }
 
+#[derive(serde::Deserialize)]
+pub struct ForgotForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Asks for a password reset link. The answer is the same whether or not the address has an
+/// account, and it does not wait for the work (which takes longer when there is one).
+pub async fn forgot_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: Session,
+    Form(form): Form<ForgotForm>,
+) -> Response {
+    let values = vec![("email".to_owned(), form.email.clone())];
+    if let Err(wait) = state.limits.password_reset(peer.ip(), &form.email) {
+        let flash = Flash {
+            form: "forgot".into(),
+            values,
+            notice: Some(try_again_in(wait)),
+            ..Flash::default()
+        };
+        return back_with(&session, "/password/forgot", flash).await;
+    }
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(problem) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", problem);
+            let flash = Flash {
+                form: "forgot".into(),
+                errors,
+                values,
+                notice: None,
+            };
+            return back_with(&session, "/password/forgot", flash).await;
+        }
+    };
+    let services = state.services.clone();
+    let address = email.as_str().to_owned();
+    tokio::spawn(async move {
+        if let Err(e) = accounts::request_password_reset(&services, &address).await {
+            tracing::error!(error = %e, "password reset request could not be stored");
+        }
+    });
+    let sent = format!(
+        "If an account uses {}, we've sent it a link to choose a new password. The link works for {} minutes. Nothing there? Check your spam folder, or try again in a few minutes.",
+        email.as_str(),
+        templates::RESET_MINUTES
+    );
+    back_with(&session, "/password/forgot", notice("forgot", &sent)).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Sets the new password from a reset link, then signs the person in with a new session; all
+/// their other sessions end (their password fingerprint no longer matches).
+pub async fn reset_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut auth: Auth,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    let session = auth.session.clone();
+    let token = form.token.trim().to_owned();
+    let form_path = format!("/password/reset?token={token}");
+    if let Err(wait) = state.limits.password_reset(peer.ip(), &token) {
+        return back_with(&session, &form_path, notice("reset", &try_again_in(wait))).await;
+    }
+    match accounts::reset_password(&state.services, &token, form.password).await {
+        Ok(user) => {
+            tracing::info!(%user, "password reset");
+            // Whatever session this browser had is not the account's any more.
+            let _ = auth::log_out(&mut auth).await;
+            if let Err(e) = auth::log_in(&mut auth, &user).await {
+                tracing::error!(error = %e, "session could not be started after a reset");
+                let done = notice("login", "Your password is changed. Please log in with it.");
+                return back_with(&auth.session, "/login", done).await;
+            }
+            let done = notice(
+                "status",
+                "Your password is changed, and you've been logged out everywhere else.",
+            );
+            back_with(&auth.session, "/status", done).await
+        }
+        Err(ResetError::Invalid(errors)) => {
+            let flash = Flash {
+                form: "reset".into(),
+                errors,
+                ..Flash::default()
+            };
+            back_with(&session, &form_path, flash).await
+        }
+        Err(ResetError::LinkInvalid) => {
+            // The page itself explains and offers a new link.
+            Redirect::to(&form_path).into_response()
+        }
+        Err(ResetError::Store(e)) => {
+            tracing::error!(error = %e, "password reset failed");
+            back_with(&session, &form_path, notice("reset", TRY_AGAIN)).await
+        }
+    }
+}
+
 /// Sends the user to LedgerOS's hosted page: a fresh link, provisioning first if needed.
-pub async fn start_verification(State(state): State<AppState>, session: Session) -> Response {
-    let Some(user) = auth::user_id(&session).await else {
+pub async fn start_verification(State(state): State<AppState>, auth: Auth) -> Response {
+    let Some(user) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
     };
     match flow::verification_url(&state.services, &user).await {
@@ -162,7 +327,63 @@ pub async fn start_verification(State(state): State<AppState>, session: Session)
         Err(e) => {
             tracing::warn!(%user, error = %e, "could not get a verification link");
             let message = "We couldn't reach our verification partner just now. Your progress is saved: please try again in a minute.";
-            back_with(&session, "/status", notice("status", message)).await
+            back_with(&auth.session, "/status", notice("status", message)).await
+        }
+    }
+}
+
+/// The link in reminder emails: straight to the hosted page where the person left off (via
+/// login if needed). Only fetches a link, so a GET is fine.
+pub async fn continue_verification(state: State<AppState>, auth: Auth) -> Response {
+    start_verification(state, auth).await
+}
+
+/// `GET /reminders/stop?token=…`, the opt-out link in every reminder: one click turns them off
+/// (it changes nothing else, and the page that follows can turn them back on).
+pub async fn stop_reminders(State(state): State<AppState>, Query(form): Query<TokenForm>) -> Response {
+    match state.services.store.set_reminders(form.token.trim(), false).await {
+        Ok(true) => Redirect::to(&format!("/reminders?token={}", form.token.trim())).into_response(),
+        Ok(false) => Redirect::to("/reminders").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not turn reminders off");
+            (StatusCode::SERVICE_UNAVAILABLE, TRY_AGAIN).into_response()
+        }
+    }
+}
+
+/// `POST /reminders/stop`: the one-click unsubscribe mail clients send (RFC 8058).
+pub async fn stop_reminders_one_click(
+    State(state): State<AppState>,
+    Query(query): Query<TokenForm>,
+) -> Response {
+    match state
+        .services
+        .store
+        .set_reminders(query.token.trim(), false)
+        .await
+    {
+        Ok(true) => (StatusCode::OK, "Reminders are off.").into_response(),
+        Ok(false) => (StatusCode::NOT_FOUND, "This link is not valid.").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not turn reminders off");
+            (StatusCode::SERVICE_UNAVAILABLE, TRY_AGAIN).into_response()
+        }
+    }
+}
+
+/// The button on the reminders page that turns them back on.
+pub async fn resume_reminders(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let token = form.token.trim();
+    let path = format!("/reminders?token={token}");
+    match state.services.store.set_reminders(token, true).await {
+        Ok(_) => back_with(&session, &path, notice("reminders", "Reminders are back on.")).await,
+        Err(e) => {
+            tracing::error!(error = %e, "could not turn reminders on");
+            back_with(&session, &path, notice("reminders", TRY_AGAIN)).await
         }
     }
 }
@@ -178,12 +399,9 @@ const APPEAL_MAX_CHARS: usize = 4000;
 
 /// A denied applicant asks support to look again. Stored for the team; nothing is sent to
 /// LedgerOS (appeals go through support, as the guide says).
-pub async fn appeal(
-    State(state): State<AppState>,
-    session: Session,
-    Form(form): Form<AppealForm>,
-) -> Response {
-    let Some(user) = auth::user_id(&session).await else {
+pub async fn appeal(State(state): State<AppState>, auth: Auth, Form(form): Form<AppealForm>) -> Response {
+    let session = auth.session.clone();
+    let Some(user) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
     };
     let message = form.message.trim();

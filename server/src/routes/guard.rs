@@ -1,17 +1,18 @@
 //! Request guards: login for private pages, same-origin for state changes, and request spans.
 
+use app::auth::Auth;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use tower_sessions::Session;
 
 /// Pages and actions that need a signed-in user.
 const PRIVATE: &[&str] = &[
     "/status",
     "/verification/return",
     "/verification/start",
+    "/verification/continue",
     "/documents",
     "/appeal",
     "/events/status",
@@ -21,13 +22,15 @@ const PRIVATE: &[&str] = &[
 pub async fn require_login(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if PRIVATE.contains(&path) {
-        let signed_in = match request.extensions().get::<Session>() {
-            Some(session) => app::auth::user_id(session).await.is_some(),
+        let signed_in = match request.extensions().get::<Auth>() {
+            Some(auth) => app::auth::user_id(auth).await.is_some(),
             None => false,
         };
         if !signed_in {
+            // After logging in (again, if the session timed out) they land where they were.
             let target = if request.method() == Method::GET {
-                format!("/login?next={}", path)
+                let here = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
+                format!("/login?next={}", encode_query_value(here))
             } else {
                 "/login".to_owned()
             };
@@ -35,6 +38,19 @@ pub async fn require_login(request: Request, next: Next) -> Response {
         }
     }
     next.run(request).await
+}
+
+/// Percent-encodes `value` for use inside a query string.
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Refuses cross-site writes: the browser's `Sec-Fetch-Site`, else `Origin`, must say the

@@ -35,17 +35,28 @@ fn route_list() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let services = state.services.clone();
+    let mailbox = app::api::DevMailbox(state.dev_mailbox);
     let context = move || {
         provide_context(services.clone());
+        provide_context(mailbox);
         // A fresh nonce per page for the hydration script, named in the page's CSP.
         leptos::nonce::provide_nonce();
     };
     let options = state.leptos_options.clone();
     Router::new()
         .route("/signup", post(forms::signup))
+        .route("/signup/confirm", post(forms::confirm_signup))
         .route("/login", post(forms::login))
         .route("/logout", post(forms::logout))
+        .route("/password/forgot", post(forms::forgot_password))
+        .route("/password/reset", post(forms::reset_password))
         .route("/verification/start", post(forms::start_verification))
+        .route("/verification/continue", get(forms::continue_verification))
+        .route(
+            "/reminders/stop",
+            get(forms::stop_reminders).post(forms::stop_reminders_one_click),
+        )
+        .route("/reminders/resume", post(forms::resume_reminders))
         .route(
             "/documents",
             post(documents::upload).layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),

@@ -2,6 +2,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::config::LeptosOptions;
+use onboarding::clock::Clock;
+use onboarding::email::SentEmail;
 use onboarding::sandbox::Sandbox;
 use onboarding::services::Services;
 use onboarding::webhook::signature::signature_header;
@@ -12,11 +14,14 @@ use server::config::{Config, SANDBOX_WEBHOOK_SECRET};
 use server::startup::Application;
 
 pub struct TestApp {
+    /// How the app calls itself (`PUBLIC_URL`): the base of links in emails.
     pub address: String,
+    /// Where the test reaches it.
+    pub local: String,
     pub client: reqwest::Client,
     pub sandbox: Arc<Sandbox>,
     pub services: Services,
-    _dir: tempfile::TempDir,
+    _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// Starts the app (and its sandbox) on free ports with a fresh database.
@@ -26,6 +31,21 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], with a chance to change the configuration first.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_on(None, Clock::system(), configure).await
+}
+
+/// Another instance of `app` on the same database (a second server, or the same one restarted),
+/// with its own sandbox and the given clock.
+pub async fn spawn_instance_of(app: &TestApp, clock: Clock, configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_on(Some(app), clock, configure).await
+}
+
+/// The app on a clock the test moves by hand (reminders, link expiry).
+pub async fn spawn_app_with_clock(clock: Clock, configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_on(None, clock, configure).await
+}
+
+async fn spawn_app_on(share: Option<&TestApp>, clock: Clock, configure: impl FnOnce(&mut Config)) -> TestApp {
     // Logs go through the test harness: shown for a failing test, hidden otherwise.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(
@@ -33,9 +53,13 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         ))
         .with_test_writer()
         .try_init();
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = match share {
+        Some(app) => app._dir.clone(),
+        None => std::sync::Arc::new(tempfile::tempdir().expect("temp dir")),
+    };
     let mut config = Config::from_env("127.0.0.1:0".parse().unwrap()).expect("demo config");
     config.database_url = format!("sqlite://{}", dir.path().join("app.db").display());
+    config.reminders.poll = Duration::from_millis(100);
     config.ledger_api_url = None;
     config.public_url = None;
     config.sandbox_addr = "127.0.0.1:0".parse().unwrap();
@@ -45,13 +69,17 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         .output_name("onboarding")
         .site_root("target/site")
         .build();
-    let app = Application::build(config, leptos).await.expect("app builds");
+    let app = Application::build_with_clock(config, leptos, clock)
+        .await
+        .expect("app builds");
     let address = app.public_url().to_owned();
+    let local = format!("http://127.0.0.1:{}", app.port());
     let sandbox = app.sandbox().expect("demo mode runs the sandbox");
     let services = app.services().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        local,
         client: browser_like_client(),
         sandbox,
         services,
@@ -81,7 +109,7 @@ pub fn location(response: &reqwest::Response) -> String {
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.address, path)
+        format!("{}{}", self.local, path)
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
@@ -99,21 +127,31 @@ impl TestApp {
         (status, response.text().await.unwrap())
     }
 
-    /// Signs up a new person; returns the redirect target.
+    /// Signs up a new person and opens the confirmation link from their email, as they would;
+    /// returns where confirming leads (`/status`, signed in).
     pub async fn sign_up(&self, email: &str) -> String {
-        let response = self
-            .post_form(
-                "/signup",
-                &[
-                    ("first_name", "Ada"),
-                    ("last_name", "Lovelace"),
-                    ("email", email),
-                    ("password", "correct horse battery"),
-                ],
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        location(&response)
+        sign_up_in(self, &self.client, "Ada", email, "correct horse battery").await
+    }
+
+    /// Waits for the newest sent email to `to` whose subject contains `subject`.
+    pub async fn wait_for_email(&self, to: &str, subject: &str) -> SentEmail {
+        for _ in 0..100 {
+            let sent = self.services.store.sent_emails(1000).await.unwrap();
+            if let Some(email) = sent
+                .into_iter()
+                .find(|e| e.to == to && e.subject.contains(subject))
+            {
+                return email;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no email to {to} about {subject:?}");
+    }
+
+    /// All emails sent so far to `to`.
+    pub async fn emails_to(&self, to: &str) -> Vec<SentEmail> {
+        let sent = self.services.store.sent_emails(1000).await.unwrap();
+        sent.into_iter().filter(|e| e.to == to).collect()
     }
 
     /// Submits the login form.
@@ -232,18 +270,55 @@ pub async fn complete_hosted_steps(app: &TestApp) -> String {
 
 /// Signs up a second person in their own browser; returns their LedgerOS user id.
 pub async fn spawn_second_user(app: &TestApp, email: &str) -> String {
+    sign_up_in(app, &browser_like_client(), "Bob", email, "another long password").await;
+    app.ledger_id_of(email).await
+}
+
+/// The token of the first link in `body` that starts with `base` + `path` and `?token=`.
+pub fn token_in(body: &str, base: &str, path: &str) -> String {
+    let prefix = format!("{base}{path}?token=");
+    let start = body
+        .find(&prefix)
+        .unwrap_or_else(|| panic!("no {prefix} link in:\n{body}"))
+        + prefix.len();
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// The whole signup as a person does it, in `client`'s browser: the form, the email, the
+/// confirmation page and its button. Returns where the button leads.
+pub async fn sign_up_in(
+    app: &TestApp,
+    client: &reqwest::Client,
+    first_name: &str,
+    email: &str,
+    password: &str,
+) -> String {
     let form = [
-        ("first_name", "Bob"),
-        ("last_name", "Other"),
+        ("first_name", first_name),
+        ("last_name", "Lovelace"),
         ("email", email),
-        ("password", "another long password"),
+        ("password", password),
     ];
-    let response = browser_like_client()
-        .post(app.url("/signup"))
-        .form(&form)
+    let response = client.post(app.url("/signup")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/signup/sent");
+    let mail = app.wait_for_email(email, "Confirm your email").await;
+    let token = token_in(&mail.body, &app.address, "/signup/confirm");
+    let page = client
+        .get(app.url(&format!("/signup/confirm?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Confirm and continue"), "{page}");
+    let response = client
+        .post(app.url("/signup/confirm"))
+        .form(&[("token", token.as_str())])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    app.ledger_id_of(email).await
+    location(&response)
 }

@@ -2,8 +2,10 @@
 //! file per test, and a cookie-keeping client that behaves like a browser without JavaScript.
 
 mod documents;
+mod email;
 mod helpers;
 mod onboarding_flow;
+mod reminders;
 mod resilience;
 mod security;
 mod statuses;

@@ -1,6 +1,17 @@
-//! Security headers, as a browser receives them.
+//! The security suite, over real HTTP. Each test names the property it shows: no account
+//! enumeration, rate limits, CSRF refusal, session fixation, cookie flags and timeouts,
+//! security headers, and password reset links that work once, expire and end other sessions.
 
-use crate::helpers::spawn_app;
+use std::time::{Duration, Instant};
+
+use onboarding::accounts;
+use onboarding::clock::Clock;
+use onboarding::store::NewUser;
+use reqwest::StatusCode;
+
+use crate::helpers::{
+    TestApp, browser_like_client, location, spawn_app, spawn_app_with, spawn_app_with_clock, token_in,
+};
 
 fn header(response: &reqwest::Response, name: &str) -> String {
     response
@@ -70,6 +81,495 @@ async fn every_response_says_nosniff_no_framing_and_a_referrer_policy() {
 #[tokio::test]
 async fn the_session_cookie_is_http_only_and_same_site_lax() {
     let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    app.post_form("/logout", &[]).await;
+    let response = app.log_in("ada@example.com", "correct horse battery").await;
+    let cookie = header(&response, "set-cookie");
+    assert!(cookie.starts_with("session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    // Idle timeout: the session lives 30 minutes past the last request.
+    assert!(cookie.contains("Max-Age=1800"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http in tests: a Secure cookie would never come back"
+    );
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_secure_with_the_host_prefix_and_hsts_is_sent() {
+    let app = spawn_app_with(|config| config.public_url = Some("https://onboarding.example".into())).await;
+    let hash = accounts::hash_password("correct horse battery".into()).await;
+    app.services
+        .store
+        .create_user(NewUser {
+            email: "ada@example.com",
+            first_name: "Ada",
+            last_name: "Lovelace",
+            password_hash: &hash,
+        })
+        .await
+        .unwrap();
+
+    let response = app.log_in("ada@example.com", "correct horse battery").await;
+
+    assert_eq!(location(&response), "/status");
+    let cookie = header(&response, "set-cookie");
+    assert!(cookie.starts_with("__Host-session="), "{cookie}");
+    for flag in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag} in {cookie}");
+    }
+    assert!(!cookie.contains("Domain="), "__Host- cookies have no Domain");
+    assert!(header(&response, "strict-transport-security").contains("max-age="));
+}
+
+/// The median time of `n` runs of `f`.
+async fn median_time<F, Fut>(n: usize, mut f: F) -> Duration
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut times = Vec::new();
+    for i in 0..n {
+        let start = Instant::now();
+        f(i).await;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    times[n / 2]
+}
+
+/// Both within a factor of three of each other: the same work, give or take noise. (argon2id
+/// dominates both sides; an unhashed shortcut would be ~100 times faster.)
+fn similar(a: Duration, b: Duration) -> bool {
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    hi < lo * 3
+}
+
+async fn signup_form(app: &TestApp, email: &str) -> reqwest::Response {
+    // A fresh browser each time, so no cookie tells the attempts apart.
+    browser_like_client()
+        .post(app.url("/signup"))
+        .form(&[
+            ("first_name", "Eve"),
+            ("last_name", "Probe"),
+            ("email", email),
+            ("password", "an unguessable passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn signup_does_not_reveal_whether_an_address_has_an_account() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+
+    let taken = signup_form(&app, "ada@example.com").await;
+    let free = signup_form(&app, "newcomer@example.com").await;
+
+    assert_eq!(taken.status(), free.status());
+    assert_eq!(location(&taken), location(&free));
+    assert_eq!(location(&free), "/signup/sent");
+    assert_eq!(
+        taken.headers().contains_key("set-cookie"),
+        free.headers().contains_key("set-cookie")
+    );
+    // Only the inbox tells them apart.
+    app.wait_for_email("ada@example.com", "You already have an account")
+        .await;
+    app.wait_for_email("newcomer@example.com", "Confirm your email")
+        .await;
+
+    // Similar timing: both hash the password and write one transaction. (Distinct addresses:
+    // each address may only be tried three times in five minutes.)
+    let hash = accounts::hash_password("correct horse battery".into()).await;
+    for i in 0..5 {
+        let email = format!("taken{i}@example.com");
+        let new = NewUser {
+            email: &email,
+            first_name: "Ada",
+            last_name: "Lovelace",
+            password_hash: &hash,
+        };
+        app.services.store.create_user(new).await.unwrap();
+    }
+    let taken_time = median_time(5, |i| {
+        let app = &app;
+        async move {
+            signup_form(app, &format!("taken{i}@example.com")).await;
+        }
+    })
+    .await;
+    let free_time = median_time(5, |i| {
+        let app = &app;
+        async move {
+            signup_form(app, &format!("new{i}@example.com")).await;
+        }
+    })
+    .await;
+    assert!(
+        similar(taken_time, free_time),
+        "taken {taken_time:?} vs free {free_time:?}"
+    );
+}
+
+#[tokio::test]
+async fn login_answers_an_unknown_email_like_a_wrong_password() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+
+    let page_after = |email: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            let client = browser_like_client();
+            let response = client
+                .post(app.url("/login"))
+                .form(&[("email", email), ("password", password)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(location(&response), "/login");
+            let page = client
+                .get(app.url("/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            // Only the visible message matters (the page also carries per-request nonces).
+            page.split("That email and password").nth(1).unwrap_or_default()[..40].to_owned()
+        }
+    };
+    assert_eq!(
+        page_after("ada@example.com", "wrong password guess").await,
+        page_after("nobody@example.com", "wrong password guess").await
+    );
+
+    let known = median_time(3, |_| async {
+        browser_like_client()
+            .post(app.url("/login"))
+            .form(&[("email", "ada@example.com"), ("password", "wrong password guess")])
+            .send()
+            .await
+            .unwrap();
+    })
+    .await;
+    let unknown = median_time(3, |i| {
+        let app = &app;
+        async move {
+            browser_like_client()
+                .post(app.url("/login"))
+                .form(&[
+                    ("email", format!("nobody{i}@example.com").as_str()),
+                    ("password", "wrong password guess"),
+                ])
+                .send()
+                .await
+                .unwrap();
+        }
+    })
+    .await;
+    assert!(similar(known, unknown), "known {known:?} vs unknown {unknown:?}");
+}
+
+async fn ask_for_reset(app: &TestApp, client: &reqwest::Client, email: &str) -> String {
+    let response = client
+        .post(app.url("/password/forgot"))
+        .form(&[("email", email)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/password/forgot");
+    client
+        .get(app.url("/password/forgot"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn password_reset_does_not_reveal_whether_an_address_has_an_account() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+
+    let known = ask_for_reset(&app, &browser_like_client(), "ada@example.com").await;
+    let unknown = ask_for_reset(&app, &browser_like_client(), "nobody@example.com").await;
+
+    assert!(
+        known.contains("If an account uses ada@example.com, we've sent it a link"),
+        "{known}"
+    );
+    assert!(unknown.contains("If an account uses nobody@example.com, we've sent it a link"));
+    app.wait_for_email("ada@example.com", "Reset your password").await;
+    // The answer does not wait for the work, so its timing says nothing either.
+    let time = |email: &'static str| {
+        let app = &app;
+        // Two each: an address may ask three times in five minutes.
+        median_time(2, move |_| async move {
+            browser_like_client()
+                .post(app.url("/password/forgot"))
+                .form(&[("email", email)])
+                .send()
+                .await
+                .unwrap();
+        })
+    };
+    let (known, unknown) = (time("ada@example.com").await, time("nobody@example.com").await);
+    assert!(similar(known, unknown), "known {known:?} vs unknown {unknown:?}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(app.emails_to("nobody@example.com").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_reset_link_works_once_ends_every_other_session_and_warns_the_owner() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    assert_eq!(app.get_page("/status").await.0, StatusCode::OK, "signed in");
+
+    // Another browser resets the password.
+    let other = browser_like_client();
+    ask_for_reset(&app, &other, "ada@example.com").await;
+    let mail = app.wait_for_email("ada@example.com", "Reset your password").await;
+    assert!(mail.body.contains("expires in 30 minutes"));
+    let token = token_in(&mail.body, &app.address, "/password/reset");
+    let form_page = other
+        .get(app.url(&format!("/password/reset?token={token}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form_page.contains("Save new password"), "{form_page}");
+    let reset = |password: &'static str| {
+        other
+            .post(app.url("/password/reset"))
+            .form(&[("token", token.as_str()), ("password", password)])
+            .send()
+    };
+    // The new password follows the same rules as at signup.
+    let weak = reset("short").await.unwrap();
+    assert_eq!(location(&weak), format!("/password/reset?token={token}"));
+    let done = reset("a brand new passphrase").await.unwrap();
+    assert_eq!(location(&done), "/status", "signed in with a new session");
+    let status = other.get(app.url("/status")).send().await.unwrap();
+    assert_eq!(status.status(), StatusCode::OK);
+
+    // The first browser's session has ended.
+    let old = app.client.get(app.url("/status")).send().await.unwrap();
+    assert_eq!(old.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&old), "/login?next=/status");
+    // The old password is gone, the new one works.
+    assert_eq!(
+        location(&app.log_in("ada@example.com", "correct horse battery").await),
+        "/login"
+    );
+    assert_eq!(
+        location(&app.log_in("ada@example.com", "a brand new passphrase").await),
+        "/status"
+    );
+    // The owner is told.
+    app.wait_for_email("ada@example.com", "Your password was changed")
+        .await;
+
+    // The link worked once.
+    let again = browser_like_client()
+        .post(app.url("/password/reset"))
+        .form(&[("token", token.as_str()), ("password", "yet another passphrase")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&again), format!("/password/reset?token={token}"));
+    let (_, page) = app.get_page(&format!("/password/reset?token={token}")).await;
+    assert!(
+        page.contains("This link has expired or was already used."),
+        "{page}"
+    );
+    assert_eq!(
+        location(&app.log_in("ada@example.com", "yet another passphrase").await),
+        "/login"
+    );
+}
+
+#[tokio::test]
+async fn a_reset_link_expires_after_30_minutes() {
+    let clock = Clock::manual(1_800_000_000_000);
+    let app = spawn_app_with_clock(clock.clone(), |_| {}).await;
+    app.sign_up("ada@example.com").await;
+    ask_for_reset(&app, &browser_like_client(), "ada@example.com").await;
+    let mail = app.wait_for_email("ada@example.com", "Reset your password").await;
+    let token = token_in(&mail.body, &app.address, "/password/reset");
+    let path = format!("/password/reset?token={token}");
+
+    clock.advance(29 * 60 * 1000);
+    assert!(app.get_page(&path).await.1.contains("Save new password"));
+    clock.advance(2 * 60 * 1000);
+    assert!(app.get_page(&path).await.1.contains("This link has expired"));
+    let late = app
+        .post_form(
+            "/password/reset",
+            &[("token", &token), ("password", "a brand new passphrase")],
+        )
+        .await;
+    assert_eq!(location(&late), path);
+    assert_eq!(
+        location(&app.log_in("ada@example.com", "a brand new passphrase").await),
+        "/login"
+    );
+}
+
+#[tokio::test]
+async fn after_the_absolute_timeout_people_log_in_again_and_land_where_they_were() {
+    let clock = Clock::manual(1_800_000_000_000);
+    let app = spawn_app_with_clock(clock.clone(), |_| {}).await;
+    app.sign_up("ada@example.com").await;
+    assert_eq!(app.get_page("/status").await.0, StatusCode::OK);
+
+    // Active all day, but 12 hours after login the session ends anyway.
+    clock.advance(12 * 60 * 60 * 1000 + 1000);
+    let response = app
+        .client
+        .get(app.url("/verification/return"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/login?next=/verification/return");
+
+    let back = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+                ("next", "/verification/return"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&back), "/verification/return");
+}
+
+#[tokio::test]
+async fn signup_and_password_reset_are_rate_limited_per_address() {
+    let app = spawn_app().await;
+    for _ in 0..3 {
+        assert_eq!(
+            location(&signup_form(&app, "target@example.com").await),
+            "/signup/sent"
+        );
+    }
+    let limited = signup_form(&app, "target@example.com").await;
+    assert_eq!(location(&limited), "/signup");
+
+    let client = browser_like_client();
+    for _ in 0..3 {
+        let page = ask_for_reset(&app, &client, "target@example.com").await;
+        assert!(page.contains("If an account uses"));
+    }
+    let page = ask_for_reset(&app, &client, "target@example.com").await;
+    assert!(
+        page.contains("Too many attempts. Please try again in 5 minutes."),
+        "{page}"
+    );
+    // Another address is not affected.
+    let page = ask_for_reset(&app, &client, "someone@example.com").await;
+    assert!(page.contains("If an account uses"));
+}
+
+#[tokio::test]
+async fn the_session_id_changes_at_login() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    app.post_form("/logout", &[]).await;
+    let before = app.client.get(app.url("/login")).send().await.unwrap();
+    let planted = before
+        .cookies()
+        .find(|c| c.name() == "session")
+        .map(|c| c.value().to_owned());
+
+    let response = app.log_in("ada@example.com", "correct horse battery").await;
+
+    let after = response
+        .cookies()
+        .find(|c| c.name() == "session")
+        .map(|c| c.value().to_owned());
+    assert!(after.is_some(), "login sets a session cookie");
+    assert_ne!(after, planted);
+}
+
+#[tokio::test]
+async fn cross_site_writes_are_refused_for_forms_and_server_functions() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let writes = [
+        "/signup",
+        "/signup/confirm",
+        "/login",
+        "/logout",
+        "/password/forgot",
+        "/password/reset",
+        "/verification/start",
+        "/appeal",
+        "/documents",
+        "/reminders/resume",
+        "/api/status/refresh",
+        "/api/flash",
+    ];
+    for path in writes {
+        let by_fetch_metadata = app
+            .client
+            .post(app.url(path))
+            .header("sec-fetch-site", "cross-site")
+            .form(&[("email", "eve@example.com")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(by_fetch_metadata.status(), StatusCode::FORBIDDEN, "{path}");
+        // Older browsers send no Sec-Fetch-Site: the Origin decides.
+        let by_origin = app
+            .client
+            .post(app.url(path))
+            .header("origin", "https://evil.example")
+            .form(&[("email", "eve@example.com")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(by_origin.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    // Still signed in: none of them got through.
+    assert_eq!(app.get_page("/status").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_are_slowed_down_with_a_plain_message() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    app.post_form("/logout", &[]).await;
+
+    for _ in 0..5 {
+        app.log_in("ada@example.com", "wrong password guess").await;
+        app.get_page("/login").await;
+    }
+    let response = app.log_in("ada@example.com", "correct horse battery").await;
+
+    assert_eq!(location(&response), "/login", "even the right password waits");
+    let (_, page) = app.get_page("/login").await;
+    assert!(
+        page.contains("Too many attempts. Please try again in 1 minute."),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_common_password_is_refused_at_signup() {
+    let app = spawn_app().await;
+
     let response = app
         .post_form(
             "/signup",
@@ -77,12 +577,20 @@ async fn the_session_cookie_is_http_only_and_same_site_lax() {
                 ("first_name", "Ada"),
                 ("last_name", "L"),
                 ("email", "ada@example.com"),
-                ("password", "correct horse battery"),
+                ("password", "Qwerty123456"),
             ],
         )
         .await;
-    let cookie = header(&response, "set-cookie");
-    assert!(cookie.starts_with("session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly"));
-    assert!(cookie.contains("SameSite=Lax"));
+
+    assert_eq!(location(&response), "/signup");
+    let (_, page) = app.get_page("/signup").await;
+    assert!(page.contains("lists that attackers try first"), "{page}");
+    assert!(
+        app.services
+            .store
+            .user_by_email("ada@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

@@ -1,0 +1,196 @@
+//! The account pages around email: "check your inbox", confirming a signup, forgotten and new
+//! passwords, and the reminder opt-out. Every form posts to the server (works without JS).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{DevMailbox, reminders_on, reset_link_valid, take_flash};
+use crate::components::form::{ErrorSummary, Field, Notice, PasswordField};
+
+fn query_token() -> String {
+    let query = use_query_map();
+    query.read_untracked().get("token").unwrap_or_default()
+}
+
+/// A pointer to the dev mailbox, shown in demo mode where the product team reads emails.
+#[component]
+fn DemoMailboxHint() -> impl IntoView {
+    let demo = use_context::<DevMailbox>().is_some_and(|d| d.0);
+    demo.then(|| {
+        view! {
+            <p class="notice demo-hint">
+                "Demo mode: no real email is sent. Open the "<a href="/dev/mailbox">"dev mailbox"</a>" to read it."
+            </p>
+        }
+    })
+}
+
+/// Where the signup form leads, whoever the address belongs to.
+#[component]
+pub fn SignupSent() -> impl IntoView {
+    view! {
+        <Title text="Check your email" />
+        <div class="narrow">
+            <h1>"Check your email"</h1>
+            <p class="lead">"We've sent you an email. Open the link in it to confirm your address and finish creating your account."</p>
+            <DemoMailboxHint />
+            <h2>"What happens next"</h2>
+            <ol class="timeline">
+                <li>"Open the link in the email (it works for 24 hours)."</li>
+                <li>"Verify your identity with our partner LedgerOS: about 5 minutes."</li>
+                <li>"Once you're approved, deposit money and get your cards."</li>
+            </ol>
+            <p class="muted">"No email after a few minutes? Check your spam folder, or "<a href="/signup">"sign up again"</a>". Already have an account? "<a href="/login">"Log in"</a>" or "<a href="/password/forgot">"reset your password"</a>"."</p>
+        </div>
+    }
+}
+
+/// The page the confirmation link opens: one button that finishes the signup.
+#[component]
+pub fn ConfirmSignup() -> impl IntoView {
+    let flash = Resource::new(|| (), |_| take_flash("confirm".into()));
+    let token = query_token();
+    view! {
+        <Title text="Confirm your email" />
+        <div class="narrow">
+            <h1>"Confirm your email"</h1>
+            <Suspense>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        let flash = flash.await.ok().flatten().unwrap_or_default();
+                        let has_token = !token.is_empty();
+                        view! {
+                            <Notice message=flash.notice.clone() />
+                            {has_token.then(|| view! {
+                                <p class="lead">"One click and your account is ready. Next, you'll verify your identity with LedgerOS."</p>
+                                <form method="post" action="/signup/confirm" class="form">
+                                    <input type="hidden" name="token" value=token.clone() />
+                                    <button type="submit" class="button button-block">"Confirm and continue"</button>
+                                </form>
+                            })}
+                            {(!has_token && flash.notice.is_none()).then(|| view! {
+                                <p>"Open this page with the link from your signup email."</p>
+                            })}
+                            <p class="form-footer"><a href="/signup">"Sign up again"</a>" · "<a href="/login">"Log in"</a></p>
+                        }
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+/// Asks for the address to send a reset link to.
+#[component]
+pub fn ForgotPassword() -> impl IntoView {
+    let flash = Resource::new(|| (), |_| take_flash("forgot".into()));
+    view! {
+        <Title text="Reset your password" />
+        <div class="narrow">
+            <h1>"Reset your password"</h1>
+            <p class="lead">"Enter the email address you signed up with. We'll send you a link to choose a new password."</p>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let flash = flash.await.ok().flatten().unwrap_or_default();
+                    let sent = flash.notice.is_some() && flash.errors.is_empty();
+                    let error = |f: &str| flash.errors.get(f).map(str::to_owned);
+                    view! {
+                        <Notice message=flash.notice.clone() />
+                        {sent.then(|| view! { <DemoMailboxHint /> })}
+                        <ErrorSummary errors=flash.errors.clone() />
+                        <form method="post" action="/password/forgot" class="form" novalidate>
+                            <Field name="email" label="Email address" kind="email" autocomplete="username" value=flash.value("email") error=error("email") />
+                            <button type="submit" class="button button-block">"Send me a link"</button>
+                        </form>
+                    }
+                })}
+            </Suspense>
+            <p class="form-footer">"Remembered it? "<a href="/login">"Log in"</a></p>
+        </div>
+    }
+}
+
+/// The page a reset link opens: a new password, or why the link no longer works.
+#[component]
+pub fn ResetPassword() -> impl IntoView {
+    let token = query_token();
+    let flash = Resource::new(|| (), |_| take_flash("reset".into()));
+    let valid = Resource::new(move || token.clone(), reset_link_valid);
+    let token = query_token();
+    view! {
+        <Title text="Choose a new password" />
+        <div class="narrow">
+            <h1>"Choose a new password"</h1>
+            <Suspense>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        let flash = flash.await.ok().flatten().unwrap_or_default();
+                        let valid = valid.await.unwrap_or(false);
+                        let error = |f: &str| flash.errors.get(f).map(str::to_owned);
+                        if !valid {
+                            return view! {
+                                <div class="notice" role="status">
+                                    <p>"This link has expired or was already used. Reset links work once, for 30 minutes."</p>
+                                </div>
+                                <p class="actions"><a class="button" href="/password/forgot">"Send me a new link"</a><a class="button button-secondary" href="/login">"Log in"</a></p>
+                            }.into_any();
+                        }
+                        view! {
+                            <p class="lead">"After this, you'll be logged in here and logged out everywhere else."</p>
+                            <Notice message=flash.notice.clone() />
+                            <ErrorSummary errors=flash.errors.clone() />
+                            <form method="post" action="/password/reset" class="form" novalidate>
+                                <input type="hidden" name="token" value=token.clone() />
+                                <PasswordField name="password" label="New password" autocomplete="new-password" hint="At least 12 characters. A few words together work well." error=error("password") />
+                                <button type="submit" class="button button-block">"Save new password"</button>
+                            </form>
+                        }.into_any()
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+/// Where the opt-out link in reminders leads: says they are off, and can turn them back on.
+#[component]
+pub fn Reminders() -> impl IntoView {
+    let token = query_token();
+    let flash = Resource::new(|| (), |_| take_flash("reminders".into()));
+    let state = Resource::new(move || token.clone(), reminders_on);
+    let token = query_token();
+    view! {
+        <Title text="Reminder emails" />
+        <div class="narrow">
+            <h1>"Reminder emails"</h1>
+            <Suspense>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        let flash = flash.await.ok().flatten().unwrap_or_default();
+                        let body = match state.await.ok().flatten() {
+                            None => view! {
+                                <p>"This link is not valid. Use the link at the bottom of one of our reminder emails."</p>
+                            }.into_any(),
+                            Some(true) => view! {
+                                <p class="lead" role="status">"Reminders are on. We'll email you if your verification needs something from you."</p>
+                            }.into_any(),
+                            Some(false) => view! {
+                                <p class="lead" role="status">"You won't get any more reminder emails. We'll still email you about your account and your verification result."</p>
+                                <form method="post" action="/reminders/resume" class="form">
+                                    <input type="hidden" name="token" value=token.clone() />
+                                    <button type="submit" class="button button-secondary">"Turn reminders back on"</button>
+                                </form>
+                            }.into_any(),
+                        };
+                        view! { <Notice message=flash.notice.clone() /> {body} }
+                    })
+                }}
+            </Suspense>
+            <p class="form-footer"><a href="/status">"See your verification status"</a></p>
+        </div>
+    }
+}

@@ -1,0 +1,78 @@
+//! Email: what we send (templates), how it is queued (the `emails` outbox, see the store) and
+//! how it leaves (SMTP, or the dev mailbox in demo mode).
+
+mod mailer;
+pub mod templates;
+
+pub use mailer::{MailError, Mailer};
+
+/// Why an email is sent. Stored with it, for operators and the dev mailbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailKind {
+    /// The link that finishes a signup.
+    ConfirmSignup,
+    /// Someone tried to sign up with an address that already has an account.
+    AccountExists,
+    /// The link that sets a new password.
+    PasswordReset,
+    /// The password was changed: a heads-up in case it was not the owner.
+    PasswordChanged,
+    /// A nudge to finish verification.
+    Reminder,
+}
+
+impl EmailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ConfirmSignup => "confirm_signup",
+            Self::AccountExists => "account_exists",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordChanged => "password_changed",
+            Self::Reminder => "reminder",
+        }
+    }
+}
+
+/// An email ready to queue.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    pub kind: EmailKind,
+    pub to: String,
+    pub subject: String,
+    /// Plain text: it reads well in every client and screen reader.
+    pub body: String,
+    /// For reminders: the one-click opt-out (`List-Unsubscribe`, RFC 8058).
+    pub unsubscribe_url: Option<String>,
+}
+
+impl std::fmt::Debug for OutgoingEmail {
+    // The address and the body (which may hold a sign-in link) stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutgoingEmail")
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An email from the outbox, claimed for delivery.
+#[derive(Clone)]
+pub struct QueuedEmail {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub unsubscribe_url: Option<String>,
+    /// Including the current one.
+    pub attempts: i64,
+}
+
+/// An email as the dev mailbox shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SentEmail {
+    pub id: i64,
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub sent_at: i64,
+}

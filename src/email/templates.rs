@@ -1,0 +1,244 @@
+//! The words of every email. Plain text, short, one clear action each, and what happens next.
+
+use super::{EmailKind, OutgoingEmail};
+use crate::documents::DocumentType;
+use crate::status::ApplicationStatus;
+
+/// How long a signup confirmation link works.
+pub const CONFIRM_SIGNUP_HOURS: i64 = 24;
+/// How long a password reset link works.
+pub const RESET_MINUTES: i64 = 30;
+
+const SIGN_OFF: &str = "— The onboarding team";
+
+fn email(kind: EmailKind, to: &str, subject: &str, body: String) -> OutgoingEmail {
+    OutgoingEmail {
+        kind,
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        body,
+        unsubscribe_url: None,
+    }
+}
+
+/// The link that finishes a signup.
+pub fn confirm_signup(to: &str, first_name: &str, base: &str, token: &str) -> OutgoingEmail {
+    let body = format!(
+        "Hi {first_name},\n\n\
+         Thanks for signing up. Open this link to confirm your email address and finish creating your account:\n\n\
+         {base}/signup/confirm?token={token}\n\n\
+         Next, we'll ask you to verify your identity with our partner LedgerOS. It takes about 5 minutes.\n\n\
+         The link works once and expires in {CONFIRM_SIGNUP_HOURS} hours. If you didn't sign up, ignore this email: no account is created without this link.\n\n\
+         {SIGN_OFF}\n"
+    );
+    email(
+        EmailKind::ConfirmSignup,
+        to,
+        "Confirm your email to finish signing up",
+        body,
+    )
+}
+
+/// Sent instead of a confirmation when the address already has an account: the signup page
+/// answers the same either way, so only the owner of the address learns it is taken.
+pub fn account_exists(to: &str, first_name: &str, base: &str) -> OutgoingEmail {
+    let body = format!(
+        "Hi {first_name},\n\n\
+         Someone, perhaps you, tried to create a new account with this email address. You already have an account, so nothing was changed.\n\n\
+         To log in: {base}/login\n\
+         Forgot your password? Choose a new one here: {base}/password/forgot\n\n\
+         If it wasn't you, you can ignore this email. Your account and password are unchanged.\n\n\
+         {SIGN_OFF}\n"
+    );
+    email(EmailKind::AccountExists, to, "You already have an account", body)
+}
+
+/// The link that sets a new password.
+pub fn password_reset(to: &str, first_name: &str, base: &str, token: &str) -> OutgoingEmail {
+    let body = format!(
+        "Hi {first_name},\n\n\
+         We received a request to reset your password. Open this link to choose a new one:\n\n\
+         {base}/password/reset?token={token}\n\n\
+         The link works once and expires in {RESET_MINUTES} minutes. Setting a new password logs you out everywhere else.\n\n\
+         If you didn't ask for this, ignore this email: your password stays the same.\n\n\
+         {SIGN_OFF}\n"
+    );
+    email(EmailKind::PasswordReset, to, "Reset your password", body)
+}
+
+/// A heads-up after the password changed.
+pub fn password_changed(to: &str, first_name: &str, base: &str) -> OutgoingEmail {
+    let body = format!(
+        "Hi {first_name},\n\n\
+         Your password was just changed, and every other session was logged out.\n\n\
+         If this was you, there's nothing else to do. If it wasn't, reset your password now at {base}/password/forgot and contact support.\n\n\
+         {SIGN_OFF}\n"
+    );
+    email(EmailKind::PasswordChanged, to, "Your password was changed", body)
+}
+
+/// Whether a person in `status` (having come back from the hosted page or not) still has
+/// something to do that a reminder can help with.
+pub fn wants_reminder(status: &ApplicationStatus, returned: bool) -> bool {
+    match status {
+        ApplicationStatus::NotStarted
+        | ApplicationStatus::NeedsInformation
+        | ApplicationStatus::NeedsVerification => true,
+        // Pending after a submission means LedgerOS is working: nothing to remind about.
+        ApplicationStatus::Pending => !returned,
+        _ => false,
+    }
+}
+
+/// What a reminder asks for, in one sentence, and where it links.
+fn next_step(status: &ApplicationStatus, required_fields: &[String], base: &str) -> Option<(String, String)> {
+    let resume = format!("{base}/verification/continue");
+    let step = match status {
+        ApplicationStatus::NotStarted => (
+            "Start your identity verification. It takes about 5 minutes: have your Social Security number, a photo ID and a recent proof of address ready.".to_owned(),
+            resume,
+        ),
+        ApplicationStatus::Pending => (
+            "Finish your identity verification. Your answers so far are saved, so you'll pick up where you left off.".to_owned(),
+            resume,
+        ),
+        ApplicationStatus::NeedsInformation => {
+            let names: Vec<String> = required_fields
+                .iter()
+                .map(|f| DocumentType::parse(f).map(|d| d.label().to_owned()).unwrap_or_else(|| f.clone()))
+                .collect();
+            let what = if names.is_empty() {
+                "the extra information LedgerOS asked for".to_owned()
+            } else {
+                names.join(", ")
+            };
+            (
+                format!("Upload {what}. A photo or scan (PDF, JPEG or PNG, up to 10 MB) is enough."),
+                format!("{base}/status#documents"),
+            )
+        }
+        ApplicationStatus::NeedsVerification => (
+            "Verify your identity again. LedgerOS couldn't confirm some details and needs you to go through the check once more.".to_owned(),
+            resume,
+        ),
+        _ => return None,
+    };
+    Some(step)
+}
+
+/// Reminder number `number` (1-based) of `total`, or `None` when the status needs none.
+pub fn reminder(
+    to: &str,
+    first_name: &str,
+    status: &ApplicationStatus,
+    required_fields: &[String],
+    base: &str,
+    reminders_token: &str,
+) -> Option<OutgoingEmail> {
+    let (step, link) = next_step(status, required_fields, base)?;
+    let unsubscribe = format!("{base}/reminders/stop?token={reminders_token}");
+    let body = format!(
+        "Hi {first_name},\n\n\
+         Your account is almost ready. One step is left before you can deposit money and get your cards:\n\n\
+         {step}\n\n\
+         Continue here: {link}\n\n\
+         Identity verification is required by law for financial accounts; it protects you and keeps fraud out.\n\n\
+         Don't want these reminders? Turn them off in one click: {unsubscribe}\n\n\
+         {SIGN_OFF}\n"
+    );
+    let subject = match status {
+        ApplicationStatus::NeedsInformation => "LedgerOS needs a document from you",
+        ApplicationStatus::NeedsVerification => "Please verify your identity again",
+        _ => "Finish verifying your identity",
+    };
+    let mut email = email(EmailKind::Reminder, to, subject, body);
+    email.unsubscribe_url = Some(unsubscribe);
+    Some(email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://app.example";
+
+    #[test]
+    fn each_reminder_names_the_exact_step_and_links_to_it() {
+        let fields = vec!["proofOfAddress".to_owned()];
+        let cases = [
+            (
+                ApplicationStatus::NotStarted,
+                "Start your identity verification",
+                "/verification/continue",
+            ),
+            (
+                ApplicationStatus::Pending,
+                "Finish your identity verification",
+                "/verification/continue",
+            ),
+            (
+                ApplicationStatus::NeedsInformation,
+                "Upload Proof of address",
+                "/status#documents",
+            ),
+            (
+                ApplicationStatus::NeedsVerification,
+                "Verify your identity again",
+                "/verification/continue",
+            ),
+        ];
+        for (status, step, path) in cases {
+            let email = reminder("a@example.com", "Ada", &status, &fields, BASE, "tok").unwrap();
+            assert!(email.body.contains(step), "{status}: {}", email.body);
+            assert!(
+                email.body.contains(&format!("Continue here: {BASE}{path}")),
+                "{status}"
+            );
+            assert!(
+                email
+                    .body
+                    .contains("https://app.example/reminders/stop?token=tok")
+            );
+            assert_eq!(
+                email.unsubscribe_url.as_deref(),
+                Some("https://app.example/reminders/stop?token=tok")
+            );
+        }
+    }
+
+    #[test]
+    fn finished_or_waiting_statuses_get_no_reminder() {
+        for status in [
+            ApplicationStatus::ManualReview,
+            ApplicationStatus::Approved,
+            ApplicationStatus::Denied,
+            ApplicationStatus::Locked,
+            ApplicationStatus::Canceled,
+            ApplicationStatus::Unknown("x".into()),
+        ] {
+            assert!(!wants_reminder(&status, false), "{status}");
+            assert!(reminder("a@example.com", "Ada", &status, &[], BASE, "t").is_none());
+        }
+        assert!(wants_reminder(&ApplicationStatus::Pending, false));
+        assert!(
+            !wants_reminder(&ApplicationStatus::Pending, true),
+            "submitted: LedgerOS is working"
+        );
+    }
+
+    #[test]
+    fn links_carry_the_token_and_the_debug_form_hides_address_and_body() {
+        let email = password_reset("a@example.com", "Ada", BASE, "abc123");
+        assert!(
+            email
+                .body
+                .contains("https://app.example/password/reset?token=abc123")
+        );
+        assert!(email.body.contains("30 minutes"));
+        let debug = format!("{email:?}");
+        assert!(
+            !debug.contains("a@example.com") && !debug.contains("abc123"),
+            "{debug}"
+        );
+    }
+}
