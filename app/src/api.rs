@@ -49,6 +49,12 @@ impl Flash {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DevMailbox(pub bool);
 
+/// Whether the app runs in demo mode with the dev mailbox (pages then point to it).
+#[server(endpoint = "demo")]
+pub async fn demo_mailbox() -> Result<bool, ServerFnError> {
+    Ok(use_context::<DevMailbox>().is_some_and(|d| d.0))
+}
+
 /// The signed-in account, if any.
 #[server(endpoint = "account")]
 pub async fn current_account() -> Result<Option<AccountView>, ServerFnError> {

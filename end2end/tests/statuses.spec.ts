@@ -82,7 +82,7 @@ test("pages work without JavaScript", async ({ browser }) => {
   await page.goto("/signup");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByText("Enter your first name.").first()).toBeVisible();
-  await signUp(page, "NoScript", "User");
+  await signUp(page, "NoScript", "User", false);
   await expect(page.getByRole("heading", { name: "Verification in progress" })).toBeVisible();
   await verifyWithOutcome(page, "approve");
   await expect(page.getByRole("heading", { name: "You're verified" })).toBeVisible();

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{DevMailbox, reminders_on, reset_link_valid, take_flash};
+use crate::api::{demo_mailbox, reminders_on, reset_link_valid, take_flash};
 use crate::components::form::{ErrorSummary, Field, Notice, PasswordField};
 
 fn query_token() -> String {
@@ -15,8 +15,7 @@ fn query_token() -> String {
 
 /// A pointer to the dev mailbox, shown in demo mode where the product team reads emails.
 #[component]
-fn DemoMailboxHint() -> impl IntoView {
-    let demo = use_context::<DevMailbox>().is_some_and(|d| d.0);
+fn DemoMailboxHint(demo: bool) -> impl IntoView {
     demo.then(|| {
         view! {
             <p class="notice demo-hint">
@@ -29,12 +28,17 @@ fn DemoMailboxHint() -> impl IntoView {
 /// Where the signup form leads, whoever the address belongs to.
 #[component]
 pub fn SignupSent() -> impl IntoView {
+    let demo = Resource::new(|| (), |_| demo_mailbox());
     view! {
         <Title text="Check your email" />
         <div class="narrow">
             <h1>"Check your email"</h1>
             <p class="lead">"We've sent you an email. Open the link in it to confirm your address and finish creating your account."</p>
-            <DemoMailboxHint />
+            <Suspense>
+                {move || Suspend::new(async move {
+                    view! { <DemoMailboxHint demo=demo.await.unwrap_or(false) /> }
+                })}
+            </Suspense>
             <h2>"What happens next"</h2>
             <ol class="timeline">
                 <li>"Open the link in the email (it works for 24 hours)."</li>
@@ -86,6 +90,7 @@ pub fn ConfirmSignup() -> impl IntoView {
 #[component]
 pub fn ForgotPassword() -> impl IntoView {
     let flash = Resource::new(|| (), |_| take_flash("forgot".into()));
+    let demo = Resource::new(|| (), |_| demo_mailbox());
     view! {
         <Title text="Reset your password" />
         <div class="narrow">
@@ -94,11 +99,12 @@ pub fn ForgotPassword() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     let flash = flash.await.ok().flatten().unwrap_or_default();
+                    let demo = demo.await.unwrap_or(false);
                     let sent = flash.notice.is_some() && flash.errors.is_empty();
                     let error = |f: &str| flash.errors.get(f).map(str::to_owned);
                     view! {
                         <Notice message=flash.notice.clone() />
-                        {sent.then(|| view! { <DemoMailboxHint /> })}
+                        {sent.then(|| view! { <DemoMailboxHint demo /> })}
                         <ErrorSummary errors=flash.errors.clone() />
                         <form method="post" action="/password/forgot" class="form" novalidate>
                             <Field name="email" label="Email address" kind="email" autocomplete="username" value=flash.value("email") error=error("email") />

@@ -45,7 +45,7 @@ pub fn Landing() -> impl IntoView {
         <section class="panel" aria-labelledby="time-title">
             <h2 id="time-title">"How long it takes"</h2>
             <ol class="timeline">
-                <li><strong>"Create your account"</strong>" — instant"</li>
+                <li><strong>"Create your account"</strong>" — a minute, with a link we email you to confirm your address"</li>
                 <li><strong>"Complete verification"</strong>" — about 5–10 minutes on LedgerOS's secure page"</li>
                 <li><strong>"Automatic check"</strong>" — usually 1–5 minutes"</li>
                 <li><strong>"Manual review, if needed"</strong>" — 1–2 business days"</li>

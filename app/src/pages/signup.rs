@@ -12,7 +12,7 @@ pub fn Signup() -> impl IntoView {
         <Title text="Create your account" />
         <div class="narrow">
             <h1>"Create your account"</h1>
-            <p class="lead">"Next, we'll set up your identity verification with LedgerOS. It takes about 5–10 minutes."</p>
+            <p class="lead">"We'll email you a link to confirm your address. Then you'll verify your identity with our partner LedgerOS: about 5–10 minutes."</p>
             <Suspense>
                 {move || Suspend::new(async move {
                     let flash = flash.await.ok().flatten().unwrap_or_default();
