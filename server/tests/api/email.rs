@@ -179,17 +179,7 @@ async fn reminders_over_smtp_carry_one_click_unsubscribe_headers() {
     let smtp = SmtpListener::start().await;
     let clock = Clock::manual(Clock::system().now_ms());
     let app = spawn_app_with_clock(clock.clone(), |config| config.smtp_url = Some(smtp.url().into())).await;
-    let hash = onboarding::accounts::hash_password("correct horse battery".into()).await;
-    app.services
-        .store
-        .create_user(onboarding::store::NewUser {
-            email: "ada@example.com",
-            first_name: "Ada",
-            last_name: "Lovelace",
-            password_hash: &hash,
-        })
-        .await
-        .unwrap();
+    app.create_account("ada@example.com").await;
 
     // An hour on, the first reminder is due. (The outbox may provision the account at LedgerOS
     // meanwhile, which starts a new status and so a new hour: give it two.)

@@ -154,6 +154,47 @@ impl TestApp {
         sent.into_iter().filter(|e| e.to == to).collect()
     }
 
+    /// An account made directly in the database (confirmed, password "correct horse battery"),
+    /// for tests about what happens after signup.
+    pub async fn create_account(&self, email: &str) {
+        let hash = onboarding::accounts::hash_password("correct horse battery".into()).await;
+        let new = onboarding::store::NewUser {
+            email,
+            first_name: "Ada",
+            last_name: "Lovelace",
+            password_hash: &hash,
+        };
+        self.services.store.create_user(new).await.unwrap();
+    }
+
+    /// Submits the login form with a page to return to.
+    pub async fn log_in_to(&self, email: &str, password: &str, next: &str) -> reqwest::Response {
+        self.post_form(
+            "/login",
+            &[("email", email), ("password", password), ("next", next)],
+        )
+        .await
+    }
+
+    /// Asks for a reset link for `email` in `client`'s browser; returns the page it leads to.
+    pub async fn ask_for_reset(&self, client: &reqwest::Client, email: &str) -> String {
+        let response = client
+            .post(self.url("/password/forgot"))
+            .form(&[("email", email)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(location(&response), "/password/forgot");
+        page_in(client, &self.url("/password/forgot")).await
+    }
+
+    /// The reset link's token from the newest reset email to `email`.
+    pub async fn reset_token_for(&self, email: &str) -> String {
+        let mail = self.wait_for_email(email, "Reset your password").await;
+        token_in(&mail.body, &self.address, "/password/reset")
+    }
+
     /// Submits the login form.
     pub async fn log_in(&self, email: &str, password: &str) -> reqwest::Response {
         self.post_form("/login", &[("email", email), ("password", password)])
@@ -274,6 +315,11 @@ pub async fn spawn_second_user(app: &TestApp, email: &str) -> String {
     app.ledger_id_of(email).await
 }
 
+/// The text of the page at `url`, in `client`'s browser.
+pub async fn page_in(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// The token of the first link in `body` that starts with `base` + `path` and `?token=`.
 pub fn token_in(body: &str, base: &str, path: &str) -> String {
     let prefix = format!("{base}{path}?token=");
@@ -304,14 +350,7 @@ pub async fn sign_up_in(
     assert_eq!(location(&response), "/signup/sent");
     let mail = app.wait_for_email(email, "Confirm your email").await;
     let token = token_in(&mail.body, &app.address, "/signup/confirm");
-    let page = client
-        .get(app.url(&format!("/signup/confirm?token={token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_in(client, &app.url(&format!("/signup/confirm?token={token}"))).await;
     assert!(page.contains("Confirm and continue"), "{page}");
     let response = client
         .post(app.url("/signup/confirm"))

@@ -145,14 +145,7 @@ async fn a_returning_user_logs_in_and_lands_on_their_status() {
     );
 
     let right = app
-        .post_form(
-            "/login",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "correct horse battery"),
-                ("next", "/status"),
-            ],
-        )
+        .log_in_to("ada@example.com", "correct horse battery", "/status")
         .await;
     assert_eq!(location(&right), "/status");
     app.wait_for_status("pending").await;

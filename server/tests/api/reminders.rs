@@ -118,13 +118,10 @@ async fn the_reminder_link_goes_straight_back_to_the_hosted_page_even_after_logg
         .unwrap();
     assert_eq!(location(&response), "/login?next=/verification/continue");
     let login = app
-        .post_form(
-            "/login",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "correct horse battery"),
-                ("next", "/verification/continue"),
-            ],
+        .log_in_to(
+            "ada@example.com",
+            "correct horse battery",
+            "/verification/continue",
         )
         .await;
     assert_eq!(location(&login), "/verification/continue");
@@ -277,18 +274,7 @@ async fn an_email_that_one_instance_cannot_send_is_sent_by_the_next() {
         config.smtp_url = Some("smtp://127.0.0.1:9".to_owned().into());
     })
     .await;
-    let hash = onboarding::accounts::hash_password("correct horse battery".into()).await;
-    broken
-        .services
-        .store
-        .create_user(onboarding::store::NewUser {
-            email: "ada@example.com",
-            first_name: "Ada",
-            last_name: "Lovelace",
-            password_hash: &hash,
-        })
-        .await
-        .unwrap();
+    broken.create_account("ada@example.com").await;
     broken
         .post_form("/password/forgot", &[("email", "ada@example.com")])
         .await;

@@ -4,9 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use onboarding::accounts;
 use onboarding::clock::Clock;
-use onboarding::store::NewUser;
 use reqwest::StatusCode;
 
 use crate::helpers::{
@@ -99,17 +97,7 @@ async fn the_session_cookie_is_http_only_and_same_site_lax() {
 #[tokio::test]
 async fn over_https_the_cookie_is_secure_with_the_host_prefix_and_hsts_is_sent() {
     let app = spawn_app_with(|config| config.public_url = Some("https://onboarding.example".into())).await;
-    let hash = accounts::hash_password("correct horse battery".into()).await;
-    app.services
-        .store
-        .create_user(NewUser {
-            email: "ada@example.com",
-            first_name: "Ada",
-            last_name: "Lovelace",
-            password_hash: &hash,
-        })
-        .await
-        .unwrap();
+    app.create_account("ada@example.com").await;
 
     let response = app.log_in("ada@example.com", "correct horse battery").await;
 
@@ -184,16 +172,8 @@ async fn signup_does_not_reveal_whether_an_address_has_an_account() {
 
     // Similar timing: both hash the password and write one transaction. (Distinct addresses:
     // each address may only be tried three times in five minutes.)
-    let hash = accounts::hash_password("correct horse battery".into()).await;
     for i in 0..5 {
-        let email = format!("taken{i}@example.com");
-        let new = NewUser {
-            email: &email,
-            first_name: "Ada",
-            last_name: "Lovelace",
-            password_hash: &hash,
-        };
-        app.services.store.create_user(new).await.unwrap();
+        app.create_account(&format!("taken{i}@example.com")).await;
     }
     let taken_time = median_time(5, |i| {
         let app = &app;
@@ -275,32 +255,15 @@ async fn login_answers_an_unknown_email_like_a_wrong_password() {
     assert!(similar(known, unknown), "known {known:?} vs unknown {unknown:?}");
 }
 
-async fn ask_for_reset(app: &TestApp, client: &reqwest::Client, email: &str) -> String {
-    let response = client
-        .post(app.url("/password/forgot"))
-        .form(&[("email", email)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&response), "/password/forgot");
-    client
-        .get(app.url("/password/forgot"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn password_reset_does_not_reveal_whether_an_address_has_an_account() {
     let app = spawn_app().await;
     app.sign_up("ada@example.com").await;
 
-    let known = ask_for_reset(&app, &browser_like_client(), "ada@example.com").await;
-    let unknown = ask_for_reset(&app, &browser_like_client(), "nobody@example.com").await;
+    let known = app.ask_for_reset(&browser_like_client(), "ada@example.com").await;
+    let unknown = app
+        .ask_for_reset(&browser_like_client(), "nobody@example.com")
+        .await;
 
     assert!(
         known.contains("If an account uses ada@example.com, we've sent it a link"),
@@ -335,7 +298,7 @@ async fn a_reset_link_works_once_ends_every_other_session_and_warns_the_owner() 
 
     // Another browser resets the password.
     let other = browser_like_client();
-    ask_for_reset(&app, &other, "ada@example.com").await;
+    app.ask_for_reset(&other, "ada@example.com").await;
     let mail = app.wait_for_email("ada@example.com", "Reset your password").await;
     assert!(mail.body.contains("expires in 30 minutes"));
     let token = token_in(&mail.body, &app.address, "/password/reset");
@@ -403,9 +366,8 @@ async fn a_reset_link_expires_after_30_minutes() {
     let clock = Clock::manual(1_800_000_000_000);
     let app = spawn_app_with_clock(clock.clone(), |_| {}).await;
     app.sign_up("ada@example.com").await;
-    ask_for_reset(&app, &browser_like_client(), "ada@example.com").await;
-    let mail = app.wait_for_email("ada@example.com", "Reset your password").await;
-    let token = token_in(&mail.body, &app.address, "/password/reset");
+    app.ask_for_reset(&browser_like_client(), "ada@example.com").await;
+    let token = app.reset_token_for("ada@example.com").await;
     let path = format!("/password/reset?token={token}");
 
     clock.advance(29 * 60 * 1000);
@@ -443,14 +405,7 @@ async fn after_the_absolute_timeout_people_log_in_again_and_land_where_they_were
     assert_eq!(location(&response), "/login?next=/verification/return");
 
     let back = app
-        .post_form(
-            "/login",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "correct horse battery"),
-                ("next", "/verification/return"),
-            ],
-        )
+        .log_in_to("ada@example.com", "correct horse battery", "/verification/return")
         .await;
     assert_eq!(location(&back), "/verification/return");
 }
@@ -469,16 +424,16 @@ async fn signup_and_password_reset_are_rate_limited_per_address() {
 
     let client = browser_like_client();
     for _ in 0..3 {
-        let page = ask_for_reset(&app, &client, "target@example.com").await;
+        let page = app.ask_for_reset(&client, "target@example.com").await;
         assert!(page.contains("If an account uses"));
     }
-    let page = ask_for_reset(&app, &client, "target@example.com").await;
+    let page = app.ask_for_reset(&client, "target@example.com").await;
     assert!(
         page.contains("Too many attempts. Please try again in 5 minutes."),
         "{page}"
     );
     // Another address is not affected.
-    let page = ask_for_reset(&app, &client, "someone@example.com").await;
+    let page = app.ask_for_reset(&client, "someone@example.com").await;
     assert!(page.contains("If an account uses"));
 }
 
