@@ -110,6 +110,14 @@ pub async fn confirm_signup(services: &Services, token: &str) -> Result<ConfirmO
     services.store.confirm_signup(&tokens::digest(token)).await
 }
 
+/// Whether a signup confirmation link can still be used.
+pub async fn signup_link_is_valid(services: &Services, token: &str) -> Result<bool, StoreError> {
+    if !tokens::is_well_formed(token) {
+        return Ok(false);
+    }
+    services.store.signup_token_is_valid(&tokens::digest(token)).await
+}
+
 /// Emails a password reset link if an account uses `email`; does nothing otherwise. Callers
 /// answer the same in both cases and should not wait for this (the time it takes differs).
 pub async fn request_password_reset(services: &Services, email: &str) -> Result<(), StoreError> {

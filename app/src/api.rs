@@ -153,6 +153,18 @@ fn email_view(email: onboarding::email::SentEmail) -> EmailView {
     }
 }
 
+/// Whether a signup confirmation link can still be used.
+#[server(endpoint = "signup/confirm-link")]
+pub async fn signup_link_valid(token: String) -> Result<bool, ServerFnError> {
+    let services = expect_context::<onboarding::services::Services>();
+    onboarding::accounts::signup_link_is_valid(&services, token.trim())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not check a signup link");
+            ServerFnError::new("We could not check this link. Please try again.")
+        })
+}
+
 /// Whether a password reset link can still be used.
 #[server(endpoint = "password/reset-link")]
 pub async fn reset_link_valid(token: String) -> Result<bool, ServerFnError> {

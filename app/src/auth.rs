@@ -119,6 +119,9 @@ pub async fn log_in(auth: &mut Auth, user: &UserId) -> Result<(), String> {
 
 /// Signs in an account already loaded (after checking its password).
 pub async fn log_in_user(auth: &mut Auth, user: &SignedIn) -> Result<(), String> {
+    // axum-login cycles the id only for a session with nobody signed in; a session switching
+    // accounts (a signup link opened while logged in as someone else) gets a new id too.
+    auth.session.cycle_id().await.map_err(|e| e.to_string())?;
     auth.login(user).await.map_err(|e| e.to_string())?;
     auth.session
         .insert(LOGGED_IN_AT_KEY, auth.backend.services.clock.now_ms())

@@ -103,10 +103,16 @@ impl Config {
                 })?;
             reminders.poll = Duration::from_secs(secs.max(1));
         }
+        // Without SMTP, emails (with their sign-in and reset links) are shown on /dev/mailbox to
+        // anyone: fine for a demo on a laptop, never next to real LedgerOS.
+        let smtp_url = var("SMTP_URL");
+        if smtp_url.is_none() && !demo {
+            return Err(ConfigError::Missing("SMTP_URL"));
+        }
         Ok(Self {
             reconciler,
             reminders,
-            smtp_url: var("SMTP_URL").map(SecretString::from),
+            smtp_url: smtp_url.map(SecretString::from),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Onboarding <no-reply@onboarding.localhost>".to_owned()),
             outbox_idle: Duration::from_secs(1),

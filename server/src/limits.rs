@@ -123,6 +123,39 @@ mod tests {
     }
 
     #[test]
+    fn one_address_is_limited_across_accounts_for_signup_and_reset() {
+        let limits = AuthLimits::default();
+        let ip: IpAddr = "10.0.0.3".parse().unwrap();
+        for i in 0..20 {
+            assert!(limits.signup(ip, &format!("person{i}@example.com")).is_ok());
+        }
+        assert!(limits.signup(ip, "one-more@example.com").is_err());
+        for i in 0..10 {
+            assert!(
+                limits
+                    .password_reset(ip, &format!("person{i}@example.com"))
+                    .is_ok()
+            );
+        }
+        assert!(limits.password_reset(ip, "one-more@example.com").is_err());
+        let elsewhere: IpAddr = "10.0.0.4".parse().unwrap();
+        assert!(limits.signup(elsewhere, "one-more@example.com").is_ok());
+    }
+
+    #[test]
+    fn one_account_is_limited_across_addresses_for_signup_and_reset() {
+        let limits = AuthLimits::default();
+        for i in 0..3 {
+            let ip: IpAddr = format!("10.0.1.{i}").parse().unwrap();
+            assert!(limits.signup(ip, "Target@example.com").is_ok());
+            assert!(limits.password_reset(ip, "target@example.com").is_ok());
+        }
+        let fresh: IpAddr = "10.0.2.1".parse().unwrap();
+        assert!(limits.signup(fresh, " target@example.com").is_err());
+        assert!(limits.password_reset(fresh, "TARGET@example.com").is_err());
+    }
+
+    #[test]
     fn the_wait_is_said_in_whole_minutes() {
         assert_eq!(
             try_again_in(Duration::from_secs(5)),

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{demo_mailbox, reminders_on, reset_link_valid, take_flash};
+use crate::api::{demo_mailbox, reminders_on, reset_link_valid, signup_link_valid, take_flash};
 use crate::components::form::{ErrorSummary, Field, Notice, PasswordField};
 
 fn query_token() -> String {
@@ -50,10 +50,13 @@ pub fn SignupSent() -> impl IntoView {
     }
 }
 
-/// The page the confirmation link opens: one button that finishes the signup.
+/// The page the confirmation link opens: one button that finishes the signup (a POST, so mail
+/// scanners that open links do not use it up), or why the link no longer works.
 #[component]
 pub fn ConfirmSignup() -> impl IntoView {
     let flash = Resource::new(|| (), |_| take_flash("confirm".into()));
+    let token = query_token();
+    let valid = Resource::new(move || token.clone(), signup_link_valid);
     let token = query_token();
     view! {
         <Title text="Confirm your email" />
@@ -64,21 +67,25 @@ pub fn ConfirmSignup() -> impl IntoView {
                     let token = token.clone();
                     Suspend::new(async move {
                         let flash = flash.await.ok().flatten().unwrap_or_default();
-                        let has_token = !token.is_empty();
-                        view! {
-                            <Notice message=flash.notice.clone() />
-                            {has_token.then(|| view! {
+                        let valid = valid.await.unwrap_or(false);
+                        let body = if valid {
+                            view! {
                                 <p class="lead">"One click and your account is ready. Next, you'll verify your identity with LedgerOS."</p>
                                 <form method="post" action="/signup/confirm" class="form">
                                     <input type="hidden" name="token" value=token.clone() />
                                     <button type="submit" class="button button-block">"Confirm and continue"</button>
                                 </form>
-                            })}
-                            {(!has_token && flash.notice.is_none()).then(|| view! {
-                                <p>"Open this page with the link from your signup email."</p>
-                            })}
-                            <p class="form-footer"><a href="/signup">"Sign up again"</a>" · "<a href="/login">"Log in"</a></p>
-                        }
+                            }.into_any()
+                        } else {
+                            view! {
+                                <div class="notice" role="status">
+                                    <p>"This link has expired or was already used. Links work once, for 24 hours."</p>
+                                </div>
+                                <p>"Already confirmed? Log in. Otherwise sign up again and we'll send a new link."</p>
+                                <p class="actions"><a class="button" href="/login">"Log in"</a><a class="button button-secondary" href="/signup">"Sign up again"</a></p>
+                            }.into_any()
+                        };
+                        view! { <Notice message=flash.notice.clone() /> {body} }
                     })
                 }}
             </Suspense>
@@ -185,7 +192,7 @@ pub fn Reminders() -> impl IntoView {
                                 <p class="lead" role="status">"Reminders are on. We'll email you if your verification needs something from you."</p>
                             }.into_any(),
                             Some(false) => view! {
-                                <p class="lead" role="status">"You won't get any more reminder emails. We'll still email you about your account and your verification result."</p>
+                                <p class="lead" role="status">"You won't get any more reminder emails. We'll still send the emails you ask for, like password resets."</p>
                                 <form method="post" action="/reminders/resume" class="form">
                                     <input type="hidden" name="token" value=token.clone() />
                                     <button type="submit" class="button button-secondary">"Turn reminders back on"</button>

@@ -102,6 +102,23 @@ pub struct TokenForm {
     token: String,
 }
 
+impl TokenForm {
+    /// The token as we issue them (hex digits only), safe to put back into a URL; anything
+    /// else becomes empty and simply matches nothing.
+    fn token(&self) -> String {
+        clean_token(&self.token)
+    }
+}
+
+fn clean_token(input: &str) -> String {
+    let token = input.trim();
+    if !token.is_empty() && token.len() <= 64 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        token.to_owned()
+    } else {
+        String::new()
+    }
+}
+
 /// The button on the confirmation page (a POST, so that mail scanners opening the link do not
 /// use it up): creates the account, signs the person in and starts verification.
 pub async fn confirm_signup(
@@ -110,7 +127,8 @@ pub async fn confirm_signup(
     Form(form): Form<TokenForm>,
 ) -> Response {
     let session = auth.session.clone();
-    match accounts::confirm_signup(&state.services, form.token.trim()).await {
+    let token = form.token();
+    match accounts::confirm_signup(&state.services, &token).await {
         Ok(ConfirmOutcome::Created(user)) => {
             tracing::info!(%user, "account created");
             if let Err(e) = auth::log_in(&mut auth, &user).await {
@@ -127,13 +145,13 @@ pub async fn confirm_signup(
             let message = "Your email is already confirmed and your account is ready. Please log in.";
             back_with(&session, "/login", notice("login", message)).await
         }
+        // The page explains and offers the way on.
         Ok(ConfirmOutcome::Invalid) => {
-            let message = "This link has expired or was already used. If you already confirmed your email, log in; otherwise sign up again and we'll send a new link.";
-            back_with(&session, "/signup/confirm", notice("confirm", message)).await
+            Redirect::to(&format!("/signup/confirm?token={token}")).into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, "signup confirmation failed");
-            let path = format!("/signup/confirm?token={}", form.token.trim());
+            let path = format!("/signup/confirm?token={token}");
             back_with(&session, &path, notice("confirm", TRY_AGAIN)).await
         }
     }
@@ -277,7 +295,7 @@ pub async fn reset_password(
     Form(form): Form<ResetForm>,
 ) -> Response {
     let session = auth.session.clone();
-    let token = form.token.trim().to_owned();
+    let token = clean_token(&form.token);
     let form_path = format!("/password/reset?token={token}");
     if let Err(wait) = state.limits.password_reset(peer.ip(), &token) {
         return back_with(&session, &form_path, notice("reset", &try_again_in(wait))).await;
@@ -341,8 +359,9 @@ pub async fn continue_verification(state: State<AppState>, auth: Auth) -> Respon
 /// `GET /reminders/stop?token=…`, the opt-out link in every reminder: one click turns them off
 /// (it changes nothing else, and the page that follows can turn them back on).
 pub async fn stop_reminders(State(state): State<AppState>, Query(form): Query<TokenForm>) -> Response {
-    match state.services.store.set_reminders(form.token.trim(), false).await {
-        Ok(true) => Redirect::to(&format!("/reminders?token={}", form.token.trim())).into_response(),
+    let token = form.token();
+    match state.services.store.set_reminders(&token, false).await {
+        Ok(true) => Redirect::to(&format!("/reminders?token={token}")).into_response(),
         Ok(false) => Redirect::to("/reminders").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not turn reminders off");
@@ -356,12 +375,7 @@ pub async fn stop_reminders_one_click(
     State(state): State<AppState>,
     Query(query): Query<TokenForm>,
 ) -> Response {
-    match state
-        .services
-        .store
-        .set_reminders(query.token.trim(), false)
-        .await
-    {
+    match state.services.store.set_reminders(&query.token(), false).await {
         Ok(true) => (StatusCode::OK, "Reminders are off.").into_response(),
         Ok(false) => (StatusCode::NOT_FOUND, "This link is not valid.").into_response(),
         Err(e) => {
@@ -377,9 +391,9 @@ pub async fn resume_reminders(
     session: Session,
     Form(form): Form<TokenForm>,
 ) -> Response {
-    let token = form.token.trim();
+    let token = form.token();
     let path = format!("/reminders?token={token}");
-    match state.services.store.set_reminders(token, true).await {
+    match state.services.store.set_reminders(&token, true).await {
         Ok(_) => back_with(&session, &path, notice("reminders", "Reminders are back on.")).await,
         Err(e) => {
             tracing::error!(error = %e, "could not turn reminders on");

@@ -549,3 +549,93 @@ async fn a_common_password_is_refused_at_signup() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn logout_ends_the_session_on_the_server_not_only_in_the_browser() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    // The cookie the browser holds now, as an attacker who copied it would replay it.
+    let stolen = app
+        .log_in("ada@example.com", "correct horse battery")
+        .await
+        .cookies()
+        .find(|c| c.name() == "session")
+        .map(|c| format!("session={}", c.value()))
+        .expect("a session cookie");
+    let replay = || {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(app.url("/status"))
+            .header("cookie", stolen.clone())
+            .send()
+    };
+    assert_eq!(
+        replay().await.unwrap().status(),
+        StatusCode::OK,
+        "the copy works while signed in"
+    );
+
+    app.post_form("/logout", &[]).await;
+
+    let after = replay().await.unwrap();
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&after), "/login?next=/status");
+}
+
+#[tokio::test]
+async fn a_signup_link_works_once_and_for_24_hours() {
+    let clock = Clock::manual(Clock::system().now_ms());
+    let app = spawn_app_with_clock(clock.clone(), |_| {}).await;
+    // Opened in time: the account exists; opened again: explained, nothing happens.
+    app.sign_up("ada@example.com").await;
+    let mail = app.wait_for_email("ada@example.com", "Confirm your email").await;
+    let used = token_in(&mail.body, &app.address, "/signup/confirm");
+    let again = browser_like_client()
+        .post(app.url("/signup/confirm"))
+        .form(&[("token", used.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&again), format!("/signup/confirm?token={used}"));
+    let (_, page) = app.get_page(&format!("/signup/confirm?token={used}")).await;
+    assert!(
+        page.contains("This link has expired or was already used."),
+        "{page}"
+    );
+
+    // Not opened for a day: gone.
+    let response = app
+        .post_form(
+            "/signup",
+            &[
+                ("first_name", "Bob"),
+                ("last_name", "Late"),
+                ("email", "bob@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/signup/sent");
+    let mail = app.wait_for_email("bob@example.com", "Confirm your email").await;
+    let late = token_in(&mail.body, &app.address, "/signup/confirm");
+    clock.advance(24 * 60 * 60 * 1000 + 1000);
+    let (_, page) = app.get_page(&format!("/signup/confirm?token={late}")).await;
+    assert!(page.contains("This link has expired"), "{page}");
+    let refused = browser_like_client()
+        .post(app.url("/signup/confirm"))
+        .form(&[("token", late.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&refused), format!("/signup/confirm?token={late}"));
+    assert!(
+        app.services
+            .store
+            .user_by_email("bob@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
