@@ -56,7 +56,15 @@ impl Config {
     /// Reads the environment. Unset values give a working demo: SQLite under `data/` and the
     /// built-in sandbox.
     pub fn from_env(site_addr: SocketAddr) -> Result<Self, ConfigError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::from_vars(site_addr, |name| std::env::var(name).ok())
+    }
+
+    /// Like [`Config::from_env`], reading variables through `lookup`.
+    pub fn from_vars(
+        site_addr: SocketAddr,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let ledger_api_url = var("LEDGER_API_URL");
         let demo = ledger_api_url.is_none();
         let ledger_api_key = match (var("LEDGER_API_KEY"), demo) {
@@ -124,5 +132,46 @@ impl Config {
             site_addr,
             sandbox_addr,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        Config::from_vars("127.0.0.1:0".parse().unwrap(), |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn nothing_set_is_the_demo_with_the_dev_mailbox_and_default_reminders() {
+        let demo = config(&[]).unwrap();
+        assert!(demo.ledger_api_url.is_none());
+        assert!(demo.smtp_url.is_none());
+        assert_eq!(demo.reminders, ReminderConfig::default());
+    }
+
+    #[test]
+    fn real_ledgeros_needs_real_email_so_the_dev_mailbox_is_never_public() {
+        let live = [
+            ("LEDGER_API_URL", "https://api.ledger.so"),
+            ("LEDGER_API_KEY", "lk_live_x"),
+            ("LEDGER_WEBHOOK_SECRET", "whsec_x"),
+        ];
+        assert!(matches!(config(&live), Err(ConfigError::Missing("SMTP_URL"))));
+        let mut with_smtp = live.to_vec();
+        with_smtp.push(("SMTP_URL", "smtps://user:pass@mail.example"));
+        assert!(config(&with_smtp).unwrap().smtp_url.is_some());
+    }
+
+    #[test]
+    fn a_bad_reminder_schedule_is_refused_with_its_name() {
+        let error = config(&[("REMINDER_SCHEDULE", "1h,1d,3d,7d")]).unwrap_err();
+        assert!(error.to_string().contains("REMINDER_SCHEDULE"), "{error}");
+        let custom = config(&[("REMINDER_SCHEDULE", "30m,2h")]).unwrap();
+        assert_eq!(custom.reminders.schedule.len(), 2);
     }
 }
