@@ -61,7 +61,6 @@ pub fn ConfirmSignup() -> impl IntoView {
     view! {
         <Title text="Confirm your email" />
         <div class="narrow">
-            <h1>"Confirm your email"</h1>
             <Suspense>
                 {move || {
                     let token = token.clone();
@@ -70,6 +69,7 @@ pub fn ConfirmSignup() -> impl IntoView {
                         let valid = valid.await.unwrap_or(false);
                         let body = if valid {
                             view! {
+                                <h1>"Confirm your email"</h1>
                                 <p class="lead">"One click and your account is ready. Next, you'll verify your identity with LedgerOS."</p>
                                 <form method="post" action="/signup/confirm" class="form">
                                     <input type="hidden" name="token" value=token.clone() />
@@ -78,6 +78,7 @@ pub fn ConfirmSignup() -> impl IntoView {
                             }.into_any()
                         } else {
                             view! {
+                                <h1>"This link no longer works"</h1>
                                 <div class="notice" role="status">
                                     <p>"This link has expired or was already used. Links work once, for 24 hours."</p>
                                 </div>
@@ -135,7 +136,6 @@ pub fn ResetPassword() -> impl IntoView {
     view! {
         <Title text="Choose a new password" />
         <div class="narrow">
-            <h1>"Choose a new password"</h1>
             <Suspense>
                 {move || {
                     let token = token.clone();
@@ -145,6 +145,7 @@ pub fn ResetPassword() -> impl IntoView {
                         let error = |f: &str| flash.errors.get(f).map(str::to_owned);
                         if !valid {
                             return view! {
+                                <h1>"This link no longer works"</h1>
                                 <div class="notice" role="status">
                                     <p>"This link has expired or was already used. Reset links work once, for 30 minutes."</p>
                                 </div>
@@ -152,6 +153,7 @@ pub fn ResetPassword() -> impl IntoView {
                             }.into_any();
                         }
                         view! {
+                            <h1>"Choose a new password"</h1>
                             <p class="lead">"After this, you'll be logged in here and logged out everywhere else."</p>
                             <Notice message=flash.notice.clone() />
                             <ErrorSummary errors=flash.errors.clone() />
