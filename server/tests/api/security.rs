@@ -189,6 +189,7 @@ async fn signup_does_not_reveal_whether_an_address_has_an_account() {
         }
     })
     .await;
+    eprintln!("signup median: taken address {taken_time:?}, new address {free_time:?}");
     assert!(
         similar(taken_time, free_time),
         "taken {taken_time:?} vs free {free_time:?}"
@@ -252,6 +253,7 @@ async fn login_answers_an_unknown_email_like_a_wrong_password() {
         }
     })
     .await;
+    eprintln!("median: known {known:?}, unknown {unknown:?}");
     assert!(similar(known, unknown), "known {known:?} vs unknown {unknown:?}");
 }
 
@@ -285,6 +287,7 @@ async fn password_reset_does_not_reveal_whether_an_address_has_an_account() {
         })
     };
     let (known, unknown) = (time("ada@example.com").await, time("nobody@example.com").await);
+    eprintln!("median: known {known:?}, unknown {unknown:?}");
     assert!(similar(known, unknown), "known {known:?} vs unknown {unknown:?}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(app.emails_to("nobody@example.com").await.is_empty());
