@@ -157,7 +157,7 @@ impl Application {
             limits,
             dev_mailbox,
         };
-        let router = routes::router(state).layer(auth);
+        let router = routes::router(state, auth);
         Ok(Self {
             listener,
             router,

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
 use crate::startup::AppState;
@@ -32,7 +33,19 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn router(state: AppState) -> Router {
+/// The app's routes. `sessions` (the session and sign-in layers) wraps everything but the
+/// static bundle under `/pkg`, so loading a page's wasm, JS and CSS reads no session or user.
+pub fn router<L>(state: AppState, sessions: L) -> Router
+where
+    L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+    L::Service: tower::Service<axum::extract::Request, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Response: axum::response::IntoResponse + 'static,
+    <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+{
     let routes = route_list();
     let services = state.services.clone();
     let mailbox = app::api::DevMailbox(state.dev_mailbox);
@@ -43,7 +56,9 @@ pub fn router(state: AppState) -> Router {
         leptos::nonce::provide_nonce();
     };
     let options = state.leptos_options.clone();
-    Router::new()
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let assets = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir));
+    let dynamic = Router::new()
         .route("/signup", post(forms::signup))
         .route("/signup/confirm", post(forms::confirm_signup))
         .route("/login", post(forms::login))
@@ -72,6 +87,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(guard::require_login))
         .layer(axum::middleware::from_fn(guard::same_origin_writes))
+        .layer(sessions);
+    Router::new()
+        .nest_service(&pkg, assets)
+        .merge(dynamic)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::security_headers,
