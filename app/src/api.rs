@@ -23,6 +23,8 @@ pub struct StatusView {
     pub returned: bool,
     /// A denied user has sent an appeal.
     pub appeal_sent: bool,
+    /// Reminder emails are on.
+    pub reminders: bool,
 }
 
 /// What a form handler leaves for the page it redirects back to: errors and the values to

@@ -165,5 +165,6 @@ pub fn status_view_of(user: UserRecord) -> StatusView {
         provisioned: user.verification_url.is_some(),
         returned: user.returned_at.is_some(),
         appeal_sent: user.appealed_at.is_some(),
+        reminders: !user.reminders_off,
     }
 }

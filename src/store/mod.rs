@@ -52,6 +52,8 @@ pub struct UserRecord {
     pub returned_at: Option<Millis>,
     /// When the user last sent an appeal, if ever.
     pub appealed_at: Option<Millis>,
+    /// The person turned reminder emails off.
+    pub reminders_off: bool,
 }
 
 impl std::fmt::Debug for UserRecord {

@@ -41,7 +41,7 @@ const PROVISION_GRACE_MS: Millis = 30_000;
 
 const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, created_at, \
      ledger_user_id, verification_url, application_status, status_as_of, required_fields, \
-     status_changed_at, returned_at, \
+     status_changed_at, returned_at, reminders_off_at, \
      (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at";
 
 impl Store {
@@ -487,6 +487,7 @@ fn user_from_row(row: &SqliteRow) -> Result<UserRecord, StoreError> {
         status_changed_at: row.try_get("status_changed_at")?,
         returned_at: row.try_get("returned_at")?,
         appealed_at: row.try_get("appealed_at")?,
+        reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
     })
 }
 

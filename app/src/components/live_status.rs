@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::{Flash, StatusView, load_status, refresh_status, take_flash};
 use crate::components::form::Notice;
-use crate::components::status_card::{AccountFeatures, StatusCard};
+use crate::components::status_card::{AccountFeatures, ReminderSetting, StatusCard};
 
 /// The status card and the account features, kept current while the page is open.
 ///
@@ -95,6 +95,8 @@ fn listen_for_changes(_changed: impl Fn() + Clone + 'static) {}
 fn render(view: StatusView, flash: Flash) -> impl IntoView {
     let approved = view.status.is_approved();
     let first_name = view.first_name.clone();
+    // Reminders matter only while the verification waits on the person.
+    let reminders = view.status.awaits_user().then_some(view.reminders);
     view! {
         <Notice message=flash.notice.clone() />
         <h1>{if approved { format!("Welcome aboard, {first_name}") } else { format!("Hi {first_name}, here's where you stand") }}</h1>
@@ -103,5 +105,6 @@ fn render(view: StatusView, flash: Flash) -> impl IntoView {
             <StatusCard view=view flash=flash />
         </div>
         <AccountFeatures approved=approved />
+        {reminders.map(|on| view! { <ReminderSetting on /> })}
     }
 }

@@ -95,3 +95,31 @@ pub fn AccountFeatures(approved: bool) -> impl IntoView {
         </div>
     }
 }
+
+/// Reminder emails on or off, from the status page (the emails carry a one-click opt-out too).
+#[component]
+pub fn ReminderSetting(on: bool) -> impl IntoView {
+    let (text, value, button) = if on {
+        (
+            "If your verification waits on you, we'll send up to three short reminder emails.",
+            "false",
+            "Turn off reminders",
+        )
+    } else {
+        (
+            "Reminder emails are off. You can turn them back on at any time.",
+            "true",
+            "Turn reminders on",
+        )
+    };
+    view! {
+        <section class="panel reminder-setting" aria-labelledby="reminders-title">
+            <h2 id="reminders-title">"Email reminders"</h2>
+            <p>{text}</p>
+            <form method="post" action="/account/reminders">
+                <input type="hidden" name="on" value=value />
+                <button type="submit" class="button button-secondary button-small">{button}</button>
+            </form>
+        </section>
+    }
+}

@@ -385,6 +385,32 @@ pub async fn stop_reminders_one_click(
     }
 }
 
+#[derive(serde::Deserialize)]
+pub struct RemindersForm {
+    #[serde(default)]
+    on: bool,
+}
+
+/// The reminders switch on the status page.
+pub async fn account_reminders(
+    State(state): State<AppState>,
+    auth: Auth,
+    Form(form): Form<RemindersForm>,
+) -> Response {
+    let Some(user) = auth::user_id(&auth).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let message = match state.services.store.set_user_reminders(&user, form.on).await {
+        Ok(()) if form.on => "Reminders are on.",
+        Ok(()) => "Reminders are off. We won't send any more.",
+        Err(e) => {
+            tracing::error!(%user, error = %e, "could not change reminder settings");
+            TRY_AGAIN
+        }
+    };
+    back_with(&auth.session, "/status", notice("status", message)).await
+}
+
 /// The button on the reminders page that turns them back on.
 pub async fn resume_reminders(
     State(state): State<AppState>,

@@ -15,6 +15,7 @@ const PRIVATE: &[&str] = &[
     "/verification/continue",
     "/documents",
     "/appeal",
+    "/account/reminders",
     "/events/status",
 ];
 

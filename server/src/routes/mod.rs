@@ -72,6 +72,7 @@ where
             get(forms::stop_reminders).post(forms::stop_reminders_one_click),
         )
         .route("/reminders/resume", post(forms::resume_reminders))
+        .route("/account/reminders", post(forms::account_reminders))
         .route(
             "/documents",
             post(documents::upload).layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),

@@ -298,3 +298,25 @@ async fn an_email_that_one_instance_cannot_send_is_sent_by_the_next() {
         .await;
     assert!(email.body.contains("/password/reset?token="));
 }
+
+#[tokio::test]
+async fn the_status_page_turns_reminders_off_and_on() {
+    let (app, clock) = abandoned().await;
+    let page = app.wait_for_status("pending").await;
+    assert!(page.contains("Turn off reminders"), "{page}");
+
+    let off = app.post_form("/account/reminders", &[("on", "false")]).await;
+    assert_eq!(location(&off), "/status");
+    let (_, page) = app.get_page("/status").await;
+    assert!(page.contains("Reminders are off. We won't send any more."));
+    assert!(page.contains("Turn reminders on"));
+    clock.advance(2 * DAY);
+    settle().await;
+    assert_eq!(reminders_to(&app, "ada@example.com").await, 0);
+
+    // Two days on, the session has ended (12 hours at most): log in again first.
+    app.log_in("ada@example.com", "correct horse battery").await;
+    let on = app.post_form("/account/reminders", &[("on", "true")]).await;
+    assert_eq!(location(&on), "/status");
+    wait_for_reminders(&app, "ada@example.com", 1).await;
+}

@@ -483,6 +483,7 @@ async fn cross_site_writes_are_refused_for_forms_and_server_functions() {
         "/appeal",
         "/documents",
         "/reminders/resume",
+        "/account/reminders",
         "/api/status/refresh",
         "/api/flash",
     ];

@@ -317,6 +317,17 @@ impl Store {
         Ok(updated.rows_affected() == 1)
     }
 
+    /// Turns reminders off (or back on) for a signed-in account.
+    pub async fn set_user_reminders(&self, id: &UserId, on: bool) -> Result<(), StoreError> {
+        let off_at = (!on).then(|| self.clock.now_ms());
+        sqlx::query("UPDATE users SET reminders_off_at = ? WHERE id = ?")
+            .bind(off_at)
+            .bind(&id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Whether reminders are on for the account with this opt-out token (`None`: no such token).
     pub async fn reminders_on(&self, reminders_token: &str) -> Result<Option<bool>, StoreError> {
         let row = sqlx::query("SELECT reminders_off_at FROM users WHERE reminders_token = ?")
