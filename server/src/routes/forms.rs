@@ -50,6 +50,16 @@ pub async fn signup(
     Form(form): Form<SignupForm>,
 ) -> Response {
     let values = form.redisplay();
+    // Mistakes in the form do not count against the limit (it guards the emails we send).
+    if let Err(errors) = form.clone().validate() {
+        let flash = Flash {
+            form: "signup".into(),
+            errors,
+            values,
+            notice: None,
+        };
+        return back_with(&session, "/signup", flash).await;
+    }
     if let Err(wait) = state.limits.signup(peer.ip(), &form.email) {
         let flash = Flash {
             form: "signup".into(),

@@ -423,6 +423,20 @@ async fn after_the_absolute_timeout_people_log_in_again_and_land_where_they_were
 #[tokio::test]
 async fn signup_and_password_reset_are_rate_limited_per_address() {
     let app = spawn_app().await;
+    // Mistakes in the form do not use up the address's attempts.
+    for _ in 0..3 {
+        let typo = app
+            .post_form(
+                "/signup",
+                &[
+                    ("first_name", "Ada"),
+                    ("email", "target@example.com"),
+                    ("password", "short"),
+                ],
+            )
+            .await;
+        assert_eq!(location(&typo), "/signup");
+    }
     for _ in 0..3 {
         assert_eq!(
             location(&signup_form(&app, "target@example.com").await),
