@@ -15,14 +15,43 @@ pub enum MailError {
     Address,
     #[error("the message could not be built: {0}")]
     Build(String),
-    #[error("SMTP delivery failed: {0}")]
-    Smtp(String),
+    /// `summary` is safe to log (a reply code, or the kind of failure); `detail` is the
+    /// server's own words, which may quote the recipient's address: kept with the email in the
+    /// database for operators, never logged.
+    #[error("SMTP delivery failed: {summary}")]
+    Smtp {
+        summary: String,
+        detail: String,
+        permanent: bool,
+    },
 }
 
 impl MailError {
-    /// Whether trying again later may help (a bad address never will).
+    /// Whether trying again later may help (a bad address or a 5xx refusal never will).
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Smtp(_))
+        matches!(self, Self::Smtp { permanent: false, .. })
+    }
+
+    /// Everything known about the failure, for the outbox row.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Smtp { detail, .. } => detail.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    fn from_smtp(error: &lettre::transport::smtp::Error) -> Self {
+        let summary = match error.status() {
+            Some(code) => format!("the server replied {code}"),
+            None if error.is_timeout() => "timed out".to_owned(),
+            None if error.is_tls() => "TLS failed".to_owned(),
+            None => "could not talk to the server".to_owned(),
+        };
+        Self::Smtp {
+            summary,
+            detail: error.to_string(),
+            permanent: error.is_permanent(),
+        }
     }
 }
 
@@ -64,7 +93,7 @@ impl Mailer {
                     .send(message)
                     .await
                     .map(|_| ())
-                    .map_err(|e| MailError::Smtp(e.to_string()))
+                    .map_err(|e| MailError::from_smtp(&e))
             }
         }
     }
@@ -165,6 +194,24 @@ mod tests {
         let mut bad = queued(None);
         bad.to = "not an address".into();
         assert!(matches!(build(&from, &bad), Err(MailError::Address)));
+    }
+
+    #[test]
+    fn what_is_logged_of_an_smtp_failure_never_quotes_the_server() {
+        let error = MailError::Smtp {
+            summary: "the server replied 550".into(),
+            detail: "permanent error (550): <ada@example.com>: Recipient address rejected".into(),
+            permanent: true,
+        };
+        assert!(!error.to_string().contains("ada@example.com"), "{error}");
+        assert!(error.detail().contains("Recipient address rejected"));
+        assert!(!error.is_retryable(), "a 5xx refusal is final");
+        let busy = MailError::Smtp {
+            summary: "timed out".into(),
+            detail: String::new(),
+            permanent: false,
+        };
+        assert!(busy.is_retryable());
     }
 
     #[tokio::test]

@@ -30,7 +30,7 @@ pub async fn deliver(store: &Store, mailer: &Mailer, clock: &Clock, email: Queue
             } else {
                 tracing::error!(email = email.id, %error, "email cannot be sent; giving up on it");
             }
-            if let Err(e) = store.email_failed(email.id, run_at, &error.to_string()).await {
+            if let Err(e) = store.email_failed(email.id, run_at, &error.detail()).await {
                 tracing::error!(email = email.id, error = %e, "could not record a failed email");
             }
             false

@@ -56,6 +56,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
+        // Signups nobody confirmed in time are not kept (they hold names, emails and hashes).
+        sqlx::query("DELETE FROM signups WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         let existing = sqlx::query("SELECT id, first_name FROM users WHERE email = ?")
             .bind(new.email)
             .fetch_optional(&mut *tx)
