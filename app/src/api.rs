@@ -103,58 +103,6 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
     crate::auth::take_flash(&form).await
 }
 
-/// An email as the dev mailbox shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmailView {
-    pub id: i64,
-    pub kind: String,
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-    /// Milliseconds since the epoch.
-    pub sent_at: i64,
-}
-
-/// Every email sent, newest first; `None` when the app sends real email (no dev mailbox).
-#[server(endpoint = "dev/mailbox")]
-pub async fn list_sent_emails() -> Result<Option<Vec<EmailView>>, ServerFnError> {
-    if !expect_context::<DevMailbox>().0 {
-        return Ok(None);
-    }
-    let services = expect_context::<onboarding::services::Services>();
-    let emails = services.store.sent_emails(200).await.map_err(|e| {
-        tracing::error!(error = %e, "could not read the dev mailbox");
-        ServerFnError::new("The mailbox could not be read. Please try again.")
-    })?;
-    Ok(Some(emails.into_iter().map(email_view).collect()))
-}
-
-/// One email of the dev mailbox (`None`: no dev mailbox, or no such email).
-#[server(endpoint = "dev/mailbox/email")]
-pub async fn sent_email(id: i64) -> Result<Option<EmailView>, ServerFnError> {
-    if !expect_context::<DevMailbox>().0 {
-        return Ok(None);
-    }
-    let services = expect_context::<onboarding::services::Services>();
-    let email = services.store.sent_email(id).await.map_err(|e| {
-        tracing::error!(error = %e, "could not read the dev mailbox");
-        ServerFnError::new("The mailbox could not be read. Please try again.")
-    })?;
-    Ok(email.map(email_view))
-}
-
-#[cfg(feature = "ssr")]
-fn email_view(email: onboarding::email::SentEmail) -> EmailView {
-    EmailView {
-        id: email.id,
-        kind: email.kind,
-        to: email.to,
-        subject: email.subject,
-        body: email.body,
-        sent_at: email.sent_at,
-    }
-}
-
 /// Whether a signup confirmation link can still be used.
 #[server(endpoint = "signup/confirm-link")]
 pub async fn signup_link_valid(token: String) -> Result<bool, ServerFnError> {

@@ -20,7 +20,6 @@ use crate::pages::{
     account::{ConfirmSignup, ForgotPassword, Reminders, ResetPassword, SignupSent},
     landing::Landing,
     login::Login,
-    mailbox::{Mailbox, MailboxEmail},
     not_found::NotFound,
     signup::Signup,
     status::Status,
@@ -96,8 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password/forgot") view=ForgotPassword ssr=SsrMode::Async />
                     <Route path=path!("/password/reset") view=ResetPassword ssr=SsrMode::Async />
                     <Route path=path!("/reminders") view=Reminders ssr=SsrMode::Async />
-                    <Route path=path!("/dev/mailbox") view=Mailbox ssr=SsrMode::Async />
-                    <Route path=path!("/dev/mailbox/:id") view=MailboxEmail ssr=SsrMode::Async />
+
                     <Route path=path!("/login") view=Login ssr=SsrMode::Async />
                     <Route path=path!("/status") view=Status ssr=SsrMode::Async />
                     <Route path=path!("/verification/return") view=VerificationReturn ssr=SsrMode::Async />

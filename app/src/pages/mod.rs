@@ -1,7 +1,6 @@
 pub mod account;
 pub mod landing;
 pub mod login;
-pub mod mailbox;
 pub mod not_found;
 pub mod signup;
 pub mod status;

@@ -5,6 +5,7 @@ mod events;
 mod forms;
 mod guard;
 mod headers;
+mod mailbox;
 mod webhooks;
 
 use axum::Router;
@@ -73,6 +74,8 @@ where
         )
         .route("/reminders/resume", post(forms::resume_reminders))
         .route("/account/reminders", post(forms::account_reminders))
+        .route("/dev/mailbox", get(mailbox::list))
+        .route("/dev/mailbox/{id}", get(mailbox::show))
         .route(
             "/documents",
             post(documents::upload).layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),

@@ -205,8 +205,17 @@ async fn in_demo_mode_the_dev_mailbox_lists_and_shows_every_email() {
     app.sign_up("ada@example.com").await;
     let email = app.wait_for_email("ada@example.com", "Confirm your email").await;
 
-    let (code, list) = app.get_page("/dev/mailbox").await;
-    assert_eq!(code, StatusCode::OK);
+    let response = app.client.get(app.url("/dev/mailbox")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("style-src 'self'") && !csp.contains("script-src"),
+        "{csp}"
+    );
+    let list = response.text().await.unwrap();
     assert!(list.contains("Confirm your email to finish signing up"), "{list}");
     assert!(list.contains(&format!(r#"href="/dev/mailbox/{}""#, email.id)));
 
