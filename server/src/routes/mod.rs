@@ -35,7 +35,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 }
 
 /// The app's routes. `sessions` (the session and sign-in layers) wraps everything but the
-/// static bundle under `/pkg`, so loading a page's wasm, JS and CSS reads no session or user.
+/// webhook, the health check and the static bundle under `/pkg`: none of them reads a session.
 pub fn router<L>(state: AppState, sessions: L) -> Router
 where
     L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
@@ -82,18 +82,21 @@ where
         )
         .route("/appeal", post(forms::appeal))
         .route("/events/status", get(events::status_events))
-        .route(
-            "/webhooks/ledger",
-            post(webhooks::receive).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
-        )
-        .route("/healthz", get(|| async { "ok" }))
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(guard::require_login))
         .layer(axum::middleware::from_fn(guard::same_origin_writes))
         .layer(sessions);
+    // No sessions here: LedgerOS's webhooks, health checks and the static bundle.
+    let sessionless = Router::new()
+        .route(
+            "/webhooks/ledger",
+            post(webhooks::receive).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+        )
+        .route("/healthz", get(|| async { "ok" }))
+        .nest_service(&pkg, assets);
     Router::new()
-        .nest_service(&pkg, assets)
+        .merge(sessionless)
         .merge(dynamic)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
