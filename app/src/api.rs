@@ -51,12 +51,6 @@ impl Flash {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DevMailbox(pub bool);
 
-/// Whether the app runs in demo mode with the dev mailbox (pages then point to it).
-#[server(endpoint = "demo")]
-pub async fn demo_mailbox() -> Result<bool, ServerFnError> {
-    Ok(use_context::<DevMailbox>().is_some_and(|d| d.0))
-}
-
 /// The signed-in account, if any.
 #[server(endpoint = "account")]
 pub async fn current_account() -> Result<Option<AccountView>, ServerFnError> {
@@ -103,36 +97,45 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
     crate::auth::take_flash(&form).await
 }
 
-/// Whether a signup confirmation link can still be used.
-#[server(endpoint = "signup/confirm-link")]
-pub async fn signup_link_valid(token: String) -> Result<bool, ServerFnError> {
-    let services = expect_context::<onboarding::services::Services>();
-    onboarding::accounts::signup_link_is_valid(&services, token.trim())
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not check a signup link");
-            ServerFnError::new("We could not check this link. Please try again.")
-        })
+/// Which emailed link a page was opened with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkKind {
+    Signup,
+    Reset,
+    Reminders,
 }
 
-/// Whether a password reset link can still be used.
-#[server(endpoint = "password/reset-link")]
-pub async fn reset_link_valid(token: String) -> Result<bool, ServerFnError> {
-    let services = expect_context::<onboarding::services::Services>();
-    onboarding::accounts::reset_link_is_valid(&services, token.trim())
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not check a reset link");
-            ServerFnError::new("We could not check this link. Please try again.")
-        })
+/// What the account pages need to know before they render: whether their link still works
+/// (and, for the reminders page, whether reminders are on), and whether this is the demo
+/// with a dev mailbox. One server function for all of them keeps the wasm bundle small.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    pub valid: bool,
+    pub reminders_on: bool,
+    pub demo: bool,
 }
 
-/// Whether reminders are on for the account with this opt-out token (`None`: unknown token).
-#[server(endpoint = "reminders")]
-pub async fn reminders_on(token: String) -> Result<Option<bool>, ServerFnError> {
+#[server(endpoint = "link")]
+pub async fn check_link(kind: Option<LinkKind>, token: String) -> Result<LinkInfo, ServerFnError> {
+    use onboarding::accounts;
     let services = expect_context::<onboarding::services::Services>();
-    services.store.reminders_on(token.trim()).await.map_err(|e| {
-        tracing::error!(error = %e, "could not read reminder settings");
-        ServerFnError::new("We could not load your settings. Please try again.")
+    let token = token.trim();
+    let (valid, reminders_on) = match kind {
+        None => (Ok(false), false),
+        Some(LinkKind::Signup) => (accounts::signup_link_is_valid(&services, token).await, false),
+        Some(LinkKind::Reset) => (accounts::reset_link_is_valid(&services, token).await, false),
+        Some(LinkKind::Reminders) => match services.store.reminders_on(token).await {
+            Ok(on) => (Ok(on.is_some()), on.unwrap_or(false)),
+            Err(e) => (Err(e), false),
+        },
+    };
+    let valid = valid.map_err(|e| {
+        tracing::error!(error = %e, "could not check an emailed link");
+        ServerFnError::new("We could not check this link. Please try again.")
+    })?;
+    Ok(LinkInfo {
+        valid,
+        reminders_on,
+        demo: use_context::<DevMailbox>().is_some_and(|d| d.0),
     })
 }

@@ -5,8 +5,21 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{demo_mailbox, reminders_on, reset_link_valid, signup_link_valid, take_flash};
+use crate::api::{LinkInfo, LinkKind, check_link, take_flash};
 use crate::components::form::{ErrorSummary, Field, Notice, PasswordField};
+
+/// What the page's link (if any) is worth, and whether this is the demo.
+fn link_resource(kind: Option<LinkKind>) -> Resource<LinkInfo> {
+    let token = if kind.is_some() {
+        query_token()
+    } else {
+        String::new()
+    };
+    Resource::new(
+        move || token.clone(),
+        move |token| async move { check_link(kind, token).await.unwrap_or_default() },
+    )
+}
 
 fn query_token() -> String {
     let query = use_query_map();
@@ -28,7 +41,7 @@ fn DemoMailboxHint(demo: bool) -> impl IntoView {
 /// Where the signup form leads, whoever the address belongs to.
 #[component]
 pub fn SignupSent() -> impl IntoView {
-    let demo = Resource::new(|| (), |_| demo_mailbox());
+    let link = link_resource(None);
     view! {
         <Title text="Check your email" />
         <div class="narrow">
@@ -36,7 +49,7 @@ pub fn SignupSent() -> impl IntoView {
             <p class="lead">"We've sent you an email. Open the link in it to confirm your address and finish creating your account."</p>
             <Suspense>
                 {move || Suspend::new(async move {
-                    view! { <DemoMailboxHint demo=demo.await.unwrap_or(false) /> }
+                    view! { <DemoMailboxHint demo=link.await.demo /> }
                 })}
             </Suspense>
             <h2>"What happens next"</h2>
@@ -56,8 +69,7 @@ pub fn SignupSent() -> impl IntoView {
 pub fn ConfirmSignup() -> impl IntoView {
     let flash = Resource::new(|| (), |_| take_flash("confirm".into()));
     let token = query_token();
-    let valid = Resource::new(move || token.clone(), signup_link_valid);
-    let token = query_token();
+    let link = link_resource(Some(LinkKind::Signup));
     view! {
         <Title text="Confirm your email" />
         <div class="narrow">
@@ -66,8 +78,7 @@ pub fn ConfirmSignup() -> impl IntoView {
                     let token = token.clone();
                     Suspend::new(async move {
                         let flash = flash.await.ok().flatten().unwrap_or_default();
-                        let valid = valid.await.unwrap_or(false);
-                        let body = if valid {
+                        let body = if link.await.valid {
                             view! {
                                 <h1>"Confirm your email"</h1>
                                 <p class="lead">"One click and your account is ready. Next, you'll verify your identity with LedgerOS."</p>
@@ -98,7 +109,7 @@ pub fn ConfirmSignup() -> impl IntoView {
 #[component]
 pub fn ForgotPassword() -> impl IntoView {
     let flash = Resource::new(|| (), |_| take_flash("forgot".into()));
-    let demo = Resource::new(|| (), |_| demo_mailbox());
+    let link = link_resource(None);
     view! {
         <Title text="Reset your password" />
         <div class="narrow">
@@ -107,7 +118,7 @@ pub fn ForgotPassword() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     let flash = flash.await.ok().flatten().unwrap_or_default();
-                    let demo = demo.await.unwrap_or(false);
+                    let demo = link.await.demo;
                     let sent = flash.notice.is_some() && flash.errors.is_empty();
                     let error = |f: &str| flash.errors.get(f).map(str::to_owned);
                     view! {
@@ -131,8 +142,7 @@ pub fn ForgotPassword() -> impl IntoView {
 pub fn ResetPassword() -> impl IntoView {
     let token = query_token();
     let flash = Resource::new(|| (), |_| take_flash("reset".into()));
-    let valid = Resource::new(move || token.clone(), reset_link_valid);
-    let token = query_token();
+    let link = link_resource(Some(LinkKind::Reset));
     view! {
         <Title text="Choose a new password" />
         <div class="narrow">
@@ -141,9 +151,8 @@ pub fn ResetPassword() -> impl IntoView {
                     let token = token.clone();
                     Suspend::new(async move {
                         let flash = flash.await.ok().flatten().unwrap_or_default();
-                        let valid = valid.await.unwrap_or(false);
                         let error = |f: &str| flash.errors.get(f).map(str::to_owned);
-                        if !valid {
+                        if !link.await.valid {
                             return view! {
                                 <h1>"This link no longer works"</h1>
                                 <div class="notice" role="status">
@@ -175,8 +184,7 @@ pub fn ResetPassword() -> impl IntoView {
 pub fn Reminders() -> impl IntoView {
     let token = query_token();
     let flash = Resource::new(|| (), |_| take_flash("reminders".into()));
-    let state = Resource::new(move || token.clone(), reminders_on);
-    let token = query_token();
+    let link = link_resource(Some(LinkKind::Reminders));
     view! {
         <Title text="Reminder emails" />
         <div class="narrow">
@@ -186,7 +194,9 @@ pub fn Reminders() -> impl IntoView {
                     let token = token.clone();
                     Suspend::new(async move {
                         let flash = flash.await.ok().flatten().unwrap_or_default();
-                        let body = match state.await.ok().flatten() {
+                        let link = link.await;
+                        let state = link.valid.then_some(link.reminders_on);
+                        let body = match state {
                             None => view! {
                                 <p>"This link is not valid. Use the link at the bottom of one of our reminder emails."</p>
                             }.into_any(),
