@@ -5,6 +5,7 @@
 
 pub mod documents;
 pub mod forms;
+pub mod html;
 pub mod status;
 
 #[cfg(feature = "server")]

@@ -666,21 +666,7 @@ fn verify_path(token: &str) -> String {
     format!("/verify/{token}")
 }
 
-/// HTML-escapes text for element content and quoted attribute values.
-pub(super) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(super) use crate::html::escape as esc;
 
 fn page(status: StatusCode, title: &str, main: &str) -> Response {
     let html = format!(

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use onboarding::email::SentEmail;
+use onboarding::html::escape;
 
 use crate::startup::AppState;
 
@@ -107,21 +108,6 @@ fn linkify(line: &str) -> String {
         .join(" ")
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn page(status: StatusCode, title: &str, main: &str) -> Response {
     let brand = app::BRAND;
     let html = format!(
@@ -149,6 +135,5 @@ mod tests {
             linkify("Open <this> http://a.example/x?token=1&b=2 now"),
             "Open &lt;this&gt; <a href=\"http://a.example/x?token=1&amp;b=2\">http://a.example/x?token=1&amp;b=2</a> now"
         );
-        assert_eq!(escape("\"Ada\" & 'Bob'"), "&quot;Ada&quot; &amp; &#39;Bob&#39;");
     }
 }
