@@ -67,7 +67,7 @@ pub struct QueuedEmail {
 }
 
 /// An email as the dev mailbox shows it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SentEmail {
     pub id: i64,
     pub kind: String,
