@@ -18,6 +18,59 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// How many argon2 computations run at once: one per core. Each takes 19 MiB and tens of
+/// milliseconds of a core; past this, requests wait their turn instead of piling up threads
+/// and memory (a burst of logins cannot exhaust the machine).
+static HASHING: LazyLock<tokio::sync::Semaphore> =
+    LazyLock::new(|| tokio::sync::Semaphore::new(hashing_limit()));
+
+/// The number of argon2 computations allowed at once.
+pub fn hashing_limit() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Runs an argon2 computation on the blocking pool once a hashing permit is free.
+async fn with_hashing_permit<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(move || {
+        let _running = running::Running::start();
+        work()
+    })
+    .await
+    .expect("hashing task panicked")
+}
+
+/// Counts argon2 computations in flight (and the most ever seen), for tests.
+mod running {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static NOW: AtomicUsize = AtomicUsize::new(0);
+    static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    pub struct Running;
+
+    impl Running {
+        pub fn start() -> Self {
+            let now = NOW.fetch_add(1, Ordering::SeqCst) + 1;
+            PEAK.fetch_max(now, Ordering::SeqCst);
+            Running
+        }
+    }
+
+    impl Drop for Running {
+        fn drop(&mut self) {
+            NOW.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    /// The most argon2 computations that ever ran at the same time in this process.
+    pub fn peak() -> usize {
+        PEAK.load(Ordering::SeqCst)
+    }
+}
+
+pub use running::peak as peak_concurrent_hashes;
+
 /// A hash of nothing in particular, checked when the email is unknown so that a login for an
 /// unknown account costs the same time as one for a known account.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_blocking("not a real password"));
@@ -32,23 +85,21 @@ fn hash_blocking(password: &str) -> String {
 
 /// Hashes a password off the async executor (argon2 takes tens of milliseconds on purpose).
 pub async fn hash_password(password: String) -> String {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .expect("hashing task panicked")
+    with_hashing_permit(move || hash_blocking(&password)).await
 }
 
 /// Checks a password against a stored hash, or against a dummy one when there is none.
 pub async fn verify_password(stored: Option<String>, password: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let known = stored.is_some();
-        let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+    let hash = stored;
+    with_hashing_permit(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = PasswordHash::new(&hash)
             .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
             .unwrap_or(false);
         known && ok
     })
     .await
-    .expect("verification task panicked")
 }
 
 /// However active, a session ends this long after login: people log in again twice a day.
@@ -101,21 +152,40 @@ pub async fn sign_up(services: &Services, form: SignupForm) -> Result<(), Signup
     Ok(())
 }
 
-/// Opens a signup confirmation link: creates the account. Provisioning at LedgerOS is the
-/// caller's next step (its job is stored with the account).
-pub async fn confirm_signup(services: &Services, token: &str) -> Result<ConfirmOutcome, StoreError> {
+/// Opens a signup confirmation link: creates the account, if `password` is the one chosen
+/// at signup. Holding the link proves the address; the password proves that whoever opens it
+/// is who filled in the form. So a stranger who signs up with someone else's address cannot
+/// get an account with a password they know, and the owner of the address, opening a link
+/// they did not ask for, does not end up verifying their identity inside a stranger's account.
+/// Provisioning at LedgerOS is the caller's next step (its job is stored with the account).
+pub async fn confirm_signup(
+    services: &Services,
+    token: &str,
+    password: String,
+) -> Result<ConfirmOutcome, StoreError> {
     if !tokens::is_well_formed(token) {
         return Ok(ConfirmOutcome::Invalid);
     }
-    services.store.confirm_signup(&tokens::digest(token)).await
+    let digest = tokens::digest(token);
+    let Some(pending) = services.store.pending_signup(&digest).await? else {
+        return Ok(ConfirmOutcome::Invalid);
+    };
+    if !verify_password(Some(pending.password_hash), password).await {
+        return Ok(ConfirmOutcome::WrongPassword);
+    }
+    services.store.confirm_signup(&digest).await
 }
 
-/// Whether a signup confirmation link can still be used.
-pub async fn signup_link_is_valid(services: &Services, token: &str) -> Result<bool, StoreError> {
+/// The address a signup confirmation link would confirm, while the link can still be used.
+pub async fn signup_link_address(services: &Services, token: &str) -> Result<Option<String>, StoreError> {
     if !tokens::is_well_formed(token) {
-        return Ok(false);
+        return Ok(None);
     }
-    services.store.signup_token_is_valid(&tokens::digest(token)).await
+    Ok(services
+        .store
+        .pending_signup(&tokens::digest(token))
+        .await?
+        .map(|pending| pending.email))
 }
 
 /// Emails a password reset link if an account uses `email`; does nothing otherwise. Callers
@@ -231,6 +301,24 @@ mod tests {
         let login = 1_000_000;
         assert!(!login_expired(login, login + ABSOLUTE_SESSION_MS));
         assert!(login_expired(login, login + ABSOLUTE_SESSION_MS + 1));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_hashes_run_at_once_than_there_are_cores() {
+        let password = || "correct horse battery".to_owned();
+        let hash = hash_password(password()).await;
+        let checks: Vec<_> = (0..4 * hashing_limit() + 4)
+            .map(|_| tokio::spawn(verify_password(Some(hash.clone()), password())))
+            .collect();
+        for check in checks {
+            assert!(check.await.unwrap());
+        }
+        assert!(
+            peak_concurrent_hashes() <= hashing_limit(),
+            "{} at once with {} cores",
+            peak_concurrent_hashes(),
+            hashing_limit()
+        );
     }
 
     #[tokio::test]

@@ -29,6 +29,8 @@ pub enum OnboardingError {
     Store(#[from] StoreError),
     #[error("LedgerOS returned no verification link")]
     NoVerificationUrl,
+    #[error("the verification link is not on LedgerOS's domain; not followed")]
+    UntrustedVerificationUrl,
 }
 
 async fn load(services: &Services, id: &UserId) -> Result<UserRecord, OnboardingError> {
@@ -70,6 +72,9 @@ pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, O
             .verification_url
             .clone()
             .ok_or(OnboardingError::NoVerificationUrl)?;
+        if !services.ledger.is_hosted_page(&url) {
+            return Err(OnboardingError::UntrustedVerificationUrl);
+        }
         services.store.set_verification_url(id, &url).await?;
         services
             .store
@@ -90,6 +95,9 @@ pub async fn verification_url(services: &Services, id: &UserId) -> Result<String
     let user = provision(services, id).await?;
     let ledger_id = LedgerUserId::new(user.ledger_user_id.clone().expect("provisioned users are linked"));
     match services.ledger.verification_link(&ledger_id).await {
+        Ok(link) if !services.ledger.is_hosted_page(&link.verification_url) => {
+            Err(OnboardingError::UntrustedVerificationUrl)
+        }
         Ok(link) => {
             if user.verification_url.as_deref() != Some(link.verification_url.as_str()) {
                 services
@@ -101,7 +109,12 @@ pub async fn verification_url(services: &Services, id: &UserId) -> Result<String
         }
         Err(e) => {
             tracing::warn!(error = %e, "fresh verification link unavailable; using the stored one");
-            user.verification_url.ok_or(OnboardingError::NoVerificationUrl)
+            let stored = user.verification_url.ok_or(OnboardingError::NoVerificationUrl)?;
+            if services.ledger.is_hosted_page(&stored) {
+                Ok(stored)
+            } else {
+                Err(OnboardingError::UntrustedVerificationUrl)
+            }
         }
     }
 }

@@ -80,6 +80,12 @@ pub async fn refresh_status() -> Result<Option<StatusView>, ServerFnError> {
     if let Err(e) = services.store.mark_returned(&user.id).await {
         tracing::warn!(error = %e, "could not note the return from the hosted page");
     }
+    // Asked again within seconds: the stored status (webhooks keep it current).
+    let gate = expect_context::<std::sync::Arc<crate::auth::RefreshGate>>();
+    if !gate.allow(&user.id) {
+        let stored = services.store.user(&user.id).await.ok().flatten().unwrap_or(user);
+        return Ok(Some(crate::auth::status_view_of(stored)));
+    }
     let user = match onboarding::onboarding::refresh_status(&services, &user.id).await {
         Ok(fresh) => fresh,
         Err(e) => {
@@ -111,6 +117,8 @@ pub enum LinkKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkInfo {
     pub valid: bool,
+    /// For a signup link: the address it confirms, named on the page.
+    pub email: Option<String>,
     pub reminders_on: bool,
     pub demo: bool,
 }
@@ -120,9 +128,16 @@ pub async fn check_link(kind: Option<LinkKind>, token: String) -> Result<LinkInf
     use onboarding::accounts;
     let services = expect_context::<onboarding::services::Services>();
     let token = token.trim();
+    let mut email = None;
     let (valid, reminders_on) = match kind {
         None => (Ok(false), false),
-        Some(LinkKind::Signup) => (accounts::signup_link_is_valid(&services, token).await, false),
+        Some(LinkKind::Signup) => match accounts::signup_link_address(&services, token).await {
+            Ok(address) => {
+                email = address;
+                (Ok(email.is_some()), false)
+            }
+            Err(e) => (Err(e), false),
+        },
         Some(LinkKind::Reset) => (accounts::reset_link_is_valid(&services, token).await, false),
         Some(LinkKind::Reminders) => match services.store.reminders_on(token).await {
             Ok(on) => (Ok(on.is_some()), on.unwrap_or(false)),
@@ -135,6 +150,7 @@ pub async fn check_link(kind: Option<LinkKind>, token: String) -> Result<LinkInf
     })?;
     Ok(LinkInfo {
         valid,
+        email,
         reminders_on,
         demo: use_context::<DevMailbox>().is_some_and(|d| d.0),
     })

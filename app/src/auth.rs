@@ -157,6 +157,39 @@ pub async fn take_flash(form: &str) -> Result<Option<Flash>, ServerFnError> {
     }
 }
 
+/// Asks to LedgerOS for one user's status at most once per [`RefreshGate::INTERVAL`]: a page
+/// (or a script) calling the refresh server function in a loop is answered from our store
+/// instead of spending LedgerOS's rate limit, which every user shares.
+#[derive(Default)]
+pub struct RefreshGate {
+    last: std::sync::Mutex<std::collections::HashMap<UserId, std::time::Instant>>,
+}
+
+impl RefreshGate {
+    pub const INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
+    /// Most users remembered at once; older entries are forgotten first.
+    const MAX_USERS: usize = 100_000;
+
+    /// Whether `user` may ask LedgerOS now (and, if so, counts it).
+    pub fn allow(&self, user: &UserId) -> bool {
+        let now = std::time::Instant::now();
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(at) = last.get(user)
+            && now.duration_since(*at) < Self::INTERVAL
+        {
+            return false;
+        }
+        if last.len() >= Self::MAX_USERS {
+            last.retain(|_, at| now.duration_since(*at) < Self::INTERVAL);
+            if last.len() >= Self::MAX_USERS {
+                return false;
+            }
+        }
+        last.insert(user.clone(), now);
+        true
+    }
+}
+
 pub fn status_view_of(user: UserRecord) -> StatusView {
     StatusView {
         first_name: user.first_name,

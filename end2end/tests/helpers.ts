@@ -6,6 +6,9 @@ export async function hydrated(page: Page) {
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
 }
 
+/** The password the helpers sign up with. */
+export const PASSWORD = "correct horse battery staple";
+
 /** Signs up a new person through the form; ends on /status. Returns the email used. */
 export async function signUp(page: Page, firstName: string, lastName: string, javascript = true): Promise<string> {
   const email = `${firstName.toLowerCase()}+${Date.now()}${Math.floor(Math.random() * 1000)}@example.com`;
@@ -13,7 +16,7 @@ export async function signUp(page: Page, firstName: string, lastName: string, ja
   await page.getByLabel("First name").fill(firstName);
   await page.getByLabel("Last name").fill(lastName);
   await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Create a password").fill("correct horse battery staple");
+  await page.getByLabel("Create a password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await confirmSignup(page, email, javascript);
   return email;
@@ -31,13 +34,16 @@ export async function openEmail(page: Page, email: string, subject: RegExp) {
 }
 
 /** After the signup form: "check your email", then the link in it, then "Confirm and continue"; ends on /status. */
-export async function confirmSignup(page: Page, email: string, javascript = true) {
+export async function confirmSignup(page: Page, email: string, javascript = true, password = PASSWORD) {
   await expect(page).toHaveURL(/\/signup\/sent$/);
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   // The page hydrates cleanly (the demo-mode hint comes from the server, not from context).
   if (javascript) await hydrated(page);
   await openEmail(page, email, /Confirm your email to finish signing up/);
   await page.getByRole("link", { name: /\/signup\/confirm\?token=/ }).click();
+  // The page names the address being confirmed and asks for the signup's password.
+  await expect(page.getByText(email, { exact: true })).toBeVisible();
+  await page.getByLabel("Your password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Confirm and continue" }).click();
   await expect(page).toHaveURL(/\/status$/);
 }

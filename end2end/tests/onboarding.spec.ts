@@ -61,7 +61,7 @@ test("an open status page shows the decision without reloading", async ({ page, 
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Create a password").fill("another long passphrase");
   await page.getByRole("button", { name: "Create account" }).click();
-  await confirmSignup(page, email);
+  await confirmSignup(page, email, true, "another long passphrase");
   await hydrated(page);
   const status = page.locator("[aria-live=polite]");
   await expect(status).toContainText("Verification in progress");

@@ -1,22 +1,63 @@
 //! Configuration, read once from the environment at start-up.
 
 use std::net::SocketAddr;
-
 use std::time::Duration;
+
+use reqwest::Url;
 
 use onboarding::jobs::reconciler::ReconcilerConfig;
 use onboarding::jobs::reminders::{ReminderConfig, parse_schedule};
 use onboarding::webhook::WebhookSecrets;
+use onboarding::webhook::signature::MAX_SECRETS;
 use secrecy::SecretString;
+
+use crate::client_ip::TrustedProxies;
 
 /// The API key the built-in sandbox expects (demo mode only).
 pub const SANDBOX_API_KEY: &str = "lk_test_sandbox";
 /// The signing secret the built-in sandbox uses (demo mode only).
 pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_sandbox_demo";
 
+/// Which LedgerOS the app talks to, said plainly in the log at start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The built-in sandbox, its public webhook secret and the open dev mailbox: for a laptop.
+    Demo,
+    /// Real LedgerOS (`LEDGER_API_URL`), real email.
+    Live,
+}
+
+/// How long a client may take over each part of a request before it is cut off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From the connection's first byte (or the end of the previous request) to the end of the
+    /// request headers.
+    pub header_read: Duration,
+    /// Between two chunks of a request body.
+    pub body: Duration,
+    /// For the whole request until the response starts (a live-status stream, once started,
+    /// is not cut).
+    pub request: Duration,
+    /// The same for document uploads, which send up to 10 MB from phones.
+    pub upload: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            header_read: Duration::from_secs(10),
+            body: Duration::from_secs(20),
+            request: Duration::from_secs(30),
+            upload: Duration::from_secs(120),
+        }
+    }
+}
+
 /// Everything the server needs to know about its surroundings. Secrets are redacted in `Debug`.
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// Demo (built-in sandbox) or live (real LedgerOS).
+    pub mode: Mode,
     /// `DATABASE_URL`: where the SQLite file lives.
     pub database_url: String,
     /// `LEDGER_API_URL`: real LedgerOS; `None` starts the built-in sandbox.
@@ -42,6 +83,12 @@ pub struct Config {
     pub mail_from: String,
     /// `REMINDER_SCHEDULE` (default `1h,1d,3d`) and `REMINDER_POLL_SECS` (default 60).
     pub reminders: ReminderConfig,
+    /// `TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For`/`Forwarded` we believe.
+    pub trusted_proxies: TrustedProxies,
+    /// Header, body and request timeouts.
+    pub timeouts: Timeouts,
+    /// How often expired sessions are deleted.
+    pub session_cleanup: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +97,39 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("{name} is not valid: {why}")]
     Invalid { name: &'static str, why: String },
+    #[error(
+        "LEDGER_API_URL is not set, so this would start the demo (built-in sandbox, public webhook \
+         secret, open dev mailbox), but {0} is not a loopback address. Set LEDGER_API_URL and its \
+         secrets to run for real, or DEMO=1 to show the demo on this address anyway"
+    )]
+    DemoNotLoopback(String),
+}
+
+/// Whether `host` names this machine only (`localhost`, 127.0.0.0/8, `::1`).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Parses an http(s) URL named `name`; in live mode it must be https unless it is loopback.
+fn checked_url(name: &'static str, value: &str, live: bool) -> Result<Url, ConfigError> {
+    let invalid = |why: String| ConfigError::Invalid { name, why };
+    let url = Url::parse(value).map_err(|e| invalid(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(invalid(
+            "use an http(s) address such as https://example.com".into(),
+        ));
+    }
+    if live && url.scheme() != "https" && !is_loopback(&url) {
+        return Err(invalid(
+            "use https: cookies, API keys and personal data must not cross the network in clear".into(),
+        ));
+    }
+    Ok(url)
 }
 
 impl Config {
@@ -67,6 +147,26 @@ impl Config {
         let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let ledger_api_url = var("LEDGER_API_URL");
         let demo = ledger_api_url.is_none();
+        let live = !demo;
+        if let Some(url) = &ledger_api_url {
+            checked_url("LEDGER_API_URL", url, live)?;
+        }
+        let public_url = var("PUBLIC_URL").map(|u| u.trim().trim_end_matches('/').to_owned());
+        let site_url = match &public_url {
+            Some(url) => checked_url("PUBLIC_URL", url, live)?,
+            None => checked_url("LEPTOS_SITE_ADDR", &format!("http://{site_addr}"), live)?,
+        };
+        if demo && !(site_addr.ip().is_loopback() && is_loopback(&site_url)) {
+            let explicit = var("DEMO").is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+            if !explicit {
+                let exposed = if site_addr.ip().is_loopback() {
+                    site_url.to_string()
+                } else {
+                    site_addr.to_string()
+                };
+                return Err(ConfigError::DemoNotLoopback(exposed));
+            }
+        }
         let ledger_api_key = match (var("LEDGER_API_KEY"), demo) {
             (Some(key), _) => key,
             (None, true) => SANDBOX_API_KEY.to_owned(),
@@ -76,6 +176,20 @@ impl Config {
             (Some(list), _) => list,
             (None, true) => SANDBOX_WEBHOOK_SECRET.to_owned(),
             (None, false) => return Err(ConfigError::Missing("LEDGER_WEBHOOK_SECRET")),
+        };
+        let webhook_secrets = WebhookSecrets::from_list(&secrets);
+        if webhook_secrets.is_empty() || webhook_secrets.len() > MAX_SECRETS {
+            return Err(ConfigError::Invalid {
+                name: "LEDGER_WEBHOOK_SECRET",
+                why: format!("list 1 to {MAX_SECRETS} signing secrets, separated by commas"),
+            });
+        }
+        let trusted_proxies = match var("TRUSTED_PROXIES") {
+            Some(list) => TrustedProxies::parse(&list).map_err(|why| ConfigError::Invalid {
+                name: "TRUSTED_PROXIES",
+                why,
+            })?,
+            None => TrustedProxies::none(),
         };
         let sandbox_addr = var("SANDBOX_ADDR")
             .unwrap_or_else(|| "127.0.0.1:3100".to_owned())
@@ -118,6 +232,10 @@ impl Config {
             return Err(ConfigError::Missing("SMTP_URL"));
         }
         Ok(Self {
+            mode: if demo { Mode::Demo } else { Mode::Live },
+            trusted_proxies,
+            timeouts: Timeouts::default(),
+            session_cleanup: Duration::from_secs(5 * 60),
             reconciler,
             reminders,
             smtp_url: smtp_url.map(SecretString::from),
@@ -127,8 +245,8 @@ impl Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/onboarding.db".to_owned()),
             ledger_api_url,
             ledger_api_key: SecretString::from(ledger_api_key),
-            webhook_secrets: WebhookSecrets::from_list(&secrets),
-            public_url: var("PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned()),
+            webhook_secrets,
+            public_url,
             site_addr,
             sandbox_addr,
         })
@@ -156,15 +274,93 @@ mod tests {
 
     #[test]
     fn real_ledgeros_needs_real_email_so_the_dev_mailbox_is_never_public() {
-        let live = [
-            ("LEDGER_API_URL", "https://api.ledger.so"),
-            ("LEDGER_API_KEY", "lk_live_x"),
-            ("LEDGER_WEBHOOK_SECRET", "whsec_x"),
-        ];
-        assert!(matches!(config(&live), Err(ConfigError::Missing("SMTP_URL"))));
-        let mut with_smtp = live.to_vec();
-        with_smtp.push(("SMTP_URL", "smtps://user:pass@mail.example"));
-        assert!(config(&with_smtp).unwrap().smtp_url.is_some());
+        let error = live_with(&[("SMTP_URL", "")]).unwrap_err();
+        assert!(matches!(error, ConfigError::Missing("SMTP_URL")), "{error}");
+        assert!(live_with(&[]).unwrap().smtp_url.is_some());
+    }
+
+    const LIVE: [(&str, &str); 5] = [
+        ("LEDGER_API_URL", "https://api.ledger.so"),
+        ("LEDGER_API_KEY", "lk_live_x"),
+        ("LEDGER_WEBHOOK_SECRET", "whsec_x"),
+        ("SMTP_URL", "smtps://user:pass@mail.example"),
+        ("PUBLIC_URL", "https://onboarding.example"),
+    ];
+
+    fn live_with(changes: &[(&'static str, &'static str)]) -> Result<Config, ConfigError> {
+        let mut vars: Vec<(&str, &str)> = LIVE
+            .iter()
+            .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+            .copied()
+            .collect();
+        vars.extend(changes.iter().filter(|(_, v)| !v.is_empty()));
+        config_at("0.0.0.0:3000", &vars)
+    }
+
+    fn config_at(addr: &str, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        Config::from_vars(addr.parse().unwrap(), |name| {
+            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn a_complete_live_configuration_starts_in_live_mode() {
+        assert_eq!(live_with(&[]).unwrap().mode, Mode::Live);
+        assert_eq!(config(&[]).unwrap().mode, Mode::Demo);
+    }
+
+    #[test]
+    fn an_empty_or_blank_webhook_secret_list_is_refused_at_start() {
+        for blank in [",", " , ", ",,,"] {
+            let error = live_with(&[("LEDGER_WEBHOOK_SECRET", blank)]).unwrap_err();
+            assert!(
+                error.to_string().contains("LEDGER_WEBHOOK_SECRET"),
+                "{blank:?}: {error}"
+            );
+            assert!(
+                config(&[("LEDGER_WEBHOOK_SECRET", blank)]).is_err(),
+                "{blank:?} in demo mode"
+            );
+        }
+        assert!(live_with(&[("LEDGER_WEBHOOK_SECRET", "whsec_new, whsec_old")]).is_ok());
+    }
+
+    #[test]
+    fn live_mode_needs_https_for_the_site_and_for_ledgeros_but_loopback_may_be_http() {
+        let plain_site = live_with(&[("PUBLIC_URL", "http://onboarding.example")]).unwrap_err();
+        assert!(plain_site.to_string().contains("PUBLIC_URL"), "{plain_site}");
+        let plain_api = live_with(&[("LEDGER_API_URL", "http://api.ledger.so")]).unwrap_err();
+        assert!(plain_api.to_string().contains("LEDGER_API_URL"), "{plain_api}");
+        let unset_site = live_with(&[("PUBLIC_URL", "")]).unwrap_err();
+        assert!(
+            unset_site.to_string().contains("LEPTOS_SITE_ADDR"),
+            "{unset_site}"
+        );
+        assert!(live_with(&[("LEDGER_API_URL", "ftp://api.ledger.so")]).is_err());
+        // A LedgerOS stand-in on this machine, and the app reached on this machine.
+        assert!(live_with(&[("LEDGER_API_URL", "http://127.0.0.1:4000")]).is_ok());
+        assert!(live_with(&[("PUBLIC_URL", "http://localhost:3000")]).is_ok());
+    }
+
+    #[test]
+    fn the_demo_starts_only_on_loopback_unless_demo_is_set() {
+        assert!(config_at("127.0.0.1:3000", &[]).is_ok());
+        assert!(config_at("[::1]:3000", &[]).is_ok());
+        let exposed = config_at("0.0.0.0:3000", &[]).unwrap_err();
+        assert!(matches!(exposed, ConfigError::DemoNotLoopback(_)), "{exposed}");
+        assert!(exposed.to_string().contains("DEMO=1"));
+        let public = config_at("127.0.0.1:3000", &[("PUBLIC_URL", "https://demo.example")]).unwrap_err();
+        assert!(matches!(public, ConfigError::DemoNotLoopback(_)), "{public}");
+        let explicit = config_at("0.0.0.0:3000", &[("DEMO", "1")]).unwrap();
+        assert_eq!(explicit.mode, Mode::Demo);
+    }
+
+    #[test]
+    fn trusted_proxies_must_be_addresses_or_networks() {
+        assert!(config(&[("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1, ::1")]).is_ok());
+        let error = config(&[("TRUSTED_PROXIES", "proxy.internal")]).unwrap_err();
+        assert!(error.to_string().contains("TRUSTED_PROXIES"), "{error}");
     }
 
     #[test]

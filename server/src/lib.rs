@@ -1,5 +1,6 @@
 //! The onboarding server: configuration, routes, sessions and start-up.
 
+pub mod client_ip;
 pub mod config;
 pub mod limits;
 pub mod routes;

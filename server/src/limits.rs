@@ -1,4 +1,9 @@
 //! Abuse limits on the account forms: per client address and per account.
+//!
+//! Client addresses are keyed by [`limit_key`] (an IPv6 client by its /64). Every map an
+//! anonymous client can grow is bounded: past [`MAX_KEYS`] keys a limiter first forgets the
+//! keys that have recovered, and if that is not enough it refuses new keys for a minute rather
+//! than grow.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -6,6 +11,11 @@ use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
+
+use crate::client_ip::limit_key;
+
+/// Most keys one limiter holds (each costs well under 200 bytes).
+pub const MAX_KEYS: usize = 100_000;
 
 /// A keyed limiter: a burst, then one more attempt every `period`.
 struct Limit<K: std::hash::Hash + Eq + Clone> {
@@ -22,8 +32,14 @@ impl<K: std::hash::Hash + Eq + Clone> Limit<K> {
         }
     }
 
-    /// `Err(wait)` when `key` has used its attempts.
+    /// `Err(wait)` when `key` has used its attempts (or the limiter is full of other keys).
     fn check(&self, key: &K) -> Result<(), Duration> {
+        if self.limiter.len() >= MAX_KEYS {
+            self.limiter.retain_recent();
+            if self.limiter.len() >= MAX_KEYS {
+                return Err(Duration::from_secs(60));
+            }
+        }
         self.limiter
             .check_key(key)
             .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
@@ -33,11 +49,20 @@ impl<K: std::hash::Hash + Eq + Clone> Limit<K> {
 /// The limits for login, signup, password reset and document uploads. Generous enough for a
 /// demo on one laptop, tight enough to make password guessing slow and to keep us from being
 /// used to flood someone's inbox (signup and reset send email).
+///
+/// Login prefers slowing a targeted account down to locking its owner out: guesses at one
+/// account are counted per client address and, across addresses, per account, but a browser
+/// the owner has signed in from before (a device cookie the server recognises) is counted on
+/// its own, so a botnet guessing at the account does not keep the owner out.
 pub struct AuthLimits {
     login_per_ip: Limit<IpAddr>,
+    login_per_account_and_ip: Limit<(String, IpAddr)>,
     login_per_account: Limit<String>,
+    login_per_device: Limit<String>,
     signup_per_ip: Limit<IpAddr>,
     signup_per_account: Limit<String>,
+    confirm_per_ip: Limit<IpAddr>,
+    forms_per_ip: Limit<IpAddr>,
     reset_per_ip: Limit<IpAddr>,
     reset_per_account: Limit<String>,
     upload_per_ip: Limit<IpAddr>,
@@ -48,9 +73,13 @@ impl Default for AuthLimits {
     fn default() -> Self {
         Self {
             login_per_ip: Limit::new(20, Duration::from_secs(30)),
-            login_per_account: Limit::new(5, Duration::from_secs(60)),
+            login_per_account_and_ip: Limit::new(5, Duration::from_secs(60)),
+            login_per_account: Limit::new(10, Duration::from_secs(60)),
+            login_per_device: Limit::new(5, Duration::from_secs(60)),
             signup_per_ip: Limit::new(20, Duration::from_secs(60)),
             signup_per_account: Limit::new(3, Duration::from_secs(5 * 60)),
+            confirm_per_ip: Limit::new(10, Duration::from_secs(60)),
+            forms_per_ip: Limit::new(60, Duration::from_millis(500)),
             reset_per_ip: Limit::new(10, Duration::from_secs(60)),
             reset_per_account: Limit::new(3, Duration::from_secs(5 * 60)),
             upload_per_ip: Limit::new(30, Duration::from_secs(20)),
@@ -59,44 +88,75 @@ impl Default for AuthLimits {
     }
 }
 
+/// Where a login attempt comes from, as far as the limits care.
+pub enum LoginFrom<'a> {
+    /// A browser without a device cookie the account knows.
+    Unknown,
+    /// A browser the account's owner signed in from before (its device id).
+    KnownDevice(&'a str),
+}
+
 impl AuthLimits {
-    pub fn login(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
+    /// A login attempt from `ip` for `account` (a valid, normalised email; `None` for input
+    /// that is not an address, counted against the client address only).
+    pub fn login(&self, ip: IpAddr, account: Option<&str>, from: LoginFrom<'_>) -> Result<(), Duration> {
+        let ip = limit_key(ip);
         self.login_per_ip.check(&ip)?;
-        self.login_per_account.check(&normalise(email))
+        let Some(account) = account else {
+            return Ok(());
+        };
+        match from {
+            LoginFrom::KnownDevice(device) => self.login_per_device.check(&device.to_owned()),
+            LoginFrom::Unknown => {
+                self.login_per_account_and_ip.check(&(account.to_owned(), ip))?;
+                self.login_per_account.check(&account.to_owned())
+            }
+        }
     }
 
+    /// A signup for `email` (already validated and normalised).
     pub fn signup(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
-        self.signup_per_ip.check(&ip)?;
-        self.signup_per_account.check(&normalise(email))
+        self.signup_per_ip.check(&limit_key(ip))?;
+        self.signup_per_account.check(&email.to_owned())
     }
 
-    pub fn password_reset(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
-        self.reset_per_ip.check(&ip)?;
-        self.reset_per_account.check(&normalise(email))
+    /// Confirming a signup (checks a password, so it costs an argon2 hash).
+    pub fn confirm(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.confirm_per_ip.check(&limit_key(ip))
+    }
+
+    /// Any anonymous form post (each failed one stores a flash).
+    pub fn form_post(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.forms_per_ip.check(&limit_key(ip))
+    }
+
+    /// A password reset request for `key`: a validated email, or a reset link's token.
+    pub fn password_reset(&self, ip: IpAddr, key: &str) -> Result<(), Duration> {
+        self.reset_per_ip.check(&limit_key(ip))?;
+        self.reset_per_account.check(&key.to_owned())
     }
 
     /// Document uploads: each one is up to 10 MB passed on to LedgerOS.
     pub fn upload(&self, ip: IpAddr, account: &str) -> Result<(), Duration> {
-        self.upload_per_ip.check(&ip)?;
+        self.upload_per_ip.check(&limit_key(ip))?;
         self.upload_per_account.check(&account.to_owned())
     }
 
     /// Forgets keys that have fully recovered, so memory stays bounded.
     pub fn prune(&self) {
         self.login_per_ip.limiter.retain_recent();
+        self.login_per_account_and_ip.limiter.retain_recent();
         self.login_per_account.limiter.retain_recent();
+        self.login_per_device.limiter.retain_recent();
         self.signup_per_ip.limiter.retain_recent();
         self.signup_per_account.limiter.retain_recent();
+        self.confirm_per_ip.limiter.retain_recent();
+        self.forms_per_ip.limiter.retain_recent();
         self.reset_per_ip.limiter.retain_recent();
         self.reset_per_account.limiter.retain_recent();
         self.upload_per_ip.limiter.retain_recent();
         self.upload_per_account.limiter.retain_recent();
     }
-}
-
-/// The key an email address is limited under (however it was typed).
-fn normalise(email: &str) -> String {
-    email.trim().to_lowercase()
 }
 
 /// "Please try again in 3 minutes."
@@ -111,15 +171,70 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_account_is_limited_whatever_the_address() {
+    fn an_account_is_limited_across_addresses_but_a_known_device_is_counted_apart() {
+        let limits = AuthLimits::default();
+        let account = Some("ada@example.com");
+        for i in 0..10 {
+            let ip: IpAddr = format!("10.0.0.{i}").parse().unwrap();
+            assert!(
+                limits.login(ip, account, LoginFrom::Unknown).is_ok(),
+                "attempt {i}"
+            );
+        }
+        let other_ip: IpAddr = "10.0.1.1".parse().unwrap();
+        assert!(limits.login(other_ip, account, LoginFrom::Unknown).is_err());
+        assert!(
+            limits
+                .login(other_ip, Some("someone@example.com"), LoginFrom::Unknown)
+                .is_ok()
+        );
+        // The owner's own browser still gets its attempts.
+        assert!(
+            limits
+                .login(other_ip, account, LoginFrom::KnownDevice("d1"))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn one_address_gets_five_tries_at_one_account() {
         let limits = AuthLimits::default();
         let ip: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..5 {
-            assert!(limits.login(ip, "Ada@example.com").is_ok());
+            assert!(
+                limits
+                    .login(ip, Some("ada@example.com"), LoginFrom::Unknown)
+                    .is_ok()
+            );
         }
-        let other_ip: IpAddr = "10.0.0.2".parse().unwrap();
-        assert!(limits.login(other_ip, "ada@example.com ").is_err());
-        assert!(limits.login(other_ip, "someone@example.com").is_ok());
+        assert!(
+            limits
+                .login(ip, Some("ada@example.com"), LoginFrom::Unknown)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_share_the_limit_of_their_64() {
+        let limits = AuthLimits::default();
+        for i in 0..20 {
+            let ip: IpAddr = format!("2001:db8:0:1::{i:x}").parse().unwrap();
+            assert!(limits.signup(ip, &format!("p{i}@example.com")).is_ok());
+        }
+        let same_64: IpAddr = "2001:db8:0:1:ffff::1".parse().unwrap();
+        assert!(limits.signup(same_64, "late@example.com").is_err());
+        let next_64: IpAddr = "2001:db8:0:2::1".parse().unwrap();
+        assert!(limits.signup(next_64, "late@example.com").is_ok());
+    }
+
+    #[test]
+    fn a_full_limiter_refuses_new_keys_instead_of_growing() {
+        let limit = Limit::<u32>::new(1, Duration::from_secs(3600));
+        for key in 0..MAX_KEYS as u32 {
+            assert!(limit.check(&key).is_ok());
+        }
+        assert!(limit.check(&u32::MAX).is_err(), "no room for another key");
+        assert!(limit.limiter.len() <= MAX_KEYS);
     }
 
     #[test]
@@ -147,12 +262,12 @@ mod tests {
         let limits = AuthLimits::default();
         for i in 0..3 {
             let ip: IpAddr = format!("10.0.1.{i}").parse().unwrap();
-            assert!(limits.signup(ip, "Target@example.com").is_ok());
+            assert!(limits.signup(ip, "target@example.com").is_ok());
             assert!(limits.password_reset(ip, "target@example.com").is_ok());
         }
         let fresh: IpAddr = "10.0.2.1".parse().unwrap();
-        assert!(limits.signup(fresh, " target@example.com").is_err());
-        assert!(limits.password_reset(fresh, "TARGET@example.com").is_err());
+        assert!(limits.signup(fresh, "target@example.com").is_err());
+        assert!(limits.password_reset(fresh, "target@example.com").is_err());
     }
 
     #[test]

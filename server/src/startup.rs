@@ -1,11 +1,17 @@
 //! Building the application: database, LedgerOS client (or the sandbox), routes, workers.
 
 use std::net::SocketAddr;
+use std::pin::pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::FromRef;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRef};
 use axum_login::AuthManagerLayerBuilder;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
 use leptos::config::LeptosOptions;
 use onboarding::clock::Clock;
 use onboarding::email::Mailer;
@@ -16,13 +22,16 @@ use onboarding::store::Store;
 use onboarding::webhook::WebhookSecrets;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
-use crate::config::Config;
+use crate::client_ip::TrustedProxies;
+use crate::config::{Config, Mode, Timeouts};
 use crate::limits::AuthLimits;
 use crate::routes;
+use crate::routes::LiveStreams;
 
 /// What handlers share.
 #[derive(Clone)]
@@ -34,11 +43,24 @@ pub struct AppState {
     pub limits: Arc<AuthLimits>,
     /// Emails go to the dev mailbox page instead of SMTP (demo mode).
     pub dev_mailbox: bool,
+    /// Whose `X-Forwarded-For` we believe.
+    pub trusted_proxies: TrustedProxies,
+    /// Open live-status streams, per session.
+    pub live_streams: Arc<LiveStreams>,
+    /// At most one status read from LedgerOS per user every few seconds.
+    pub refresh_gate: Arc<app::auth::RefreshGate>,
+    pub timeouts: Timeouts,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+impl FromRef<AppState> for TrustedProxies {
+    fn from_ref(state: &AppState) -> Self {
+        state.trusted_proxies.clone()
     }
 }
 
@@ -50,6 +72,7 @@ pub struct Application {
     sandbox: Option<Arc<Sandbox>>,
     services: Services,
     workers: Vec<tokio::task::JoinHandle<()>>,
+    header_read_timeout: Duration,
 }
 
 impl Application {
@@ -64,6 +87,12 @@ impl Application {
         mut leptos_options: LeptosOptions,
         clock: Clock,
     ) -> anyhow::Result<Self> {
+        match config.mode {
+            Mode::Demo => tracing::warn!(
+                "DEMO MODE: built-in LedgerOS sandbox, the public demo webhook secret and an open dev mailbox. Not for real customers: set LEDGER_API_URL, its secrets and SMTP_URL for that"
+            ),
+            Mode::Live => tracing::info!("live mode: real LedgerOS and real email"),
+        }
         ensure_sqlite_dir(&config.database_url)?;
         let store = Store::connect(&config.database_url, clock.clone()).await?;
 
@@ -117,6 +146,10 @@ impl Application {
 
         let session_store = SqliteStore::new(store.sqlite_pool().clone());
         session_store.migrate().await?;
+        let cleanup = tokio::spawn(delete_expired_sessions(
+            session_store.clone(),
+            config.session_cleanup,
+        ));
         let https = public_url.starts_with("https://");
         let sessions = SessionManagerLayer::new(session_store)
             .with_name(if https { "__Host-session" } else { "session" })
@@ -146,6 +179,7 @@ impl Application {
                 services.clone(),
                 config.reminders.clone(),
             )),
+            cleanup,
         ];
         let limits = Arc::new(AuthLimits::default());
         tokio::spawn(prune_limits(Arc::downgrade(&limits)));
@@ -156,6 +190,10 @@ impl Application {
             public_url: public_url.clone(),
             limits,
             dev_mailbox,
+            trusted_proxies: config.trusted_proxies,
+            live_streams: Arc::new(LiveStreams::default()),
+            refresh_gate: Arc::new(app::auth::RefreshGate::default()),
+            timeouts: config.timeouts.clone(),
         };
         let router = routes::router(state, auth);
         Ok(Self {
@@ -165,6 +203,7 @@ impl Application {
             sandbox,
             services,
             workers,
+            header_read_timeout: config.timeouts.header_read,
         })
     }
 
@@ -186,19 +225,74 @@ impl Application {
     }
 
     /// Serves until the process is asked to stop (Ctrl-C or SIGTERM), then finishes open requests.
+    ///
+    /// Our own accept loop rather than `axum::serve`, for one setting it lacks: a client must
+    /// send its request headers within the header-read timeout (a client that trickles them is
+    /// cut off). Body and whole-request timeouts are layers on the router.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let _sandbox = self.sandbox;
-        let served = axum::serve(
-            self.listener,
-            self.router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(self.header_read_timeout);
+        builder.http2().timer(TokioTimer::new());
+        let graceful = GracefulShutdown::new();
+        let mut stop = pin!(shutdown_signal());
+        loop {
+            let (stream, peer) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors, say: wait a little rather than spin.
+                        tracing::warn!(error = %e, "could not accept a connection");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                _ = &mut stop => break,
+            };
+            let _ = stream.set_nodelay(true);
+            let router = self.router.clone();
+            let service =
+                hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    router.clone().oneshot(request.map(Body::new))
+                });
+            let connection = builder
+                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                .into_owned();
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+            });
+        }
+        drop(self.listener);
+        // Open requests get a while to finish; live-status streams would never end by themselves.
+        if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::info!("stopped with connections still open");
+        }
         // Jobs are durable: one cut short here is taken up again after its lease.
         for worker in self.workers {
             worker.abort();
         }
-        served
+        Ok(())
+    }
+}
+
+/// Deletes expired sessions (anonymous ones too: each failed form leaves one) every `period`.
+async fn delete_expired_sessions(store: SqliteStore, period: Duration) {
+    let mut every = tokio::time::interval(period);
+    loop {
+        every.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
     }
 }
 

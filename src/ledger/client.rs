@@ -89,6 +89,9 @@ impl LedgerClient {
             .default_headers(headers)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
+            // A redirect would carry `Api-Key` to wherever it points: LedgerOS's API never
+            // redirects, so one is answered as an error instead of followed.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| LedgerError::InvalidInput(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self {
@@ -96,6 +99,35 @@ impl LedgerClient {
             base_url,
             config,
         })
+    }
+
+    /// Whether `url` may be shown to people as LedgerOS's hosted verification page: https on
+    /// the configured LedgerOS host or another host of its domain (`verify.ledger.so` next to
+    /// `api.ledger.so`), or, for a sandbox on plain http (loopback only), that same origin.
+    /// A link anywhere else is not followed, whoever sent it.
+    pub fn is_hosted_page(&self, url: &str) -> bool {
+        let Ok(url) = Url::parse(url) else {
+            return false;
+        };
+        let (Some(host), Some(base_host)) = (url.host_str(), self.base_url.host_str()) else {
+            return false;
+        };
+        if self.base_url.scheme() == "http" {
+            return url.origin() == self.base_url.origin();
+        }
+        if url.scheme() != "https" || !url.username().is_empty() || url.password().is_some() {
+            return false;
+        }
+        let host = host.to_ascii_lowercase();
+        let base_host = base_host.to_ascii_lowercase();
+        if host == base_host {
+            return true;
+        }
+        // The API host's parent domain, if it has one beyond a bare two-label name.
+        match base_host.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => host.ends_with(&format!(".{parent}")),
+            _ => false,
+        }
     }
 
     /// `POST /v1/users`. Reuse `idempotency_key` when retrying the same signup.

@@ -523,3 +523,42 @@ fn a_base_url_that_is_not_http_is_refused() {
     let bad_key = LedgerClient::new("http://ledger.example", SecretString::from("bad\nkey"));
     assert!(matches!(bad_key, Err(LedgerError::InvalidInput(message)) if !message.contains("bad")));
 }
+
+#[tokio::test]
+async fn a_redirect_is_an_error_and_the_api_key_never_follows_it() {
+    let (elsewhere, elsewhere_url) = spawn_fake(vec![Reply::json(200, verification_body("approved"))]).await;
+    let location: &'static str =
+        Box::leak(format!("{elsewhere_url}/v1/verification/user/user_1").into_boxed_str());
+    let (fake, base_url) = spawn_fake(vec![Reply::empty(307).with_header("location", location)]).await;
+
+    let result = client(&base_url).get_verification(&user_id("user_1")).await;
+
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(fake.requests().len(), 1);
+    assert!(
+        elsewhere.requests().is_empty(),
+        "nothing, and no Api-Key, went to the other host"
+    );
+}
+
+#[test]
+fn only_links_on_the_ledgeros_domain_or_the_sandbox_itself_are_hosted_pages() {
+    let live = client("https://api.ledger.so");
+    assert!(live.is_hosted_page("https://api.ledger.so/verify/abc"));
+    assert!(live.is_hosted_page("https://verify.ledger.so/v/abc"));
+    for bad in [
+        "http://verify.ledger.so/v/abc",
+        "https://evil.example/v/abc",
+        "https://ledger.so.evil.example/v",
+        "https://evilledger.so/v",
+        "https://user:pw@verify.ledger.so/v",
+        "javascript:alert(1)",
+        "not a url",
+    ] {
+        assert!(!live.is_hosted_page(bad), "{bad}");
+    }
+    let sandbox = client("http://127.0.0.1:3100");
+    assert!(sandbox.is_hosted_page("http://127.0.0.1:3100/verify/abc"));
+    assert!(!sandbox.is_hosted_page("http://127.0.0.1:3101/verify/abc"));
+    assert!(!sandbox.is_hosted_page("https://evil.example/verify/abc"));
+}

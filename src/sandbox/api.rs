@@ -103,6 +103,7 @@ fn respond(result: ApiResult) -> Response {
 
 /// Outage switch first, then the API key.
 async fn guard(State(inner): State<Arc<Inner>>, request: Request, next: Next) -> Response {
+    inner.api_requests.fetch_add(1, Ordering::SeqCst);
     if inner.outage.load(Ordering::SeqCst) {
         let mut response = ApiError {
             status: StatusCode::SERVICE_UNAVAILABLE,

@@ -226,6 +226,7 @@ impl Sandbox {
             base_url,
             state: Mutex::new(State::default()),
             outage: AtomicBool::new(false),
+            api_requests: std::sync::atomic::AtomicU64::new(0),
             deliveries: Mutex::new(Vec::new()),
             tasks: Mutex::new(Vec::new()),
             http,
@@ -263,6 +264,11 @@ impl Sandbox {
     pub fn set_outage(&self, on: bool) {
         tracing::info!(on, "sandbox: outage switch");
         self.inner.outage.store(on, Ordering::SeqCst);
+    }
+
+    /// How many API requests the sandbox has received so far.
+    pub fn api_requests(&self) -> u64 {
+        self.inner.api_requests.load(Ordering::SeqCst)
     }
 
     /// Every webhook delivery started so far, oldest first (a duplicate counts twice).
@@ -328,6 +334,8 @@ struct Inner {
     base_url: String,
     state: Mutex<State>,
     outage: AtomicBool,
+    /// API requests received (any endpoint, any answer), for tests that count calls.
+    api_requests: std::sync::atomic::AtomicU64,
     deliveries: Mutex<Vec<Delivery>>,
     /// Background tasks (scheduled decisions, deliveries), aborted when the handle drops.
     tasks: Mutex<Vec<AbortHandle>>,

@@ -5,7 +5,7 @@
 mod sqlite;
 
 pub use sqlite::Store;
-pub use sqlite::accounts::{ConfirmOutcome, ReminderDue, SignupTarget};
+pub use sqlite::accounts::{ConfirmOutcome, PendingSignup, ReminderDue, SignupTarget};
 
 use crate::clock::Millis;
 use crate::kyc::KycState;

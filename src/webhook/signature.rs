@@ -6,13 +6,21 @@
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
+use subtle::{Choice, ConstantTimeEq};
 
 type HmacSha256 = Hmac<Sha256>;
 
 /// Name of the header that carries the signature.
 pub const SIGNATURE_HEADER: &str = "x-ledger-signature";
 /// How far the signed timestamp may be from our clock, either way.
-pub const TOLERANCE_SECS: i64 = 300;
+pub const TOLERANCE_SECS: u64 = 300;
+/// Longest header we look at. A real one is `t=` and one `v1=` per secret in rotation (about 80
+/// bytes each); anything far longer is an attempt to make us work.
+pub const MAX_HEADER_LEN: usize = 1024;
+/// Most `v1=` candidates we compare: LedgerOS sends one per live secret (two during rotation).
+pub const MAX_CANDIDATES: usize = 8;
+/// Most signing secrets we hold at once (old and new during rotation, with room to spare).
+pub const MAX_SECRETS: usize = 4;
 
 /// The webhook signing secrets we accept, newest first. Never printed.
 #[derive(Clone)]
@@ -45,22 +53,35 @@ impl WebhookSecrets {
         self.0.first()
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// Checks `header` against the raw `body` at `now_secs`.
+    ///
+    /// The work is bounded whatever the header holds: it is refused unparsed past
+    /// [`MAX_HEADER_LEN`], only 32-byte `v1` values count (at most [`MAX_CANDIDATES`]), and the
+    /// MAC of the body is computed once per secret, then compared with each candidate in
+    /// constant time. A 64 KiB body and a few secrets cost well under a millisecond.
     pub fn verify(&self, header: &str, body: &[u8], now_secs: i64) -> Result<(), SignatureError> {
         let parsed = ParsedHeader::parse(header)?;
-        if (now_secs - parsed.timestamp).abs() > TOLERANCE_SECS {
+        if now_secs.abs_diff(parsed.timestamp) > TOLERANCE_SECS {
             return Err(SignatureError::OutsideTolerance);
         }
+        let mut matched = Choice::from(0);
         for secret in &self.0 {
+            let expected = mac_for(secret.expose_secret().as_bytes(), parsed.timestamp, body)
+                .finalize()
+                .into_bytes();
             for candidate in &parsed.signatures {
-                let mac = mac_for(secret.expose_secret().as_bytes(), parsed.timestamp, body);
-                // `verify_slice` compares in constant time.
-                if mac.verify_slice(candidate).is_ok() {
-                    return Ok(());
-                }
+                matched |= expected.as_slice().ct_eq(candidate);
             }
         }
-        Err(SignatureError::Mismatch)
+        if bool::from(matched) {
+            Ok(())
+        } else {
+            Err(SignatureError::Mismatch)
+        }
     }
 }
 
@@ -71,6 +92,10 @@ pub enum SignatureError {
     Missing,
     #[error("the signature header is malformed")]
     Malformed,
+    #[error(
+        "the signature header is longer than {MAX_HEADER_LEN} bytes or has more than {MAX_CANDIDATES} signatures"
+    )]
+    TooLarge,
     #[error("the signature timestamp is outside the {TOLERANCE_SECS} s tolerance")]
     OutsideTolerance,
     #[error("no signature matches any configured secret")]
@@ -79,13 +104,17 @@ pub enum SignatureError {
 
 struct ParsedHeader {
     timestamp: i64,
-    signatures: Vec<Vec<u8>>,
+    signatures: Vec<[u8; 32]>,
 }
 
 impl ParsedHeader {
     fn parse(header: &str) -> Result<Self, SignatureError> {
+        if header.len() > MAX_HEADER_LEN {
+            return Err(SignatureError::TooLarge);
+        }
         let mut timestamp = None;
         let mut signatures = Vec::new();
+        let mut candidates = 0;
         for part in header.split(',') {
             let (key, value) = part.trim().split_once('=').ok_or(SignatureError::Malformed)?;
             match key {
@@ -95,8 +124,18 @@ impl ParsedHeader {
                     }
                     timestamp = Some(value.parse::<i64>().map_err(|_| SignatureError::Malformed)?);
                 }
-                // A v1 that is not hex can never match; skip it rather than refuse the others.
-                "v1" => signatures.extend(hex::decode(value).ok()),
+                // Only a 32-byte MAC can match. Anything else (empty, short, not hex) is skipped
+                // rather than refusing the others, and never costs a comparison.
+                "v1" => {
+                    candidates += 1;
+                    if candidates > MAX_CANDIDATES {
+                        return Err(SignatureError::TooLarge);
+                    }
+                    let mut mac = [0u8; 32];
+                    if hex::decode_to_slice(value, &mut mac).is_ok() {
+                        signatures.push(mac);
+                    }
+                }
                 // Future schemes (v0, v2…) are ignored, as Stripe-style consumers do.
                 _ => {}
             }
@@ -204,6 +243,7 @@ mod tests {
         let old = signature_header(["whsec_a"], NOW - 301, BODY);
         let future = signature_header(["whsec_a"], NOW + 301, BODY);
         let edge = signature_header(["whsec_a"], NOW - 300, BODY);
+        assert_eq!(TOLERANCE_SECS, 300);
         assert_eq!(s.verify(&old, BODY, NOW), Err(SignatureError::OutsideTolerance));
         assert_eq!(
             s.verify(&future, BODY, NOW),
@@ -233,6 +273,50 @@ mod tests {
                 "{header}"
             );
         }
+    }
+
+    #[test]
+    fn a_flood_of_empty_or_short_candidates_costs_nothing_and_matches_nothing() {
+        let s = secrets("whsec_a");
+        // Before the fix, each empty `v1=` was a candidate and recomputed the MAC of the body.
+        let empties = format!("t={NOW}{}", ",v1=".repeat(100));
+        assert_eq!(s.verify(&empties, BODY, NOW), Err(SignatureError::TooLarge));
+        let short = format!("t={NOW},v1=,v1=00,v1=zz");
+        assert_eq!(s.verify(&short, BODY, NOW), Err(SignatureError::Malformed));
+    }
+
+    #[test]
+    fn headers_past_the_length_or_candidate_caps_are_refused_unread() {
+        let s = secrets("whsec_a");
+        let good = signature_header(["whsec_a"], NOW, BODY);
+        let v1 = good.split_once(",v1=").unwrap().1;
+        let padded = format!("{good}{}", ",x=1".repeat(MAX_HEADER_LEN));
+        assert_eq!(s.verify(&padded, BODY, NOW), Err(SignatureError::TooLarge));
+        let nine = format!("t={NOW}{}", format!(",v1={v1}").repeat(MAX_CANDIDATES + 1));
+        assert!(nine.len() <= MAX_HEADER_LEN);
+        assert_eq!(s.verify(&nine, BODY, NOW), Err(SignatureError::TooLarge));
+        let eight = format!(
+            "t={NOW}{}",
+            format!(",v1={}", "0".repeat(64)).repeat(MAX_CANDIDATES - 1)
+        );
+        assert_eq!(s.verify(&format!("{eight},v1={v1}"), BODY, NOW), Ok(()));
+    }
+
+    #[test]
+    fn extreme_timestamps_are_outside_the_tolerance_not_an_overflow() {
+        let s = secrets("whsec_a");
+        for t in [i64::MIN, i64::MAX] {
+            let header = signature_header(["whsec_a"], t, BODY);
+            assert_eq!(
+                s.verify(&header, BODY, NOW),
+                Err(SignatureError::OutsideTolerance)
+            );
+        }
+        let header = signature_header(["whsec_a"], NOW, BODY);
+        assert_eq!(
+            s.verify(&header, BODY, i64::MIN),
+            Err(SignatureError::OutsideTolerance)
+        );
     }
 
     #[test]

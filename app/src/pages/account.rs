@@ -78,14 +78,20 @@ pub fn ConfirmSignup() -> impl IntoView {
                     let token = token.clone();
                     Suspend::new(async move {
                         let flash = flash.await.ok().flatten().unwrap_or_default();
-                        let body = if link.await.valid {
+                        let link = link.await;
+                        let body = if let (true, Some(email)) = (link.valid, link.email.clone()) {
+                            let error = |f: &str| flash.errors.get(f).map(str::to_owned);
                             view! {
                                 <h1>"Confirm your email"</h1>
-                                <p class="lead">"One click and your account is ready. Next, you'll verify your identity with LedgerOS."</p>
-                                <form method="post" action="/signup/confirm" class="form">
+                                <p class="lead">"You're confirming "<strong class="address">{email.clone()}</strong>". Enter the password you chose when you signed up, and your account is ready. Next, you'll verify your identity with LedgerOS."</p>
+                                <ErrorSummary errors=flash.errors.clone() />
+                                <form method="post" action="/signup/confirm" class="form" novalidate>
                                     <input type="hidden" name="token" value=token.clone() />
+                                    <input type="hidden" name="email" autocomplete="username" value=email />
+                                    <PasswordField name="password" label="Your password" autocomplete="current-password" hint="The one you chose on the signup form." error=error("password") />
                                     <button type="submit" class="button button-block">"Confirm and continue"</button>
                                 </form>
+                                <p class="muted">"Didn't sign up? Someone may have typed your address by mistake. Ignore this page: without the password nothing happens. To open an account yourself, "<a href="/signup">"sign up"</a>" with a password of your own."</p>
                             }.into_any()
                         } else {
                             view! {

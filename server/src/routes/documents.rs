@@ -11,9 +11,8 @@ use app::api::Flash;
 use app::auth;
 use app::copy::upload_error_field;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Multipart, State};
+use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::documents::{DocumentType, MAX_UPLOAD_BYTES, sniff};
@@ -22,6 +21,7 @@ use onboarding::ledger::{Document, LedgerError, LedgerUserId};
 use onboarding::status::ApplicationStatus;
 use onboarding::store::{UserId, UserRecord};
 
+use crate::client_ip::ClientIp;
 use crate::limits::try_again_in;
 use crate::startup::AppState;
 
@@ -140,7 +140,7 @@ impl Refusal {
 /// Receives one document, checks it, sends it to LedgerOS and refreshes the status.
 pub async fn upload(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     auth: auth::Auth,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
@@ -149,7 +149,7 @@ pub async fn upload(
     let Some(user_id) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
     };
-    if let Err(wait) = state.limits.upload(peer.ip(), &user_id.0) {
+    if let Err(wait) = state.limits.upload(client, &user_id.0) {
         tracing::info!(user = %user_id, outcome = "rate_limited", "document refused");
         let flash = Flash {
             form: FORM.into(),

@@ -4,12 +4,11 @@
 
 use app::api::Flash;
 use app::auth;
-use std::net::SocketAddr;
 
 use app::auth::{Auth, Credentials};
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::accounts::{self, ResetError, SignupError};
 use onboarding::email::templates;
@@ -17,15 +16,31 @@ use onboarding::forms::{Email, FieldErrors, LoginForm, SignupForm, safe_next};
 use onboarding::jobs;
 use onboarding::onboarding as flow;
 use onboarding::store::ConfirmOutcome;
+use onboarding::tokens;
 use tower_sessions::Session;
 
-use crate::limits::try_again_in;
+use crate::client_ip::ClientIp;
+use crate::limits::{LoginFrom, try_again_in};
 use crate::startup::AppState;
 
 const TRY_AGAIN: &str = "Something went wrong on our side. Please try again in a minute.";
 
+/// Longest value a form gets back after an error (names, emails), in characters; the appeal
+/// message may be longer. Whatever was posted, a flash stays small.
+const ECHO_MAX_CHARS: usize = 256;
+
 /// Back to `path` with a flash for the form there.
-async fn back_with(session: &Session, path: &str, flash: Flash) -> Response {
+async fn back_with(session: &Session, path: &str, mut flash: Flash) -> Response {
+    for (field, value) in &mut flash.values {
+        let max = if field == "message" {
+            APPEAL_MAX_CHARS
+        } else {
+            ECHO_MAX_CHARS
+        };
+        if let Some((cut, _)) = value.char_indices().nth(max) {
+            value.truncate(cut);
+        }
+    }
     if let Err(e) = auth::set_flash(session, flash).await {
         tracing::error!(error = %e, "could not store the flash message");
     }
@@ -45,22 +60,25 @@ const SIGNUP_SENT: &str = "/signup/sent";
 
 pub async fn signup(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     session: Session,
     Form(form): Form<SignupForm>,
 ) -> Response {
     let values = form.redisplay();
     // Mistakes in the form do not count against the limit (it guards the emails we send).
-    if let Err(errors) = form.clone().validate() {
-        let flash = Flash {
-            form: "signup".into(),
-            errors,
-            values,
-            notice: None,
-        };
-        return back_with(&session, "/signup", flash).await;
-    }
-    if let Err(wait) = state.limits.signup(peer.ip(), &form.email) {
+    let email = match form.clone().validate() {
+        Ok(valid) => valid.email,
+        Err(errors) => {
+            let flash = Flash {
+                form: "signup".into(),
+                errors,
+                values,
+                notice: None,
+            };
+            return back_with(&session, "/signup", flash).await;
+        }
+    };
+    if let Err(wait) = state.limits.signup(client, email.as_str()) {
         let flash = Flash {
             form: "signup".into(),
             values,
@@ -129,16 +147,30 @@ fn clean_token(input: &str) -> String {
     }
 }
 
-/// The button on the confirmation page (a POST, so that mail scanners opening the link do not
-/// use it up): creates the account, signs the person in and starts verification.
+#[derive(serde::Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The form on the confirmation page (a POST, so that mail scanners opening the link do not
+/// use it up): with the password chosen at signup, creates the account, signs the person in
+/// and starts verification.
 pub async fn confirm_signup(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     mut auth: Auth,
-    Form(form): Form<TokenForm>,
+    Form(form): Form<ConfirmForm>,
 ) -> Response {
     let session = auth.session.clone();
-    let token = form.token();
-    match accounts::confirm_signup(&state.services, &token).await {
+    let token = clean_token(&form.token);
+    let page = format!("/signup/confirm?token={token}");
+    if let Err(wait) = state.limits.confirm(client) {
+        return back_with(&session, &page, notice("confirm", &try_again_in(wait))).await;
+    }
+    match accounts::confirm_signup(&state.services, &token, form.password).await {
         Ok(ConfirmOutcome::Created(user)) => {
             tracing::info!(%user, "account created");
             if let Err(e) = auth::log_in(&mut auth, &user).await {
@@ -149,33 +181,125 @@ pub async fn confirm_signup(
             // Start verification straight away, as LedgerOS advises. The provisioning job was
             // stored with the account: if LedgerOS is unreachable now, the outbox worker retries.
             jobs::outbox::provision_now(&state.services, &user).await;
-            Redirect::to("/status").into_response()
+            let mut response = Redirect::to("/status").into_response();
+            remember_device(&state, &user, &HeaderMap::new(), &mut response).await;
+            response
         }
         Ok(ConfirmOutcome::AlreadyExists) => {
             let message = "Your email is already confirmed and your account is ready. Please log in.";
             back_with(&session, "/login", notice("login", message)).await
         }
-        // The page explains and offers the way on.
-        Ok(ConfirmOutcome::Invalid) => {
-            Redirect::to(&format!("/signup/confirm?token={token}")).into_response()
+        Ok(ConfirmOutcome::WrongPassword) => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "password",
+                "That's not the password chosen when signing up with this address. Try again, or sign up again to choose a new one.",
+            );
+            let flash = Flash {
+                form: "confirm".into(),
+                errors,
+                ..Flash::default()
+            };
+            back_with(&session, &page, flash).await
         }
+        // The page explains and offers the way on.
+        Ok(ConfirmOutcome::Invalid) => Redirect::to(&page).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "signup confirmation failed");
-            let path = format!("/signup/confirm?token={token}");
-            back_with(&session, &path, notice("confirm", TRY_AGAIN)).await
+            back_with(&session, &page, notice("confirm", TRY_AGAIN)).await
+        }
+    }
+}
+
+/// The device cookie: a random token naming this browser to the accounts signed in from it.
+fn device_cookie_name(state: &AppState) -> &'static str {
+    if state.public_url.starts_with("https://") {
+        "__Host-device"
+    } else {
+        "device"
+    }
+}
+
+/// The device token this browser carries, if it looks like one of ours.
+fn device_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let name = device_cookie_name(state);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim().to_owned())
+        .filter(|value| tokens::is_well_formed(value))
+}
+
+/// Marks this browser as one `user` signs in from (a new device token unless it has one),
+/// so guesses at the account from elsewhere do not lock them out.
+async fn remember_device(
+    state: &AppState,
+    user: &onboarding::store::UserId,
+    headers: &HeaderMap,
+    response: &mut Response,
+) {
+    let (token, fresh) = match device_token(state, headers) {
+        Some(token) => (token, false),
+        None => (tokens::generate(), true),
+    };
+    if let Err(e) = state
+        .services
+        .store
+        .remember_device(user, &tokens::digest(&token))
+        .await
+    {
+        tracing::warn!(error = %e, "could not remember the device");
+        return;
+    }
+    if fresh {
+        let secure = if state.public_url.starts_with("https://") {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{}={token}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}",
+            device_cookie_name(state)
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
 }
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
     mut auth: Auth,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let session = auth.session.clone();
     let next = safe_next(form.next.as_deref()).unwrap_or_else(|| "/status".to_owned());
-    if let Err(wait) = state.limits.login(peer.ip(), &form.email) {
+    // Only a real address becomes a rate-limit key (anything else cannot match an account).
+    let account = Email::parse(&form.email).ok();
+    let device = device_token(&state, &headers);
+    let known = match (&account, &device) {
+        (Some(email), Some(token)) => state
+            .services
+            .store
+            .is_known_device(email.as_str(), &tokens::digest(token))
+            .await
+            .unwrap_or(false),
+        _ => false,
+    };
+    let from = match (&device, known) {
+        (Some(token), true) => LoginFrom::KnownDevice(token),
+        _ => LoginFrom::Unknown,
+    };
+    if let Err(wait) = state
+        .limits
+        .login(client, account.as_ref().map(Email::as_str), from)
+    {
         let values = vec![("email".to_owned(), form.email)];
         let flash = Flash {
             form: "login".into(),
@@ -191,7 +315,11 @@ pub async fn login(
     };
     match auth.authenticate(credentials).await {
         Ok(Some(user)) => match auth::log_in_user(&mut auth, &user).await {
-            Ok(()) => Redirect::to(&next).into_response(),
+            Ok(()) => {
+                let mut response = Redirect::to(&next).into_response();
+                remember_device(&state, &user.record.id, &headers, &mut response).await;
+                response
+            }
             Err(e) => {
                 tracing::error!(error = %e, "session could not be started at login");
                 back_with(&session, "/login", notice("login", TRY_AGAIN)).await
@@ -223,7 +351,11 @@ pub async fn login(
     }
 }
 
-pub async fn logout(mut auth: Auth) -> Response {
+pub async fn logout(State(state): State<AppState>, mut auth: Auth) -> Response {
+    // Live-status streams opened by this session end with it.
+    if let Some(id) = auth.session.id() {
+        state.live_streams.close(&id.to_string());
+    }
     if let Err(e) = auth::log_out(&mut auth).await {
         tracing::error!(error = %e, "logout could not end the session");
     }
@@ -245,20 +377,12 @@ pub struct ForgotForm {
 /// account, and it does not wait for the work (which takes longer when there is one).
 pub async fn forgot_password(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     session: Session,
     Form(form): Form<ForgotForm>,
 ) -> Response {
     let values = vec![("email".to_owned(), form.email.clone())];
-    if let Err(wait) = state.limits.password_reset(peer.ip(), &form.email) {
-        let flash = Flash {
-            form: "forgot".into(),
-            values,
-            notice: Some(try_again_in(wait)),
-            ..Flash::default()
-        };
-        return back_with(&session, "/password/forgot", flash).await;
-    }
+    // The address is checked first: only a valid one becomes a rate-limit key.
     let email = match Email::parse(&form.email) {
         Ok(email) => email,
         Err(problem) => {
@@ -273,6 +397,15 @@ pub async fn forgot_password(
             return back_with(&session, "/password/forgot", flash).await;
         }
     };
+    if let Err(wait) = state.limits.password_reset(client, email.as_str()) {
+        let flash = Flash {
+            form: "forgot".into(),
+            values,
+            notice: Some(try_again_in(wait)),
+            ..Flash::default()
+        };
+        return back_with(&session, "/password/forgot", flash).await;
+    }
     let services = state.services.clone();
     let address = email.as_str().to_owned();
     tokio::spawn(async move {
@@ -300,14 +433,14 @@ pub struct ResetForm {
 /// their other sessions end (their password fingerprint no longer matches).
 pub async fn reset_password(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     mut auth: Auth,
     Form(form): Form<ResetForm>,
 ) -> Response {
     let session = auth.session.clone();
     let token = clean_token(&form.token);
     let form_path = format!("/password/reset?token={token}");
-    if let Err(wait) = state.limits.password_reset(peer.ip(), &token) {
+    if let Err(wait) = state.limits.password_reset(client, &token) {
         return back_with(&session, &form_path, notice("reset", &try_again_in(wait))).await;
     }
     match accounts::reset_password(&state.services, &token, form.password).await {

@@ -2,10 +2,14 @@
 
 use app::auth::Auth;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::client_ip::ClientIp;
+use crate::limits::try_again_in;
+use crate::startup::AppState;
 
 /// Pages and actions that need a signed-in user.
 const PRIVATE: &[&str] = &[
@@ -37,6 +41,44 @@ pub async fn require_login(request: Request, next: Next) -> Response {
             };
             return Redirect::to(&target).into_response();
         }
+    }
+    next.run(request).await
+}
+
+/// Form posts anyone can make without an account. Each one that fails leaves a flash (a small
+/// session row) for the page it returns to, so they are counted per client address.
+const ANONYMOUS_FORMS: &[&str] = &[
+    "/signup",
+    "/signup/confirm",
+    "/login",
+    "/password/forgot",
+    "/password/reset",
+    "/reminders/stop",
+    "/reminders/resume",
+];
+
+/// Refuses anonymous form posts past a generous per-address rate, before anything is stored.
+pub async fn limit_anonymous_forms(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() == Method::POST
+        && ANONYMOUS_FORMS.contains(&request.uri().path())
+        && let Err(wait) = state.limits.form_post(client)
+    {
+        tracing::info!(path = %request.uri().path(), "form post refused: too many from one address");
+        let message = try_again_in(wait);
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many attempts</title>\
+             <main><h1>Too many attempts</h1><p>{message}</p><p><a href=\"/\">Back to the start</a></p></main></html>"
+        );
+        let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(page)).into_response();
+        if let Ok(value) = wait.as_secs().max(1).to_string().parse() {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return response;
     }
     next.run(request).await
 }

@@ -8,15 +8,21 @@ mod headers;
 mod mailbox;
 mod webhooks;
 
+pub use events::{LiveStreams, MAX_STREAMS_PER_SESSION};
+
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use std::sync::OnceLock;
 
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
 use crate::startup::AppState;
@@ -24,6 +30,10 @@ use app::{App, shell};
 
 /// Largest webhook body we read; LedgerOS events are a few hundred bytes.
 const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
+/// Largest body of a form post or server-function call: our forms send well under 1 KB.
+pub const FORM_BODY_LIMIT: usize = 8 * 1024;
+/// Largest appeal post: 4,000 characters, percent-encoded.
+const APPEAL_BODY_LIMIT: usize = 48 * 1024;
 
 /// The app's routes, worked out once per process. Leptos renders the whole app to list them and
 /// meanwhile holds every resource in the process pending (a process-wide flag), so listing them
@@ -50,9 +60,11 @@ where
     let routes = route_list();
     let services = state.services.clone();
     let mailbox = app::api::DevMailbox(state.dev_mailbox);
+    let refresh_gate = state.refresh_gate.clone();
     let context = move || {
         provide_context(services.clone());
         provide_context(mailbox);
+        provide_context(refresh_gate.clone());
         // A fresh nonce per page for the hydration script, named in the page's CSP.
         leptos::nonce::provide_nonce();
     };
@@ -76,22 +88,45 @@ where
         .route("/account/reminders", post(forms::account_reminders))
         .route("/dev/mailbox", get(mailbox::list))
         .route("/dev/mailbox/{id}", get(mailbox::show))
-        .route(
-            "/documents",
-            post(documents::upload).layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),
-        )
-        .route("/appeal", post(forms::appeal))
         .route("/events/status", get(events::status_events))
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Every body here is small, and every answer quick (a live-status stream answers at
+        // once and then streams: the timeout ends at the answer's start).
+        .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT))
+        .layer(request_timeout(state.timeouts.request))
+        .route(
+            "/appeal",
+            post(forms::appeal).layer(
+                ServiceBuilder::new()
+                    .layer(RequestBodyLimitLayer::new(APPEAL_BODY_LIMIT))
+                    .layer(request_timeout(state.timeouts.request)),
+            ),
+        )
+        .route(
+            "/documents",
+            post(documents::upload).layer(
+                ServiceBuilder::new()
+                    .layer(request_timeout(state.timeouts.upload))
+                    .layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),
+            ),
+        )
         .layer(axum::middleware::from_fn(guard::require_login))
         .layer(axum::middleware::from_fn(guard::same_origin_writes))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::limit_anonymous_forms,
+        ))
         .layer(sessions);
     // No sessions here: LedgerOS's webhooks, health checks and the static bundle.
     let sessionless = Router::new()
         .route(
             "/webhooks/ledger",
-            post(webhooks::receive).layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+            post(webhooks::receive).layer(
+                ServiceBuilder::new()
+                    .layer(request_timeout(state.timeouts.request))
+                    .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+            ),
         )
         .route("/healthz", get(|| async { "ok" }))
         .nest_service(&pkg, assets);
@@ -103,6 +138,13 @@ where
             headers::security_headers,
         ))
         .layer(CompressionLayer::new())
+        // A client must keep its body coming: a pause this long between two chunks ends it.
+        .layer(RequestBodyTimeoutLayer::new(state.timeouts.body))
         .layer(TraceLayer::new_for_http().make_span_with(guard::request_span))
         .with_state(state)
+}
+
+/// Answers 408 if the request has not been answered within `limit`.
+fn request_timeout(limit: std::time::Duration) -> TimeoutLayer {
+    TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limit)
 }

@@ -157,7 +157,10 @@ async fn with_smtp_url_set_emails_go_out_over_smtp_and_their_links_work() {
     assert_eq!(token.len(), 64);
 
     let confirmed = app
-        .post_form("/signup/confirm", &[("token", token.as_str())])
+        .post_form(
+            "/signup/confirm",
+            &[("token", token.as_str()), ("password", "correct horse battery")],
+        )
         .await;
     assert_eq!(location(&confirmed), "/status");
 

@@ -354,7 +354,7 @@ pub async fn sign_up_in(
     assert!(page.contains("Confirm and continue"), "{page}");
     let response = client
         .post(app.url("/signup/confirm"))
-        .form(&[("token", token.as_str())])
+        .form(&[("token", token.as_str()), ("password", password)])
         .send()
         .await
         .unwrap();

@@ -7,6 +7,7 @@ mod helpers;
 mod onboarding_flow;
 mod reminders;
 mod resilience;
+mod review;
 mod security;
 mod statuses;
 mod webhooks;

@@ -102,12 +102,23 @@ async fn over_https_the_cookie_is_secure_with_the_host_prefix_and_hsts_is_sent()
     let response = app.log_in("ada@example.com", "correct horse battery").await;
 
     assert_eq!(location(&response), "/status");
-    let cookie = header(&response, "set-cookie");
-    assert!(cookie.starts_with("__Host-session="), "{cookie}");
-    for flag in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
-        assert!(cookie.contains(flag), "{flag} in {cookie}");
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    // The session, and the device cookie that marks this browser as the owner's.
+    for name in ["__Host-session=", "__Host-device="] {
+        let cookie = cookies
+            .iter()
+            .find(|c| c.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {cookies:?}"));
+        for flag in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+            assert!(cookie.contains(flag), "{flag} in {cookie}");
+        }
+        assert!(!cookie.contains("Domain="), "__Host- cookies have no Domain");
     }
-    assert!(!cookie.contains("Domain="), "__Host- cookies have no Domain");
     assert!(header(&response, "strict-transport-security").contains("max-age="));
 }
 

@@ -27,6 +27,20 @@ pub enum ConfirmOutcome {
     AlreadyExists,
     /// Unknown, used or expired link.
     Invalid,
+    /// The link is good but the password is not the one chosen at signup (nothing changed).
+    WrongPassword,
+}
+
+/// A signup waiting for its link to be opened.
+pub struct PendingSignup {
+    pub email: String,
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for PendingSignup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PendingSignup(<redacted>)")
+    }
 }
 
 /// A user a reminder is due for.
@@ -135,6 +149,63 @@ impl Store {
         };
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// The address and password hash of the signup behind a confirmation link, while it can
+    /// still be used: the page names the address, and confirming proves the password.
+    pub async fn pending_signup(&self, token_hash: &str) -> Result<Option<PendingSignup>, StoreError> {
+        let row =
+            sqlx::query("SELECT email, password_hash FROM signups WHERE token_hash = ? AND expires_at > ?")
+                .bind(token_hash)
+                .bind(self.clock.now_ms())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| {
+            Ok(PendingSignup {
+                email: r.try_get("email")?,
+                password_hash: r.try_get("password_hash")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Remembers a browser the account signed in from (by its device token's digest). An
+    /// account keeps its ten most recent devices.
+    pub async fn remember_device(&self, user: &UserId, token_hash: &str) -> Result<(), StoreError> {
+        let now = self.clock.now_ms();
+        let (_writing, mut tx) = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO known_devices (token_hash, user_id, created_at, last_used_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (token_hash) DO UPDATE SET last_used_at = excluded.last_used_at \
+             WHERE known_devices.user_id = excluded.user_id",
+        )
+        .bind(token_hash)
+        .bind(&user.0)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "DELETE FROM known_devices WHERE user_id = ?1 AND token_hash NOT IN \
+             (SELECT token_hash FROM known_devices WHERE user_id = ?1 ORDER BY last_used_at DESC LIMIT 10)",
+        )
+        .bind(&user.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether the account with `email` has signed in from the device with this token digest.
+    pub async fn is_known_device(&self, email: &str, token_hash: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 FROM known_devices d JOIN users u ON u.id = d.user_id WHERE u.email = ? AND d.token_hash = ?",
+        )
+        .bind(email)
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
     }
 
     /// Whether a signup confirmation link is still good (for the page; using it checks again).
