@@ -1,5 +1,7 @@
 //! HTTP routes: Leptos pages and server functions, plain form posts, the webhook, health.
 
+mod accounts;
+mod device;
 mod documents;
 mod events;
 mod forms;
@@ -72,12 +74,12 @@ where
     let pkg = format!("/{}", options.site_pkg_dir);
     let assets = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir));
     let dynamic = Router::new()
-        .route("/signup", post(forms::signup))
-        .route("/signup/confirm", post(forms::confirm_signup))
-        .route("/login", post(forms::login))
-        .route("/logout", post(forms::logout))
-        .route("/password/forgot", post(forms::forgot_password))
-        .route("/password/reset", post(forms::reset_password))
+        .route("/signup", post(accounts::signup))
+        .route("/signup/confirm", post(accounts::confirm_signup))
+        .route("/login", post(accounts::login))
+        .route("/logout", post(accounts::logout))
+        .route("/password/forgot", post(accounts::forgot_password))
+        .route("/password/reset", post(accounts::reset_password))
         .route("/verification/start", post(forms::start_verification))
         .route("/verification/continue", get(forms::continue_verification))
         .route(
