@@ -5,4 +5,5 @@ pub mod config;
 pub mod limits;
 pub mod routes;
 pub mod startup;
+pub mod supervise;
 pub mod telemetry;

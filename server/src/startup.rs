@@ -32,6 +32,7 @@ use crate::config::{Config, Mode, Timeouts};
 use crate::limits::AuthLimits;
 use crate::routes;
 use crate::routes::LiveStreams;
+use crate::supervise::supervise;
 
 /// What handlers share.
 #[derive(Clone)]
@@ -161,24 +162,30 @@ impl Application {
         let auth = AuthManagerLayerBuilder::new(app::auth::Backend::new(services.clone()), sessions).build();
 
         let workers = vec![
-            tokio::spawn(onboarding::jobs::outbox::work(
-                services.clone(),
-                config.outbox_idle,
-            )),
-            tokio::spawn(onboarding::jobs::reconciler::work(
-                services.clone(),
-                config.reconciler.clone(),
-            )),
-            tokio::spawn(onboarding::jobs::mail::work(
-                store.clone(),
-                mailer,
-                clock,
-                config.outbox_idle,
-            )),
-            tokio::spawn(onboarding::jobs::reminders::work(
-                services.clone(),
-                config.reminders.clone(),
-            )),
+            {
+                let (services, idle) = (services.clone(), config.outbox_idle);
+                supervise("outbox", move || {
+                    onboarding::jobs::outbox::work(services.clone(), idle)
+                })
+            },
+            {
+                let (services, reconciler) = (services.clone(), config.reconciler.clone());
+                supervise("reconciler", move || {
+                    onboarding::jobs::reconciler::work(services.clone(), reconciler.clone())
+                })
+            },
+            {
+                let (store, clock, idle) = (store.clone(), clock.clone(), config.outbox_idle);
+                supervise("mail", move || {
+                    onboarding::jobs::mail::work(store.clone(), mailer.clone(), clock.clone(), idle)
+                })
+            },
+            {
+                let (services, reminders) = (services.clone(), config.reminders.clone());
+                supervise("reminders", move || {
+                    onboarding::jobs::reminders::work(services.clone(), reminders.clone())
+                })
+            },
             cleanup,
         ];
         let limits = Arc::new(AuthLimits::default());
