@@ -3,7 +3,9 @@
 pub mod client_ip;
 pub mod config;
 pub mod limits;
+pub mod live;
 pub mod routes;
 pub mod startup;
+pub mod state;
 pub mod supervise;
 pub mod telemetry;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRef};
+use axum::extract::ConnectInfo;
 use axum_login::AuthManagerLayerBuilder;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -19,7 +19,6 @@ use onboarding::ledger::LedgerClient;
 use onboarding::sandbox::{Sandbox, SandboxConfig};
 use onboarding::services::Services;
 use onboarding::store::Store;
-use onboarding::webhook::WebhookSecrets;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
@@ -27,43 +26,12 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
-use crate::client_ip::TrustedProxies;
-use crate::config::{Config, Mode, Timeouts};
+use crate::config::{Config, Mode};
 use crate::limits::AuthLimits;
+use crate::live::LiveStreams;
 use crate::routes;
-use crate::routes::LiveStreams;
+use crate::state::AppState;
 use crate::supervise::supervise;
-
-/// What handlers share.
-#[derive(Clone)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub services: Services,
-    pub webhook_secrets: WebhookSecrets,
-    pub public_url: String,
-    pub limits: Arc<AuthLimits>,
-    /// Emails go to the dev mailbox page instead of SMTP (demo mode).
-    pub dev_mailbox: bool,
-    /// Whose `X-Forwarded-For` we believe.
-    pub trusted_proxies: TrustedProxies,
-    /// Open live-status streams, per session.
-    pub live_streams: Arc<LiveStreams>,
-    /// At most one status read from LedgerOS per user every few seconds.
-    pub refresh_gate: Arc<app::auth::RefreshGate>,
-    pub timeouts: Timeouts,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
-        state.leptos_options.clone()
-    }
-}
-
-impl FromRef<AppState> for TrustedProxies {
-    fn from_ref(state: &AppState) -> Self {
-        state.trusted_proxies.clone()
-    }
-}
 
 /// The running server, and the sandbox when it runs one.
 pub struct Application {

@@ -20,7 +20,7 @@ use super::device::{device_token, remember_device};
 use super::forms::{TRY_AGAIN, back_with, clean_token, notice};
 use crate::client_ip::ClientIp;
 use crate::limits::{LoginFrom, try_again_in};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Where the signup form always leads, whoever the address belongs to.
 const SIGNUP_SENT: &str = "/signup/sent";

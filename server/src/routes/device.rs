@@ -7,7 +7,7 @@ use axum::response::Response;
 use onboarding::store::UserId;
 use onboarding::tokens;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The device cookie: a random token naming this browser to the accounts signed in from it.
 fn device_cookie_name(state: &AppState) -> &'static str {

@@ -23,7 +23,7 @@ use onboarding::store::{UserId, UserRecord};
 
 use crate::client_ip::ClientIp;
 use crate::limits::try_again_in;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The request body limit of this route: the largest file plus room for the multipart framing
 /// and the `documentType` field. A file a little over the limit is still read to the end (and

@@ -14,7 +14,7 @@ use onboarding::forms::FieldErrors;
 use onboarding::onboarding as flow;
 use tower_sessions::Session;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub(super) const TRY_AGAIN: &str = "Something went wrong on our side. Please try again in a minute.";
 

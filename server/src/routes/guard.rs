@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::client_ip::ClientIp;
 use crate::limits::try_again_in;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Pages and actions that need a signed-in user.
 const PRIVATE: &[&str] = &[

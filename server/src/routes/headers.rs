@@ -10,7 +10,7 @@ use axum::http::header::{
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// For responses that are not pages (redirects, JSON, files): nothing may run or frame them.
 const CLOSED_CSP: &str = "default-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use onboarding::email::SentEmail;
 use onboarding::html::escape;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Our stylesheet, and nothing that runs.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \

@@ -10,8 +10,6 @@ mod headers;
 mod mailbox;
 mod webhooks;
 
-pub use events::{LiveStreams, MAX_STREAMS_PER_SESSION};
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -27,7 +25,7 @@ use tower_http::services::ServeDir;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 use app::{App, shell};
 
 /// Largest webhook body we read; LedgerOS events are a few hundred bytes.

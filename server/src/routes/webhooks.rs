@@ -10,7 +10,7 @@ use onboarding::webhook::ParsedEvent;
 use onboarding::webhook::signature::SIGNATURE_HEADER;
 use serde_json::json;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 fn refuse(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()

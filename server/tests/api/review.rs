@@ -665,7 +665,7 @@ async fn live_status_streams_are_capped_per_session_and_end_at_logout() {
     let app = spawn_app().await;
     app.sign_up("ada@example.com").await;
     let mut streams = Vec::new();
-    for _ in 0..server::routes::MAX_STREAMS_PER_SESSION {
+    for _ in 0..server::live::MAX_STREAMS_PER_SESSION {
         let response = app.client.get(app.url("/events/status")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         streams.push(response.bytes_stream());
