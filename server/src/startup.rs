@@ -205,6 +205,12 @@ impl Application {
     /// send its request headers within the header-read timeout (a client that trickles them is
     /// cut off). Body and whole-request timeouts are layers on the router.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Like [`Application::run_until_stopped`], stopping when `stop` completes (tests replace a
+    /// process this way).
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
         let _sandbox = self.sandbox;
         let mut builder = auto::Builder::new(TokioExecutor::new());
         builder
@@ -213,7 +219,7 @@ impl Application {
             .header_read_timeout(self.header_read_timeout);
         builder.http2().timer(TokioTimer::new());
         let graceful = GracefulShutdown::new();
-        let mut stop = pin!(shutdown_signal());
+        let mut stop = pin!(stop);
         loop {
             let (stream, peer) = tokio::select! {
                 accepted = self.listener.accept() => match accepted {
@@ -245,16 +251,16 @@ impl Application {
             });
         }
         drop(self.listener);
+        // Jobs are durable: one cut short here is taken up again after its lease.
+        for worker in self.workers {
+            worker.abort();
+        }
         // Open requests get a while to finish; live-status streams would never end by themselves.
         if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown())
             .await
             .is_err()
         {
             tracing::info!("stopped with connections still open");
-        }
-        // Jobs are durable: one cut short here is taken up again after its lease.
-        for worker in self.workers {
-            worker.abort();
         }
         Ok(())
     }

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub sandbox: Arc<Sandbox>,
     pub services: Services,
+    /// Dropping it (or [`TestApp::stop`]) stops this instance: its listener and its workers.
+    stop: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
     _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
@@ -76,13 +78,17 @@ async fn spawn_app_on(share: Option<&TestApp>, clock: Clock, configure: impl FnO
     let local = format!("http://127.0.0.1:{}", app.port());
     let sandbox = app.sandbox().expect("demo mode runs the sandbox");
     let services = app.services().clone();
-    tokio::spawn(app.run_until_stopped());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
     TestApp {
         address,
         local,
         client: browser_like_client(),
         sandbox,
         services,
+        stop: std::sync::Mutex::new(Some(stop)),
         _dir: dir,
     }
 }
@@ -108,6 +114,13 @@ pub fn location(response: &reqwest::Response) -> String {
 }
 
 impl TestApp {
+    /// Stops this instance as a process stop would: no more requests, no more workers.
+    pub fn stop(&self) {
+        if let Some(stop) = self.stop.lock().unwrap().take() {
+            let _ = stop.send(());
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.local, path)
     }

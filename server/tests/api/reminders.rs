@@ -284,8 +284,9 @@ async fn an_email_that_one_instance_cannot_send_is_sent_by_the_next() {
         "not sent yet"
     );
 
-    // The process is replaced (here: a second one on the same data, with working email).
+    // The process is replaced: a new one on the same data, with working email.
     let next = spawn_instance_of(&broken, clock.clone(), |_| {}).await;
+    broken.stop();
     for _ in 0..50 {
         if !next.emails_to("ada@example.com").await.is_empty() {
             break;
