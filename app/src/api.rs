@@ -1,55 +1,8 @@
-//! What pages ask the server for: plain view types and the server functions that fill them.
+//! What pages ask the server for: the server functions that fill the view types.
 
 use leptos::prelude::*;
-use onboarding::forms::FieldErrors;
-use onboarding::status::ApplicationStatus;
-use serde::{Deserialize, Serialize};
 
-/// The signed-in person, for the page header.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountView {
-    pub first_name: String,
-}
-
-/// A user's verification as the status pages show it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusView {
-    pub first_name: String,
-    pub status: ApplicationStatus,
-    pub required_fields: Vec<String>,
-    /// False while we are still creating the user at LedgerOS ("setting up your verification").
-    pub provisioned: bool,
-    /// The user came back from the hosted page since the status last changed.
-    pub returned: bool,
-    /// A denied user has sent an appeal.
-    pub appeal_sent: bool,
-    /// Reminder emails are on.
-    pub reminders: bool,
-}
-
-/// What a form handler leaves for the page it redirects back to: errors and the values to
-/// show again (never passwords).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Flash {
-    pub form: String,
-    pub errors: FieldErrors,
-    pub values: Vec<(String, String)>,
-    pub notice: Option<String>,
-}
-
-impl Flash {
-    pub fn value(&self, field: &str) -> String {
-        self.values
-            .iter()
-            .find(|(k, _)| k == field)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    }
-}
-
-/// Whether emails go to the dev mailbox page (demo mode), given to pages as context.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DevMailbox(pub bool);
+use crate::views::{AccountView, Flash, LinkInfo, LinkKind, StatusView};
 
 /// The signed-in account, if any.
 #[server(endpoint = "account")]
@@ -103,26 +56,6 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, ServerFnError> {
     crate::auth::take_flash(&form).await
 }
 
-/// Which emailed link a page was opened with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum LinkKind {
-    Signup,
-    Reset,
-    Reminders,
-}
-
-/// What the account pages need to know before they render: whether their link still works
-/// (and, for the reminders page, whether reminders are on), and whether this is the demo
-/// with a dev mailbox. One server function for all of them keeps the wasm bundle small.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkInfo {
-    pub valid: bool,
-    /// For a signup link: the address it confirms, named on the page.
-    pub email: Option<String>,
-    pub reminders_on: bool,
-    pub demo: bool,
-}
-
 #[server(endpoint = "link")]
 pub async fn check_link(kind: Option<LinkKind>, token: String) -> Result<LinkInfo, ServerFnError> {
     use onboarding::accounts;
@@ -152,6 +85,6 @@ pub async fn check_link(kind: Option<LinkKind>, token: String) -> Result<LinkInf
         valid,
         email,
         reminders_on,
-        demo: use_context::<DevMailbox>().is_some_and(|d| d.0),
+        demo: use_context::<crate::views::DevMailbox>().is_some_and(|d| d.0),
     })
 }

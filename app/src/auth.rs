@@ -9,7 +9,7 @@ use onboarding::services::Services;
 use onboarding::store::{StoreError, UserId, UserRecord};
 use tower_sessions::Session;
 
-use crate::api::{Flash, StatusView};
+use crate::views::{Flash, StatusView};
 
 const FLASH_KEY: &str = "flash";
 const LOGGED_IN_AT_KEY: &str = "logged_in_at";

@@ -9,6 +9,7 @@ pub mod auth;
 mod components;
 pub mod copy;
 mod pages;
+pub mod views;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::api::Flash;
+use crate::views::Flash;
 
 /// For denied applicants: ask the support team to look again. Stored for the team.
 #[component]

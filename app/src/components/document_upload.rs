@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 use onboarding::documents::{ACCEPT, DocumentType};
 
-use crate::api::Flash;
 use crate::copy::{UPLOAD_HINT, upload_error_field};
+use crate::views::Flash;
 
 /// One upload form per document LedgerOS asked for (`needsInformation`). Plain multipart forms
 /// that post to `/documents`, so they work without JavaScript; the server answers back to

@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 
-use crate::api::{Flash, StatusView, load_status, refresh_status, take_flash};
+use crate::api::{load_status, refresh_status, take_flash};
 use crate::components::form::Notice;
 use crate::components::status_card::{AccountFeatures, ReminderSetting, StatusCard};
+use crate::views::{Flash, StatusView};
 
 /// The status card and the account features, kept current while the page is open.
 ///

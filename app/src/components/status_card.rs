@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 
-use crate::api::StatusView;
+use crate::views::StatusView;
 use onboarding::documents::DocumentType;
 use onboarding::status::ApplicationStatus;
 
-use crate::api::Flash;
 use crate::components::appeal::AppealForm;
 use crate::components::document_upload::DocumentUpload;
 use crate::copy::{NextAction, SUPPORT_EMAIL, card_copy};
+use crate::views::Flash;
 
 /// The applicant's status in plain words, with the one thing to do next.
 #[component]

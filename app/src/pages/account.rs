@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{LinkInfo, LinkKind, check_link, take_flash};
+use crate::api::{check_link, take_flash};
 use crate::components::form::{ErrorSummary, Field, Notice, PasswordField};
+use crate::views::{LinkInfo, LinkKind};
 
 /// What the page's link (if any) is worth, and whether this is the demo.
 fn link_resource(kind: Option<LinkKind>) -> Resource<LinkInfo> {

@@ -1,9 +1,9 @@
 //! The account forms: signup and its confirmation, login and logout, password reset. Plain
 //! HTML form posts that redirect (303), like the rest of [`super::forms`].
 
-use app::api::Flash;
 use app::auth;
 use app::auth::{Auth, Credentials};
+use app::views::Flash;
 use axum::Form;
 use axum::extract::State;
 use axum::http::HeaderMap;

@@ -7,9 +7,9 @@
 //! [`MAX_UPLOAD_BYTES`]: it is never written to disk, and logs carry only the user, the
 //! document type, the size and the outcome (never a file name or any byte).
 
-use app::api::Flash;
 use app::auth;
 use app::copy::upload_error_field;
+use app::views::Flash;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
 
 use axum::extract::{Multipart, State};

@@ -3,9 +3,9 @@
 //! and without JavaScript. The account forms (signup, login, password reset) are in
 //! [`super::accounts`]; these are the ones around verification, reminders and appeals.
 
-use app::api::Flash;
 use app::auth;
 use app::auth::Auth;
+use app::views::Flash;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;

@@ -59,7 +59,7 @@ where
 {
     let routes = route_list();
     let services = state.services.clone();
-    let mailbox = app::api::DevMailbox(state.dev_mailbox);
+    let mailbox = app::views::DevMailbox(state.dev_mailbox);
     let refresh_gate = state.refresh_gate.clone();
     let context = move || {
         provide_context(services.clone());

@@ -1,0 +1,72 @@
+//! The plain view types pages render and server functions return. Shared by the browser and
+//! the server; they depend on nothing else in the app.
+
+use onboarding::forms::FieldErrors;
+use onboarding::status::ApplicationStatus;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person, for the page header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    pub first_name: String,
+}
+
+/// A user's verification as the status pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusView {
+    pub first_name: String,
+    pub status: ApplicationStatus,
+    pub required_fields: Vec<String>,
+    /// False while we are still creating the user at LedgerOS ("setting up your verification").
+    pub provisioned: bool,
+    /// The user came back from the hosted page since the status last changed.
+    pub returned: bool,
+    /// A denied user has sent an appeal.
+    pub appeal_sent: bool,
+    /// Reminder emails are on.
+    pub reminders: bool,
+}
+
+/// What a form handler leaves for the page it redirects back to: errors and the values to
+/// show again (never passwords).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    pub form: String,
+    pub errors: FieldErrors,
+    pub values: Vec<(String, String)>,
+    pub notice: Option<String>,
+}
+
+impl Flash {
+    pub fn value(&self, field: &str) -> String {
+        self.values
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Whether emails go to the dev mailbox page (demo mode), given to pages as context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DevMailbox(pub bool);
+
+/// Which emailed link a page was opened with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkKind {
+    Signup,
+    Reset,
+    Reminders,
+}
+
+/// What the account pages need to know before they render: whether their link still works
+/// (and, for the reminders page, whether reminders are on), and whether this is the demo
+/// with a dev mailbox. One server function for all of them keeps the wasm bundle small.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    pub valid: bool,
+    /// For a signup link: the address it confirms, named on the page.
+    pub email: Option<String>,
+    pub reminders_on: bool,
+    pub demo: bool,
+}
