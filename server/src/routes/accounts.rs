@@ -14,10 +14,9 @@ use onboarding::forms::{Email, FieldErrors, LoginForm, SignupForm, safe_next};
 use onboarding::jobs;
 use onboarding::store::ConfirmOutcome;
 use onboarding::tokens;
-use tower_sessions::Session;
 
 use super::device::{device_token, remember_device};
-use super::forms::{TRY_AGAIN, back_with, clean_token, notice};
+use super::forms::{Back, TRY_AGAIN, clean_token, notice};
 use crate::client_ip::ClientIp;
 use crate::limits::{LoginFrom, try_again_in};
 use crate::state::AppState;
@@ -28,7 +27,6 @@ const SIGNUP_SENT: &str = "/signup/sent";
 pub async fn signup(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
-    session: Session,
     Form(form): Form<SignupForm>,
 ) -> Response {
     let values = form.redisplay();
@@ -42,7 +40,7 @@ pub async fn signup(
                 values,
                 notice: None,
             };
-            return back_with(&session, "/signup", flash).await;
+            return Back::to("/signup", flash).into_response();
         }
     };
     if let Err(wait) = state.limits.signup(client, email.as_str()) {
@@ -52,7 +50,7 @@ pub async fn signup(
             notice: Some(try_again_in(wait)),
             ..Flash::default()
         };
-        return back_with(&session, "/signup", flash).await;
+        return Back::to("/signup", flash).into_response();
     }
     match accounts::sign_up(&state.services, form).await {
         // The same answer for a new address and one that has an account: the email tells
@@ -61,23 +59,19 @@ pub async fn signup(
             tracing::info!("signup form accepted");
             Redirect::to(SIGNUP_SENT).into_response()
         }
-        Err(SignupError::Invalid(errors)) => {
-            back_with(
-                &session,
-                "/signup",
-                Flash {
-                    form: "signup".into(),
-                    errors,
-                    values,
-                    notice: None,
-                },
-            )
-            .await
-        }
+        Err(SignupError::Invalid(errors)) => Back::to(
+            "/signup",
+            Flash {
+                form: "signup".into(),
+                errors,
+                values,
+                notice: None,
+            },
+        )
+        .into_response(),
         Err(SignupError::Store(e)) => {
             tracing::error!(error = %e, "signup failed");
-            back_with(
-                &session,
+            Back::to(
                 "/signup",
                 Flash {
                     form: "signup".into(),
@@ -86,7 +80,7 @@ pub async fn signup(
                     ..Flash::default()
                 },
             )
-            .await
+            .into_response()
         }
     }
 }
@@ -109,11 +103,10 @@ pub async fn confirm_signup(
     mut auth: Auth,
     Form(form): Form<ConfirmForm>,
 ) -> Response {
-    let session = auth.session.clone();
     let token = clean_token(&form.token);
     let page = format!("/signup/confirm?token={token}");
     if let Err(wait) = state.limits.confirm(client) {
-        return back_with(&session, &page, notice("confirm", &try_again_in(wait))).await;
+        return Back::to(&page, notice("confirm", &try_again_in(wait))).into_response();
     }
     match accounts::confirm_signup(&state.services, &token, form.password).await {
         Ok(ConfirmOutcome::Created(user)) => {
@@ -121,7 +114,7 @@ pub async fn confirm_signup(
             if let Err(e) = auth::log_in(&mut auth, &user).await {
                 tracing::error!(error = %e, "session could not be started after signup");
                 let ready = notice("login", "Your account is ready. Please log in.");
-                return back_with(&session, "/login", ready).await;
+                return Back::to("/login", ready).into_response();
             }
             // Start verification straight away, as LedgerOS advises. The provisioning job was
             // stored with the account: if LedgerOS is unreachable now, the outbox worker retries.
@@ -132,7 +125,7 @@ pub async fn confirm_signup(
         }
         Ok(ConfirmOutcome::AlreadyExists) => {
             let message = "Your email is already confirmed and your account is ready. Please log in.";
-            back_with(&session, "/login", notice("login", message)).await
+            Back::to("/login", notice("login", message)).into_response()
         }
         Ok(ConfirmOutcome::WrongPassword) => {
             let mut errors = FieldErrors::default();
@@ -145,13 +138,13 @@ pub async fn confirm_signup(
                 errors,
                 ..Flash::default()
             };
-            back_with(&session, &page, flash).await
+            Back::to(&page, flash).into_response()
         }
         // The page explains and offers the way on.
         Ok(ConfirmOutcome::Invalid) => Redirect::to(&page).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "signup confirmation failed");
-            back_with(&session, &page, notice("confirm", TRY_AGAIN)).await
+            Back::to(&page, notice("confirm", TRY_AGAIN)).into_response()
         }
     }
 }
@@ -163,7 +156,6 @@ pub async fn login(
     mut auth: Auth,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    let session = auth.session.clone();
     let next = safe_next(form.next.as_deref()).unwrap_or_else(|| "/status".to_owned());
     // Only a real address becomes a rate-limit key (anything else cannot match an account).
     let account = Email::parse(&form.email).ok();
@@ -192,7 +184,7 @@ pub async fn login(
             notice: Some(try_again_in(wait)),
             ..Flash::default()
         };
-        return back_with(&session, "/login", flash).await;
+        return Back::to("/login", flash).into_response();
     }
     let credentials = Credentials {
         email: form.email.clone(),
@@ -207,7 +199,7 @@ pub async fn login(
             }
             Err(e) => {
                 tracing::error!(error = %e, "session could not be started at login");
-                back_with(&session, "/login", notice("login", TRY_AGAIN)).await
+                Back::to("/login", notice("login", TRY_AGAIN)).into_response()
             }
         },
         Ok(None) => {
@@ -217,8 +209,7 @@ pub async fn login(
                 "That email and password don't match an account. Check both and try again.",
             );
             let values = vec![("email".to_owned(), form.email)];
-            back_with(
-                &session,
+            Back::to(
                 "/login",
                 Flash {
                     form: "login".into(),
@@ -227,11 +218,11 @@ pub async fn login(
                     notice: None,
                 },
             )
-            .await
+            .into_response()
         }
         Err(e) => {
             tracing::error!(error = %e, "login failed");
-            back_with(&session, "/login", notice("login", TRY_AGAIN)).await
+            Back::to("/login", notice("login", TRY_AGAIN)).into_response()
         }
     }
 }
@@ -244,12 +235,7 @@ pub async fn logout(State(state): State<AppState>, mut auth: Auth) -> Response {
     if let Err(e) = auth::log_out(&mut auth).await {
         tracing::error!(error = %e, "logout could not end the session");
     }
-    back_with(
-        &auth.session,
-        "/login",
-        notice("login", "You've logged out. See you soon."),
-    )
-    .await
+    Back::to("/login", notice("login", "You've logged out. See you soon.")).into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -263,7 +249,6 @@ pub struct ForgotForm {
 pub async fn forgot_password(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
-    session: Session,
     Form(form): Form<ForgotForm>,
 ) -> Response {
     let values = vec![("email".to_owned(), form.email.clone())];
@@ -279,7 +264,7 @@ pub async fn forgot_password(
                 values,
                 notice: None,
             };
-            return back_with(&session, "/password/forgot", flash).await;
+            return Back::to("/password/forgot", flash).into_response();
         }
     };
     if let Err(wait) = state.limits.password_reset(client, email.as_str()) {
@@ -289,7 +274,7 @@ pub async fn forgot_password(
             notice: Some(try_again_in(wait)),
             ..Flash::default()
         };
-        return back_with(&session, "/password/forgot", flash).await;
+        return Back::to("/password/forgot", flash).into_response();
     }
     let services = state.services.clone();
     let address = email.as_str().to_owned();
@@ -303,7 +288,7 @@ pub async fn forgot_password(
         email.as_str(),
         templates::RESET_MINUTES
     );
-    back_with(&session, "/password/forgot", notice("forgot", &sent)).await
+    Back::to("/password/forgot", notice("forgot", &sent)).into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -322,11 +307,10 @@ pub async fn reset_password(
     mut auth: Auth,
     Form(form): Form<ResetForm>,
 ) -> Response {
-    let session = auth.session.clone();
     let token = clean_token(&form.token);
     let form_path = format!("/password/reset?token={token}");
     if let Err(wait) = state.limits.password_reset(client, &token) {
-        return back_with(&session, &form_path, notice("reset", &try_again_in(wait))).await;
+        return Back::to(&form_path, notice("reset", &try_again_in(wait))).into_response();
     }
     match accounts::reset_password(&state.services, &token, form.password).await {
         Ok(user) => {
@@ -336,13 +320,13 @@ pub async fn reset_password(
             if let Err(e) = auth::log_in(&mut auth, &user).await {
                 tracing::error!(error = %e, "session could not be started after a reset");
                 let done = notice("login", "Your password is changed. Please log in with it.");
-                return back_with(&auth.session, "/login", done).await;
+                return Back::to("/login", done).into_response();
             }
             let done = notice(
                 "status",
                 "Your password is changed, and you've been logged out everywhere else.",
             );
-            back_with(&auth.session, "/status", done).await
+            Back::to("/status", done).into_response()
         }
         Err(ResetError::Invalid(errors)) => {
             let flash = Flash {
@@ -350,7 +334,7 @@ pub async fn reset_password(
                 errors,
                 ..Flash::default()
             };
-            back_with(&session, &form_path, flash).await
+            Back::to(&form_path, flash).into_response()
         }
         Err(ResetError::LinkInvalid) => {
             // The page itself explains and offers a new link.
@@ -358,7 +342,7 @@ pub async fn reset_password(
         }
         Err(ResetError::Store(e)) => {
             tracing::error!(error = %e, "password reset failed");
-            back_with(&session, &form_path, notice("reset", TRY_AGAIN)).await
+            Back::to(&form_path, notice("reset", TRY_AGAIN)).into_response()
         }
     }
 }

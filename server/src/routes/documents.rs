@@ -21,6 +21,7 @@ use onboarding::ledger::{Document, LedgerError, LedgerUserId};
 use onboarding::status::ApplicationStatus;
 use onboarding::store::{UserId, UserRecord};
 
+use super::forms::Back;
 use crate::client_ip::ClientIp;
 use crate::limits::try_again_in;
 use crate::state::AppState;
@@ -144,7 +145,6 @@ pub async fn upload(
     auth: auth::Auth,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let session = auth.session.clone();
     // The login guard has already sent anonymous visitors away; this covers an expired session.
     let Some(user_id) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
@@ -156,11 +156,8 @@ pub async fn upload(
             notice: Some(try_again_in(wait)),
             ..Flash::default()
         };
-        if let Err(e) = auth::set_flash(&session, flash).await {
-            tracing::error!(error = %e, "could not store the flash message");
-        }
         // The body was not read: the connection must not carry another request.
-        return ([(header::CONNECTION, "close")], Redirect::to("/status")).into_response();
+        return ([(header::CONNECTION, "close")], Back::to("/status", flash)).into_response();
     }
     let mut received = Received::default();
     let read = match multipart {
@@ -203,13 +200,10 @@ pub async fn upload(
         notice: Some(message),
         ..Flash::default()
     };
-    if let Err(e) = auth::set_flash(&session, flash).await {
-        tracing::error!(error = %e, "could not store the flash message");
-    }
     if unread_body {
-        return ([(header::CONNECTION, "close")], Redirect::to("/status")).into_response();
+        return ([(header::CONNECTION, "close")], Back::to("/status", flash)).into_response();
     }
-    Redirect::to("/status").into_response()
+    Back::to("/status", flash).into_response()
 }
 
 /// What the person reads after a successful upload, given the documents still wanted.

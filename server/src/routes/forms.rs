@@ -7,8 +7,9 @@ use app::auth;
 use app::auth::Auth;
 use app::views::Flash;
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Query, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::forms::FieldErrors;
 use onboarding::onboarding as flow;
@@ -22,22 +23,56 @@ pub(super) const TRY_AGAIN: &str = "Something went wrong on our side. Please try
 /// message may be longer. Whatever was posted, a flash stays small.
 const ECHO_MAX_CHARS: usize = 256;
 
-/// Back to `path` with a flash for the form there.
-pub(super) async fn back_with(session: &Session, path: &str, mut flash: Flash) -> Response {
-    for (field, value) in &mut flash.values {
-        let max = if field == "message" {
-            APPEAL_MAX_CHARS
-        } else {
-            ECHO_MAX_CHARS
-        };
-        if let Some((cut, _)) = value.char_indices().nth(max) {
-            value.truncate(cut);
+/// The way back from a form post: a redirect (303) to `path`, with a flash for the form there
+/// (errors, a notice, the values to show again). [`keep_flash`] stores the flash in the session
+/// on the way out, so handlers need no session to answer.
+pub(super) struct Back {
+    path: String,
+    flash: Flash,
+}
+
+impl Back {
+    pub(super) fn to(path: &str, flash: Flash) -> Self {
+        Self {
+            path: path.to_owned(),
+            flash,
         }
     }
-    if let Err(e) = auth::set_flash(session, flash).await {
+}
+
+/// A flash on its way into the session (a response extension, taken by [`keep_flash`]).
+#[derive(Clone)]
+struct PendingFlash(Flash);
+
+impl IntoResponse for Back {
+    fn into_response(self) -> Response {
+        let mut flash = self.flash;
+        for (field, value) in &mut flash.values {
+            let max = if field == "message" {
+                APPEAL_MAX_CHARS
+            } else {
+                ECHO_MAX_CHARS
+            };
+            if let Some((cut, _)) = value.char_indices().nth(max) {
+                value.truncate(cut);
+            }
+        }
+        let mut response = Redirect::to(&self.path).into_response();
+        response.extensions_mut().insert(PendingFlash(flash));
+        response
+    }
+}
+
+/// Stores the flash of a [`Back`] answer in the request's session (inside the session layer,
+/// so the session is saved with it).
+pub async fn keep_flash(session: Session, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if let Some(PendingFlash(flash)) = response.extensions_mut().remove::<PendingFlash>()
+        && let Err(e) = auth::set_flash(&session, flash).await
+    {
         tracing::error!(error = %e, "could not store the flash message");
     }
-    Redirect::to(path).into_response()
+    response
 }
 
 pub(super) fn notice(form: &str, message: &str) -> Flash {
@@ -81,7 +116,7 @@ pub async fn start_verification(State(state): State<AppState>, auth: Auth) -> Re
         Err(e) => {
             tracing::warn!(%user, error = %e, "could not get a verification link");
             let message = "We couldn't reach our verification partner just now. Your progress is saved: please try again in a minute.";
-            back_with(&auth.session, "/status", notice("status", message)).await
+            Back::to("/status", notice("status", message)).into_response()
         }
     }
 }
@@ -144,22 +179,18 @@ pub async fn account_reminders(
             TRY_AGAIN
         }
     };
-    back_with(&auth.session, "/status", notice("status", message)).await
+    Back::to("/status", notice("status", message)).into_response()
 }
 
 /// The button on the reminders page that turns them back on.
-pub async fn resume_reminders(
-    State(state): State<AppState>,
-    session: Session,
-    Form(form): Form<TokenForm>,
-) -> Response {
+pub async fn resume_reminders(State(state): State<AppState>, Form(form): Form<TokenForm>) -> Response {
     let token = form.token();
     let path = format!("/reminders?token={token}");
     match state.services.store.set_reminders(&token, true).await {
-        Ok(_) => back_with(&session, &path, notice("reminders", "Reminders are back on.")).await,
+        Ok(_) => Back::to(&path, notice("reminders", "Reminders are back on.")).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not turn reminders on");
-            back_with(&session, &path, notice("reminders", TRY_AGAIN)).await
+            Back::to(&path, notice("reminders", TRY_AGAIN)).into_response()
         }
     }
 }
@@ -176,7 +207,6 @@ const APPEAL_MAX_CHARS: usize = 4000;
 /// A denied applicant asks support to look again. Stored for the team; nothing is sent to
 /// LedgerOS (appeals go through support, as the guide says).
 pub async fn appeal(State(state): State<AppState>, auth: Auth, Form(form): Form<AppealForm>) -> Response {
-    let session = auth.session.clone();
     let Some(user) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
     };
@@ -194,8 +224,7 @@ pub async fn appeal(State(state): State<AppState>, auth: Auth, Form(form): Form<
         let mut errors = FieldErrors::default();
         errors.add("message", problem);
         let values = vec![("message".to_owned(), form.message)];
-        return back_with(
-            &session,
+        return Back::to(
             "/status",
             Flash {
                 form: "status".into(),
@@ -204,14 +233,14 @@ pub async fn appeal(State(state): State<AppState>, auth: Auth, Form(form): Form<
                 notice: None,
             },
         )
-        .await;
+        .into_response();
     }
     match state.services.store.add_appeal(&user, message).await {
         Ok(()) => {
             tracing::info!(%user, "appeal received");
             let thanks =
                 "We've received your appeal. Our support team will reply by email within 2 business days.";
-            back_with(&session, "/status", notice("status", thanks)).await
+            Back::to("/status", notice("status", thanks)).into_response()
         }
         Err(e) => {
             tracing::error!(%user, error = %e, "appeal could not be stored");
@@ -222,7 +251,7 @@ pub async fn appeal(State(state): State<AppState>, auth: Auth, Form(form): Form<
                 notice: Some(TRY_AGAIN.into()),
                 ..Flash::default()
             };
-            back_with(&session, "/status", flash).await
+            Back::to("/status", flash).into_response()
         }
     }
 }

@@ -113,6 +113,7 @@ where
         )
         .layer(axum::middleware::from_fn(guard::require_login))
         .layer(axum::middleware::from_fn(guard::same_origin_writes))
+        .layer(axum::middleware::from_fn(forms::keep_flash))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::limit_anonymous_forms,
