@@ -208,16 +208,6 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Whether a signup confirmation link is still good (for the page; using it checks again).
-    pub async fn signup_token_is_valid(&self, token_hash: &str) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT 1 FROM signups WHERE token_hash = ? AND expires_at > ?")
-            .bind(token_hash)
-            .bind(self.clock.now_ms())
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.is_some())
-    }
-
     /// Stores a reset token for the account with `email` (replacing older ones) and queues the
     /// email. Returns whether there is such an account.
     pub async fn request_password_reset(
