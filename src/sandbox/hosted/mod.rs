@@ -1,0 +1,494 @@
+//! The hosted verification pages behind `verificationUrl`: plain server-rendered HTML, no JS.
+//!
+//! | URL (token from `verificationUrl`)   | Method | Fields                                                   |
+//! |--------------------------------------|--------|----------------------------------------------------------|
+//! | `/verify/{token}` (`?step=N` to go back) | GET | shows the step reached, or the controls once all are done |
+//! | `/verify/{token}/personal`           | POST (urlencoded) | `first_name last_name date_of_birth phone ssn` |
+//! | `/verify/{token}/government-id`      | POST (multipart)  | `id_type` (passport/driversLicense/nationalId), `id_front` (file) or `use_sample_id` |
+//! | `/verify/{token}/selfie`             | POST (multipart)  | `selfie` (file) or `liveness` (checkbox)       |
+//! | `/verify/{token}/address`            | POST (urlencoded) | `line1 line2 city state postal_code country`   |
+//! | `/verify/{token}/documents`          | POST (multipart)  | one file per required field, named after it (`proofOfAddress`…), or `use_samples` |
+//! | `/verify/{token}/decision`           | POST (urlencoded) | `outcome` (approve, deny, needs_information, needs_verification, manual_review, lock), `reason`, `required_fields` (repeatable), `review_outcome` (approve/deny), `review_seconds`, `delay_seconds`, `webhooks` (normal, duplicate, late, reversed, skip), `webhook_delay_seconds` |
+//!
+//! A valid step answers `303` to `/verify/{token}`; an invalid one re-renders with `422` and
+//! the errors. The decision answers `303` to `{app_url}/verification/return`.
+//! The SSN, date of birth, phone, address and file bytes are validated and dropped.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::multipart::{Field, MultipartRejection};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use super::state::{Step, User};
+use super::{Decision, Inner, Outcome, WebhookMode};
+use crate::status::ApplicationStatus;
+
+mod input;
+mod render;
+
+use input::*;
+pub(super) use input::{Form, check_date_of_birth, discard, plausible_email};
+use render::*;
+
+pub(super) fn router() -> Router<Arc<Inner>> {
+    Router::new()
+        .route("/", get(index))
+        .route("/outage", post(outage))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/verify/{token}", get(show))
+        .route("/verify/{token}/personal", post(personal))
+        .route("/verify/{token}/government-id", post(government_id))
+        .route("/verify/{token}/selfie", post(selfie))
+        .route("/verify/{token}/address", post(address))
+        .route("/verify/{token}/documents", post(documents))
+        .route("/verify/{token}/decision", post(decision))
+        .layer(axum::extract::DefaultBodyLimit::max(super::api::UPLOAD_LIMIT))
+}
+
+/// Field name → message, in the order the fields appear.
+type Errors = Vec<(&'static str, String)>;
+
+const ID_TYPES: [(&str, &str); 3] = [
+    ("passport", "Passport"),
+    ("driversLicense", "Driver's license"),
+    ("nationalId", "National ID card"),
+];
+
+/// What the controls page offers for "needs information".
+const REQUESTABLE: [(&str, &str); 6] = [
+    ("proofOfAddress", "Proof of address"),
+    ("governmentIdBack", "Back of government ID"),
+    ("selfie", "Selfie"),
+    ("passport", "Passport"),
+    ("driversLicense", "Driver's license"),
+    ("nationalId", "National ID card"),
+];
+
+const DENIAL_REASONS: [&str; 4] = [
+    "Identity could not be verified",
+    "Document appears fraudulent",
+    "Sanctions list match",
+    "High-risk jurisdiction",
+];
+
+const MAX_DELAY_SECS: u64 = 24 * 60 * 60;
+
+// ---------------------------------------------------------------------------------------
+// Handlers
+
+async fn index(State(inner): State<Arc<Inner>>) -> Response {
+    let state = inner.state();
+    let mut users: Vec<&User> = state.users.values().collect();
+    users.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    let mut main = String::from(
+        "<h1>LedgerOS Sandbox</h1><p>A simulated LedgerOS for demos and tests. \
+         The app talks to its API; users verify on its hosted pages.</p>",
+    );
+    if users.is_empty() {
+        main.push_str("<p>No users yet. Sign up in the app to create one.</p>");
+    } else {
+        main.push_str(
+            "<table><caption class=\"visually-hidden\">Users</caption><thead><tr><th scope=\"col\">Name</th>\
+             <th scope=\"col\">User id</th><th scope=\"col\">Status</th><th scope=\"col\">Verification</th></tr></thead><tbody>",
+        );
+        for user in users {
+            let link = match &user.token {
+                Some(token) => format!("<a href=\"/verify/{}\">Open</a>", esc(token)),
+                None => "Not initiated".to_owned(),
+            };
+            let _ = write!(
+                main,
+                "<tr><td>{} {}</td><td><code>{}</code></td><td>{}</td><td>{link}</td></tr>",
+                esc(&user.first_name),
+                esc(&user.last_name),
+                esc(&user.id),
+                esc(user.status.label()),
+            );
+        }
+        main.push_str("</tbody></table>");
+    }
+    let down = inner.outage.load(std::sync::atomic::Ordering::SeqCst);
+    let _ = write!(
+        main,
+        "<h2>Outage switch</h2><p>While on, every API call from the app gets <code>503</code>, so you can show \
+         that signups still work and verification is set up once LedgerOS is back. Hosted pages keep working.</p>\
+         <p>The API is <strong>{}</strong>.</p>\
+         <form method=\"post\" action=\"/outage\"><input type=\"hidden\" name=\"on\" value=\"{}\">\
+         <button type=\"submit\">{}</button></form>",
+        if down { "down (answering 503)" } else { "up" },
+        if down { "false" } else { "true" },
+        if down { "End the outage" } else { "Start an outage" },
+    );
+    page(StatusCode::OK, "Overview", &main)
+}
+
+#[derive(serde::Deserialize)]
+struct OutageForm {
+    on: bool,
+}
+
+/// The demo's outage switch, the same as [`super::Sandbox::set_outage`].
+async fn outage(State(inner): State<Arc<Inner>>, axum::Form(form): axum::Form<OutageForm>) -> Response {
+    tracing::info!(on = form.on, "sandbox: outage switch");
+    inner.outage.store(form.on, std::sync::atomic::Ordering::SeqCst);
+    Redirect::to("/").into_response()
+}
+
+async fn show(
+    State(inner): State<Arc<Inner>>,
+    Path(token): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let mut state = inner.state();
+    let Some(user) = state.user_by_token(&token) else {
+        return invalid_link();
+    };
+    let requested = query
+        .get("step")
+        .and_then(|s| s.parse::<u8>().ok())
+        .and_then(Step::from_number);
+    let step = match requested {
+        Some(step) if step <= user.step => step,
+        _ => user.step,
+    };
+    if step == Step::Review {
+        review_page(&inner, &token, user, StatusCode::OK, &Form::default(), &[], &[])
+    } else {
+        step_page(&token, user, step, StatusCode::OK, &Form::default(), &[])
+    }
+}
+
+async fn personal(State(inner): State<Arc<Inner>>, Path(token): Path<String>, body: Bytes) -> Response {
+    let mut form = Form::parse(&body);
+    let mut errors = Errors::new();
+    // The tax id is checked and dropped here: never stored, logged or echoed back.
+    if let Err(message) = check_tax_id(&form.take("ssn")) {
+        errors.push(("ssn", message));
+    }
+    let mut names = [("first_name", "first"), ("last_name", "last")].map(|(name, which)| {
+        let value = form.get(name).to_owned();
+        if value.is_empty() {
+            errors.push((name, format!("Enter your legal {which} name")));
+        }
+        value
+    });
+    match form.get("date_of_birth") {
+        "" => errors.push(("date_of_birth", "Enter your date of birth".into())),
+        date => {
+            if let Err(message) = check_date_of_birth(date) {
+                errors.push(("date_of_birth", message));
+            }
+        }
+    }
+    if let Err(message) = check_phone(form.get("phone")) {
+        errors.push(("phone", message));
+    }
+    sort_errors(
+        &mut errors,
+        &["first_name", "last_name", "date_of_birth", "phone", "ssn"],
+    );
+    complete_step(&inner, &token, Step::Personal, &form, errors, |user| {
+        user.first_name = std::mem::take(&mut names[0]);
+        user.last_name = std::mem::take(&mut names[1]);
+    })
+}
+
+async fn government_id(
+    State(inner): State<Arc<Inner>>,
+    Path(token): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(message) => return bad_request(&message),
+    };
+    let mut errors = Errors::new();
+    let id_type = upload.form.get("id_type");
+    if !ID_TYPES.iter().any(|(value, _)| *value == id_type) {
+        errors.push(("id_type", "Choose the type of ID".into()));
+    }
+    if !upload.has_file("id_front") && !upload.form.checked("use_sample_id") {
+        errors.push((
+            "id_front",
+            "Upload the front of your ID, or use the sample ID".into(),
+        ));
+    }
+    let id_type = id_type.to_owned();
+    complete_step(&inner, &token, Step::GovernmentId, &upload.form, errors, |user| {
+        user.receive_document(&id_type);
+    })
+}
+
+async fn selfie(
+    State(inner): State<Arc<Inner>>,
+    Path(token): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(message) => return bad_request(&message),
+    };
+    let mut errors = Errors::new();
+    if !upload.has_file("selfie") && !upload.form.checked("liveness") {
+        errors.push((
+            "selfie",
+            "Upload a selfie, or tick \u{201c}Take selfie (simulated)\u{201d}".into(),
+        ));
+    }
+    complete_step(&inner, &token, Step::Selfie, &upload.form, errors, |user| {
+        user.receive_document("selfie");
+    })
+}
+
+async fn address(State(inner): State<Arc<Inner>>, Path(token): Path<String>, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    let mut errors = Errors::new();
+    for (name, message) in [
+        ("line1", "Enter the first line of your street address"),
+        ("city", "Enter your city or town"),
+        ("state", "Enter your state, province or region"),
+        ("postal_code", "Enter your postal code"),
+    ] {
+        if form.get(name).is_empty() {
+            errors.push((name, message.into()));
+        }
+    }
+    let country = form.get("country");
+    if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
+        errors.push(("country", "Enter a two-letter country code, like US".into()));
+    }
+    // The address itself is not kept: the sandbox has no use for it.
+    complete_step(&inner, &token, Step::Address, &form, errors, |user| {
+        if user.status == ApplicationStatus::NeedsVerification {
+            user.status = ApplicationStatus::Pending;
+            tracing::info!(user_id = %user.id, "sandbox: re-verification completed, now pending");
+        }
+    })
+}
+
+async fn documents(
+    State(inner): State<Arc<Inner>>,
+    Path(token): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(message) => return bad_request(&message),
+    };
+    let mut state = inner.state();
+    let Some(user) = state.user_by_token(&token) else {
+        return invalid_link();
+    };
+    let wanted: Vec<String> = user
+        .required_fields
+        .iter()
+        .filter(|f| upload.form.checked("use_samples") || upload.has_file(f))
+        .cloned()
+        .collect();
+    if wanted.is_empty() {
+        let errors = [(
+            "documents",
+            "Choose at least one file to upload, or use sample documents".to_owned(),
+        )];
+        return review_page(
+            &inner,
+            &token,
+            user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Form::default(),
+            &[],
+            &errors,
+        );
+    }
+    for field in &wanted {
+        user.receive_document(field);
+    }
+    tracing::info!(user_id = %user.id, documents = ?wanted, "sandbox: documents uploaded on the hosted page");
+    Redirect::to(&verify_path(&token)).into_response()
+}
+
+async fn decision(State(inner): State<Arc<Inner>>, Path(token): Path<String>, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    let (user_id, decision) = {
+        let mut state = inner.state();
+        let Some(user) = state.user_by_token(&token) else {
+            return invalid_link();
+        };
+        if user.step != Step::Review {
+            return Redirect::to(&verify_path(&token)).into_response();
+        }
+        match parse_decision(&form) {
+            Ok(decision) => (user.id.clone(), decision),
+            Err(errors) => {
+                return review_page(
+                    &inner,
+                    &token,
+                    user,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &form,
+                    &errors,
+                    &[],
+                );
+            }
+        }
+    };
+    if let Err(error) = inner.decide(&user_id, decision) {
+        return bad_request(&error.to_string());
+    }
+    Redirect::to(&inner.config.return_url()).into_response()
+}
+
+/// Re-renders `step` with the errors, or applies `update` and moves on.
+fn complete_step(
+    inner: &Inner,
+    token: &str,
+    step: Step,
+    values: &Form,
+    errors: Errors,
+    update: impl FnOnce(&mut User),
+) -> Response {
+    let mut state = inner.state();
+    let Some(user) = state.user_by_token(token) else {
+        return invalid_link();
+    };
+    if user.step < step {
+        // Not reached yet (e.g. a stale tab): show where the user really is.
+        return Redirect::to(&verify_path(token)).into_response();
+    }
+    if !errors.is_empty() {
+        return step_page(
+            token,
+            user,
+            step,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            values,
+            &errors,
+        );
+    }
+    update(user);
+    user.step = user.step.max(step.next());
+    tracing::info!(user_id = %user.id, step = step.number(), "sandbox: hosted step completed");
+    Redirect::to(&verify_path(token)).into_response()
+}
+
+fn parse_decision(form: &Form) -> Result<Decision, Errors> {
+    let mut errors = Errors::new();
+    let reason = || {
+        let reason = form.get("reason");
+        if reason.is_empty() {
+            Err(("reason", "Enter a reason for the denial".to_owned()))
+        } else {
+            Ok(reason.to_owned())
+        }
+    };
+    let outcome = match form.get("outcome") {
+        "approve" => Some(Outcome::Approve),
+        "deny" => reason()
+            .map(|reason| Outcome::Deny { reason })
+            .map_err(|e| errors.push(e))
+            .ok(),
+        "needs_information" => {
+            let required_fields: Vec<String> = form
+                .all("required_fields")
+                .filter(|f| REQUESTABLE.iter().any(|(value, _)| value == f))
+                .map(str::to_owned)
+                .collect();
+            if required_fields.is_empty() {
+                errors.push((
+                    "required_fields",
+                    "Choose at least one document to request".into(),
+                ));
+                None
+            } else {
+                Some(Outcome::NeedsInformation { required_fields })
+            }
+        }
+        "needs_verification" => Some(Outcome::NeedsVerification),
+        "manual_review" => {
+            let after = seconds(form, "review_seconds", 10, &mut errors);
+            let then = match form.get("review_outcome") {
+                "" | "approve" => Some(Outcome::Approve),
+                "deny" => reason()
+                    .map(|reason| Outcome::Deny { reason })
+                    .map_err(|e| errors.push(e))
+                    .ok(),
+                _ => {
+                    errors.push(("review_outcome", "Choose approve or deny after the review".into()));
+                    None
+                }
+            };
+            then.map(|then| Outcome::ManualReview {
+                then: Box::new(then),
+                after,
+            })
+        }
+        "lock" => Some(Outcome::Lock),
+        _ => {
+            errors.push(("outcome", "Choose an outcome".into()));
+            None
+        }
+    };
+    let delay = seconds(form, "delay_seconds", 0, &mut errors);
+    let webhooks = match form.get("webhooks") {
+        "" | "normal" => WebhookMode::Normal,
+        "duplicate" => WebhookMode::Duplicate,
+        "late" => WebhookMode::Late(seconds(form, "webhook_delay_seconds", 5, &mut errors)),
+        "reversed" => WebhookMode::Reversed,
+        "skip" => WebhookMode::Skip,
+        _ => {
+            errors.push(("webhooks", "Choose how webhooks are delivered".into()));
+            WebhookMode::Normal
+        }
+    };
+    sort_errors(
+        &mut errors,
+        &[
+            "outcome",
+            "reason",
+            "required_fields",
+            "review_outcome",
+            "review_seconds",
+            "delay_seconds",
+            "webhooks",
+            "webhook_delay_seconds",
+        ],
+    );
+    match outcome {
+        Some(outcome) if errors.is_empty() => Ok(Decision {
+            outcome,
+            delay,
+            webhooks,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A whole number of seconds from 0 to a day; blank means `default`.
+fn seconds(form: &Form, name: &'static str, default: u64, errors: &mut Errors) -> Duration {
+    let value = form.get(name);
+    if value.is_empty() {
+        return Duration::from_secs(default);
+    }
+    match value.parse::<u64>() {
+        Ok(secs) if secs <= MAX_DELAY_SECS => Duration::from_secs(secs),
+        _ => {
+            errors.push((
+                name,
+                format!("Enter a whole number of seconds from 0 to {MAX_DELAY_SECS}"),
+            ));
+            Duration::from_secs(default)
+        }
+    }
+}
+
+fn sort_errors(errors: &mut Errors, order: &[&str]) {
+    errors.sort_by_key(|(name, _)| order.iter().position(|o| o == name).unwrap_or(usize::MAX));
+}
