@@ -143,7 +143,7 @@ pub async fn sign_up(services: &Services, form: SignupForm) -> Result<(), Signup
             },
             &tokens::digest(&token),
             expires_at,
-            |target| match target {
+            &|target| match target {
                 SignupTarget::New => templates::confirm_signup(email, first_name, base, &token),
                 SignupTarget::Existing { first_name } => templates::account_exists(email, first_name, base),
             },
@@ -203,7 +203,7 @@ pub async fn request_password_reset(services: &Services, email: &str) -> Result<
             email.as_str(),
             &tokens::digest(&token),
             expires_at,
-            |first_name| templates::password_reset(email.as_str(), first_name, base, &token),
+            &|first_name| templates::password_reset(email.as_str(), first_name, base, &token),
         )
         .await?;
     Ok(())
@@ -247,7 +247,7 @@ pub async fn reset_password(
     let base = &services.public_url;
     services
         .store
-        .reset_password(&tokens::digest(token), &password_hash, |email, first_name| {
+        .reset_password(&tokens::digest(token), &password_hash, &|email, first_name| {
             templates::password_changed(email, first_name, base)
         })
         .await?

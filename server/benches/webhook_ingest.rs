@@ -39,7 +39,6 @@ use rand::{Rng, SeedableRng};
 use serde_json::json;
 use server::config::{Config, SANDBOX_WEBHOOK_SECRET};
 use server::startup::Application;
-use sqlx::Row;
 
 struct Settings {
     events: usize,
@@ -316,13 +315,9 @@ fn main() {
                 ids.push(id);
             }
             // Let background work on these accounts (the outbox) finish before timing.
-            let pool = store.sqlite_pool();
             let deadline = Instant::now() + Duration::from_secs(60);
             loop {
-                let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
-                    .fetch_one(pool)
-                    .await
-                    .unwrap_or(0);
+                let pending = store.pending_jobs().await.unwrap_or(0);
                 if pending == 0 {
                     break;
                 }
@@ -335,28 +330,7 @@ fn main() {
             ids
         });
         if pragmas.is_empty() {
-            pragmas = server_rt.block_on(async {
-                let pool = store.sqlite_pool();
-                let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-                    .fetch_one(pool)
-                    .await
-                    .unwrap();
-                let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
-                    .fetch_one(pool)
-                    .await
-                    .unwrap();
-                let sync = match sync {
-                    0 => "OFF",
-                    1 => "NORMAL",
-                    2 => "FULL",
-                    3 => "EXTRA",
-                    _ => "?",
-                };
-                format!(
-                    "journal_mode={journal}, synchronous={sync}, pool max {} connections",
-                    pool.options().get_max_connections()
-                )
-            });
+            pragmas = server_rt.block_on(async { store.durability().await.expect("read durability") });
         }
 
         let base_ms = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_millis() as i64;
@@ -370,7 +344,7 @@ fn main() {
         results.push(result);
     }
 
-    println!("SQLite: {pragmas}.");
+    println!("Database: {pragmas}.");
     println!();
     println!("| senders | events | events/s | p50 ms | p95 ms | p99 ms | max ms | 2xx | failed |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -641,17 +615,21 @@ async fn check(
             None => *failures.entry(s.error.clone().unwrap_or_default()).or_default() += 1,
         }
     }
-    let pool = store.sqlite_pool();
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n, \
-                COALESCE(SUM(outcome LIKE 'applied:%'), 0) AS applied, \
-                COALESCE(SUM(outcome LIKE 'ignored:%'), 0) AS ignored, \
-                COALESCE(SUM(processed_at IS NULL), 0) AS waiting \
-         FROM webhook_events",
-    )
-    .fetch_one(pool)
-    .await
-    .expect("count events");
+    let count = |filter: &'static str| {
+        let store = store.clone();
+        async move {
+            store
+                .scalar_for_tests(&format!("SELECT COUNT(*) FROM webhook_events WHERE {filter}"))
+                .await
+                .expect("count events")
+        }
+    };
+    let (rows, applied, ignored, waiting) = (
+        count("TRUE").await,
+        count("outcome LIKE 'applied:%'").await,
+        count("outcome LIKE 'ignored:%'").await,
+        count("processed_at IS NULL").await,
+    );
     let mut users_wrong = 0;
     for (user, (_, status)) in &expected {
         let record = store
@@ -674,10 +652,10 @@ async fn check(
         duplicates_sent: plan.iter().filter(|p| p.kind == Kind::Duplicate).count(),
         unknown_sent: plan.iter().filter(|p| p.kind == Kind::Unknown).count(),
         distinct_acked: acked.len(),
-        rows: row.get("n"),
-        applied: row.get("applied"),
-        ignored: row.get("ignored"),
-        waiting: row.get("waiting"),
+        rows,
+        applied,
+        ignored,
+        waiting,
         users_checked: expected.len(),
         users_wrong,
     }

@@ -18,13 +18,13 @@ use onboarding::email::Mailer;
 use onboarding::ledger::LedgerClient;
 use onboarding::sandbox::{Sandbox, SandboxConfig};
 use onboarding::services::Services;
+use onboarding::store::SessionStore;
 use onboarding::store::Store;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use crate::config::{Config, Mode};
 use crate::limits::AuthLimits;
@@ -113,8 +113,7 @@ impl Application {
         };
         let dev_mailbox = mailer.keeps_bodies();
 
-        let session_store = SqliteStore::new(store.sqlite_pool().clone());
-        session_store.migrate().await?;
+        let session_store = store.session_store();
         let cleanup = tokio::spawn(delete_expired_sessions(
             session_store.clone(),
             config.session_cleanup,
@@ -267,7 +266,7 @@ impl Application {
 }
 
 /// Deletes expired sessions (anonymous ones too: each failed form leaves one) every `period`.
-async fn delete_expired_sessions(store: SqliteStore, period: Duration) {
+async fn delete_expired_sessions(store: SessionStore, period: Duration) {
     let mut every = tokio::time::interval(period);
     loop {
         every.tick().await;

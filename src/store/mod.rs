@@ -1,11 +1,56 @@
 //! Storage behind a narrow API: callers never see SQL or the database engine.
 //!
-//! SQLite (WAL) today; a PostgreSQL backend slots in behind the same methods.
+//! The API is three traits by area ([`Applicants`], [`Accounts`], [`EmailQueue`]) bundled as
+//! [`Backend`]; domain types in, domain types out. Each backend lives in its own module with
+//! its own migrations: SQLite (`migrations/sqlite/`, the embedded default) and PostgreSQL
+//! (`migrations/postgres/`, for several instances). [`Store::connect`] picks one by the
+//! `DATABASE_URL` scheme; everything else holds a [`Store`].
 
+mod backend;
+mod sessions;
 mod sqlite;
 
-pub use sqlite::Store;
-pub use sqlite::accounts::{ConfirmOutcome, PendingSignup, ReminderDue, SignupTarget};
+pub use backend::{
+    Accounts, Applicants, Backend, ConfirmOutcome, EmailQueue, PendingSignup, ReminderDue, SignupTarget,
+};
+pub use sessions::SessionStore;
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+
+/// The app's database, whichever backend holds it. Cheap to clone; call the [`Backend`]
+/// methods on it directly.
+#[derive(Clone)]
+pub struct Store(Arc<dyn Backend>);
+
+impl Store {
+    /// Opens the database at `url` (`sqlite:…` or `postgres://…`) and applies pending
+    /// migrations.
+    pub async fn connect(url: &str, clock: Clock) -> Result<Self, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self(Arc::new(sqlite::SqliteBackend::connect(url, clock).await?)))
+        } else {
+            Err(StoreError::Config(
+                "DATABASE_URL must start with sqlite: or postgres://".to_owned(),
+            ))
+        }
+    }
+}
+
+impl std::ops::Deref for Store {
+    type Target = dyn Backend;
+
+    fn deref(&self) -> &Self::Target {
+        &*self.0
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Store").field(&self.0.kind()).finish()
+    }
+}
 
 use crate::clock::Millis;
 use crate::kyc::KycState;
@@ -95,7 +140,7 @@ pub enum EventOutcome {
 }
 
 impl EventOutcome {
-    fn as_db(&self) -> Option<String> {
+    pub(crate) fn as_db(&self) -> Option<String> {
         match self {
             Self::Duplicate | Self::Waiting => None,
             Self::Applied(status) => Some(format!("applied:{status}")),
@@ -142,8 +187,20 @@ pub enum StoreError {
     EmailTaken,
     #[error("no such user")]
     NotFound,
+    #[error("database configuration: {0}")]
+    Config(String),
     #[error("database error")]
-    Database(#[from] sqlx::Error),
-    #[error("migration error")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Database(Box::new(e))
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        Self::Database(Box::new(e))
+    }
 }

@@ -19,21 +19,14 @@ async fn signup_succeeds_during_an_outage_and_verification_is_set_up_when_ledger
     // The person can come and go meanwhile.
     app.post_form("/logout", &[]).await;
     app.log_in("ada@example.com", "correct horse battery").await;
-    let pending_jobs: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs")
-        .fetch_one(app.services.store.sqlite_pool())
-        .await
-        .unwrap();
-    assert_eq!(pending_jobs.0, 1, "the provisioning call waits in the outbox");
+    let pending_jobs = app.services.store.pending_jobs().await.unwrap();
+    assert_eq!(pending_jobs, 1, "the provisioning call waits in the outbox");
 
     app.sandbox.set_outage(false);
 
     let page = app.wait_for_status("pending").await;
     assert!(page.contains("Continue verification"));
-    let pending_jobs: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs")
-        .fetch_one(app.services.store.sqlite_pool())
-        .await
-        .unwrap();
-    assert_eq!(pending_jobs.0, 0);
+    assert_eq!(app.services.store.pending_jobs().await.unwrap(), 0);
 }
 
 #[tokio::test]

@@ -302,17 +302,21 @@ async fn expired_sessions_are_deleted_on_a_schedule() {
         .post_form("/login", &[("email", "x@example.com"), ("password", "p")])
         .await;
     assert_eq!(location(&response), "/login");
-    let pool = app.services.store.sqlite_pool();
+    let store = &app.services.store;
+    let (table, long_ago) = match store.kind() {
+        "postgres" => ("tower_sessions.session", "'2000-01-01T00:00:00Z'"),
+        _ => ("tower_sessions", "0"),
+    };
     let rows = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM tower_sessions")
-            .fetch_one(pool)
+        store
+            .scalar_for_tests(&format!("SELECT COUNT(*) FROM {table}"))
             .await
             .unwrap()
     };
     assert!(rows().await >= 1);
     // Its 30 minutes pass.
-    sqlx::query("UPDATE tower_sessions SET expiry_date = 0")
-        .execute(pool)
+    store
+        .execute_for_tests(&format!("UPDATE {table} SET expiry_date = {long_ago}"))
         .await
         .unwrap();
     for _ in 0..50 {

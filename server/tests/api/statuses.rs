@@ -94,11 +94,24 @@ async fn a_denied_user_can_send_an_appeal_that_is_stored_for_the_team() {
         "{page}"
     );
     assert!(page.contains("Your appeal is with our support team"));
-    let stored: (String,) = sqlx::query_as("SELECT message FROM appeals")
-        .fetch_one(app.services.store.sqlite_pool())
+    let stored = app
+        .services
+        .store
+        .scalar_for_tests("SELECT COUNT(*) FROM appeals")
         .await
         .unwrap();
-    assert_eq!(stored.0, "My name changed when I married.");
+    assert_eq!(stored, 1);
+    let user = app
+        .services
+        .store
+        .user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        app.services.store.appeals(&user.id).await.unwrap(),
+        ["My name changed when I married."]
+    );
 }
 
 #[tokio::test]

@@ -1,72 +1,27 @@
-//! Signups, password resets, the email outbox and reminders.
+//! Signups, devices, password resets and reminders on SQLite.
 
-use sqlx::{Row, SqliteConnection};
+use async_trait::async_trait;
+use sqlx::Row;
 
-use super::{Store, insert_user};
+use super::mail::queue_email;
+use super::{SqliteBackend, insert_user};
 use crate::clock::Millis;
-use crate::email::{OutgoingEmail, QueuedEmail, SentEmail};
+use crate::email::OutgoingEmail;
 use crate::status::ApplicationStatus;
-use crate::store::{NewUser, StoreError, UserId};
+use crate::store::{
+    Accounts, ConfirmOutcome, NewUser, PendingSignup, ReminderDue, SignupTarget, StoreError, UserId,
+};
 
 const RESET: &str = "reset";
 
-/// Who a signup form's address belongs to, for choosing the email to send.
-pub enum SignupTarget<'a> {
-    /// Nobody yet: send the confirmation link.
-    New,
-    /// An existing account: tell its owner, change nothing.
-    Existing { first_name: &'a str },
-}
-
-/// What opening a signup confirmation link did.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ConfirmOutcome {
-    /// The account now exists.
-    Created(UserId),
-    /// The address got an account in the meantime (another link was opened first).
-    AlreadyExists,
-    /// Unknown, used or expired link.
-    Invalid,
-    /// The link is good but the password is not the one chosen at signup (nothing changed).
-    WrongPassword,
-}
-
-/// A signup waiting for its link to be opened.
-pub struct PendingSignup {
-    pub email: String,
-    pub password_hash: String,
-}
-
-impl std::fmt::Debug for PendingSignup {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PendingSignup(<redacted>)")
-    }
-}
-
-/// A user a reminder is due for.
-#[derive(Clone, Debug)]
-pub struct ReminderDue {
-    pub user: UserId,
-    pub email: String,
-    pub first_name: String,
-    pub status: ApplicationStatus,
-    pub required_fields: Vec<String>,
-    pub reminders_token: String,
-    /// How many were sent for this status before this one.
-    pub sent: i64,
-    /// The status's start, which the schedule counts from (and which must not move meanwhile).
-    pub status_changed_at: Millis,
-}
-
-impl Store {
-    /// Records a signup form: a pending signup and its confirmation email for a new address, or
-    /// only a notice to the owner for an address that has an account. One transaction either way.
-    pub async fn record_signup(
+#[async_trait]
+impl Accounts for SqliteBackend {
+    async fn record_signup(
         &self,
         new: NewUser<'_>,
         token_hash: &str,
         expires_at: Millis,
-        email_for: impl FnOnce(SignupTarget<'_>) -> OutgoingEmail,
+        email_for: &(dyn for<'n> Fn(SignupTarget<'n>) -> OutgoingEmail + Sync),
     ) -> Result<(), StoreError> {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
@@ -110,9 +65,7 @@ impl Store {
         Ok(())
     }
 
-    /// Turns the signup behind a confirmation link into an account (with its provisioning
-    /// job). Every pending signup for the address ends here, so the other links stop working.
-    pub async fn confirm_signup(&self, token_hash: &str) -> Result<ConfirmOutcome, StoreError> {
+    async fn confirm_signup(&self, token_hash: &str) -> Result<ConfirmOutcome, StoreError> {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
         let signup = sqlx::query(
@@ -151,9 +104,7 @@ impl Store {
         Ok(outcome)
     }
 
-    /// The address and password hash of the signup behind a confirmation link, while it can
-    /// still be used: the page names the address, and confirming proves the password.
-    pub async fn pending_signup(&self, token_hash: &str) -> Result<Option<PendingSignup>, StoreError> {
+    async fn pending_signup(&self, token_hash: &str) -> Result<Option<PendingSignup>, StoreError> {
         let row =
             sqlx::query("SELECT email, password_hash FROM signups WHERE token_hash = ? AND expires_at > ?")
                 .bind(token_hash)
@@ -169,9 +120,7 @@ impl Store {
         .transpose()
     }
 
-    /// Remembers a browser the account signed in from (by its device token's digest). An
-    /// account keeps its ten most recent devices.
-    pub async fn remember_device(&self, user: &UserId, token_hash: &str) -> Result<(), StoreError> {
+    async fn remember_device(&self, user: &UserId, token_hash: &str) -> Result<(), StoreError> {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
         sqlx::query(
@@ -196,8 +145,7 @@ impl Store {
         Ok(())
     }
 
-    /// Whether the account with `email` has signed in from the device with this token digest.
-    pub async fn is_known_device(&self, email: &str, token_hash: &str) -> Result<bool, StoreError> {
+    async fn is_known_device(&self, email: &str, token_hash: &str) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT 1 FROM known_devices d JOIN users u ON u.id = d.user_id WHERE u.email = ? AND d.token_hash = ?",
         )
@@ -208,14 +156,12 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Stores a reset token for the account with `email` (replacing older ones) and queues the
-    /// email. Returns whether there is such an account.
-    pub async fn request_password_reset(
+    async fn request_password_reset(
         &self,
         email: &str,
         token_hash: &str,
         expires_at: Millis,
-        email_for: impl FnOnce(&str) -> OutgoingEmail,
+        email_for: &(dyn for<'n> Fn(&'n str) -> OutgoingEmail + Sync),
     ) -> Result<bool, StoreError> {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
@@ -249,8 +195,7 @@ impl Store {
         Ok(true)
     }
 
-    /// Whether a reset link is still good (for showing the form; using it checks again).
-    pub async fn reset_token_is_valid(&self, token_hash: &str) -> Result<bool, StoreError> {
+    async fn reset_token_is_valid(&self, token_hash: &str) -> Result<bool, StoreError> {
         let row = sqlx::query(
             "SELECT 1 FROM tokens WHERE hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
         )
@@ -262,13 +207,11 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Uses a reset token (once, before it expires) to set a new password, and queues the
-    /// "password changed" notice. `None` when the token is unknown, used or expired.
-    pub async fn reset_password(
+    async fn reset_password(
         &self,
         token_hash: &str,
         password_hash: &str,
-        notice_for: impl FnOnce(&str, &str) -> OutgoingEmail,
+        notice_for: &(dyn for<'n> Fn(&'n str, &'n str) -> OutgoingEmail + Sync),
     ) -> Result<Option<UserId>, StoreError> {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
@@ -298,13 +241,7 @@ impl Store {
         Ok(Some(user))
     }
 
-    /// Users whose next reminder is due at `now` under `schedule` (delays in ms after the
-    /// status began; reminder n waits `schedule[n]`), oldest first.
-    pub async fn due_reminders(
-        &self,
-        schedule: &[Millis],
-        limit: i64,
-    ) -> Result<Vec<ReminderDue>, StoreError> {
+    async fn due_reminders(&self, schedule: &[Millis], limit: i64) -> Result<Vec<ReminderDue>, StoreError> {
         let delays = serde_json::to_string(schedule).expect("a list of numbers serialises");
         let rows = sqlx::query(
             "SELECT id, email, first_name, application_status, required_fields, reminders_token, \
@@ -341,14 +278,7 @@ impl Store {
             .collect()
     }
 
-    /// Counts the reminder and queues its email in one transaction, only if nothing moved since
-    /// `due` was read (status, count, opt-out): a reminder is decided exactly once, even with
-    /// several workers or a restart in between.
-    pub async fn record_reminder(
-        &self,
-        due: &ReminderDue,
-        email: &OutgoingEmail,
-    ) -> Result<bool, StoreError> {
+    async fn record_reminder(&self, due: &ReminderDue, email: &OutgoingEmail) -> Result<bool, StoreError> {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
         let counted = sqlx::query(
@@ -372,8 +302,7 @@ impl Store {
         Ok(true)
     }
 
-    /// Turns reminders off (or back on) for the account whose opt-out token this is.
-    pub async fn set_reminders(&self, reminders_token: &str, on: bool) -> Result<bool, StoreError> {
+    async fn set_reminders(&self, reminders_token: &str, on: bool) -> Result<bool, StoreError> {
         let off_at = (!on).then(|| self.clock.now_ms());
         let updated = sqlx::query("UPDATE users SET reminders_off_at = ? WHERE reminders_token = ?")
             .bind(off_at)
@@ -383,8 +312,7 @@ impl Store {
         Ok(updated.rows_affected() == 1)
     }
 
-    /// Turns reminders off (or back on) for a signed-in account.
-    pub async fn set_user_reminders(&self, id: &UserId, on: bool) -> Result<(), StoreError> {
+    async fn set_user_reminders(&self, id: &UserId, on: bool) -> Result<(), StoreError> {
         let off_at = (!on).then(|| self.clock.now_ms());
         sqlx::query("UPDATE users SET reminders_off_at = ? WHERE id = ?")
             .bind(off_at)
@@ -394,8 +322,7 @@ impl Store {
         Ok(())
     }
 
-    /// Whether reminders are on for the account with this opt-out token (`None`: no such token).
-    pub async fn reminders_on(&self, reminders_token: &str) -> Result<Option<bool>, StoreError> {
+    async fn reminders_on(&self, reminders_token: &str) -> Result<Option<bool>, StoreError> {
         let row = sqlx::query("SELECT reminders_off_at FROM users WHERE reminders_token = ?")
             .bind(reminders_token)
             .fetch_optional(&self.pool)
@@ -403,119 +330,4 @@ impl Store {
         row.map(|r| Ok(r.try_get::<Option<Millis>, _>("reminders_off_at")?.is_none()))
             .transpose()
     }
-
-    /// Takes the next email due for delivery, holding it for `lease_ms`.
-    pub async fn claim_due_email(&self, lease_ms: i64) -> Result<Option<QueuedEmail>, StoreError> {
-        let now = self.clock.now_ms();
-        let row = sqlx::query(
-            "UPDATE emails SET locked_until = ?, attempts = attempts + 1 WHERE id = ( \
-               SELECT id FROM emails WHERE sent_at IS NULL AND run_at <= ? \
-                 AND (locked_until IS NULL OR locked_until < ?) ORDER BY run_at, id LIMIT 1) \
-             RETURNING id, to_address, subject, body, unsubscribe_url, attempts",
-        )
-        .bind(now + lease_ms)
-        .bind(now)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(QueuedEmail {
-                id: r.try_get("id")?,
-                to: r.try_get("to_address")?,
-                subject: r.try_get("subject")?,
-                body: r.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
-                unsubscribe_url: r.try_get("unsubscribe_url")?,
-                attempts: r.try_get("attempts")?,
-            })
-        })
-        .transpose()
-    }
-
-    /// The email left. Unless `keep_body` (the dev mailbox), its body is erased: it may hold a
-    /// link that signs someone in, and it has no use once sent.
-    pub async fn email_sent(&self, id: i64, keep_body: bool) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE emails SET sent_at = ?, locked_until = NULL, last_error = NULL, \
-             body = CASE WHEN ? THEN body ELSE NULL END WHERE id = ?",
-        )
-        .bind(self.clock.now_ms())
-        .bind(keep_body)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Delivery failed: try again at `run_at` (`None`: never, it cannot succeed).
-    pub async fn email_failed(&self, id: i64, run_at: Option<Millis>, error: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE emails SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
-            .bind(run_at.unwrap_or(Millis::MAX))
-            .bind(error)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Waits until an email is queued in this process, or `idle` passes.
-    pub async fn wait_for_mail(&self, idle: std::time::Duration) {
-        let _ = tokio::time::timeout(idle, self.mail_queued.notified()).await;
-    }
-
-    /// Sent emails, newest first, for the dev mailbox.
-    pub async fn sent_emails(&self, limit: i64) -> Result<Vec<SentEmail>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, kind, to_address, subject, COALESCE(body, '') AS body, sent_at FROM emails \
-             WHERE sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT ?",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(sent_from_row).collect()
-    }
-
-    pub async fn sent_email(&self, id: i64) -> Result<Option<SentEmail>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, kind, to_address, subject, COALESCE(body, '') AS body, sent_at FROM emails \
-             WHERE sent_at IS NOT NULL AND id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(sent_from_row).transpose()
-    }
-}
-
-fn sent_from_row(r: &sqlx::sqlite::SqliteRow) -> Result<SentEmail, StoreError> {
-    Ok(SentEmail {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        to: r.try_get("to_address")?,
-        subject: r.try_get("subject")?,
-        body: r.try_get("body")?,
-        sent_at: r.try_get("sent_at")?,
-    })
-}
-
-async fn queue_email(
-    tx: &mut SqliteConnection,
-    user: Option<&UserId>,
-    email: &OutgoingEmail,
-    now: Millis,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO emails (user_id, kind, to_address, subject, body, unsubscribe_url, created_at, run_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(user.map(|u| u.0.as_str()))
-    .bind(email.kind.as_str())
-    .bind(&email.to)
-    .bind(&email.subject)
-    .bind(&email.body)
-    .bind(&email.unsubscribe_url)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
 }

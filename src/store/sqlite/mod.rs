@@ -1,33 +1,38 @@
-//! The SQLite backend: one file, WAL journal, migrations applied on connect.
+//! The SQLite backend: one file, WAL journal, migrations applied on connect. One process at
+//! a time: live-status and mail signals stay in memory.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Row, SqliteConnection, SqlitePool};
-
-use std::sync::Arc;
-
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard, broadcast};
+use tower_sessions_sqlx_store::SqliteStore;
 
-pub(super) mod accounts;
+mod accounts;
+mod mail;
 
-use super::{EventOutcome, InboxEvent, Job, JobKind, NewUser, StoreError, UserId, UserRecord};
+use super::{
+    Applicants, Backend, EventOutcome, InboxEvent, Job, JobKind, NewUser, SessionStore, StoreError, UserId,
+    UserRecord,
+};
 use crate::clock::{Clock, Millis};
 use crate::kyc::{self, KycState, StatusUpdate};
 use crate::status::ApplicationStatus;
 
-/// The app's database. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct Store {
+/// The app's database in one SQLite file.
+#[derive(Debug)]
+pub(super) struct SqliteBackend {
     pool: SqlitePool,
     clock: Clock,
     /// Users whose status just changed, for live pages. In-process: each instance hears its own
     /// writes; a multi-instance backend needs a shared channel (PostgreSQL LISTEN/NOTIFY).
     changes: broadcast::Sender<UserId>,
+    sessions: SqliteStore,
     /// One write transaction at a time within this process. SQLite allows one writer anyway;
     /// waiting here is a queue hand-off, whereas waiting in SQLite's busy handler is a sleep
     /// with backoff that let the webhook benchmark's p99 reach a second under 8 senders.
@@ -44,9 +49,9 @@ const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, cre
      status_changed_at, returned_at, reminders_off_at, \
      (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at";
 
-impl Store {
+impl SqliteBackend {
     /// Opens (creating if needed) the database at `url` and applies pending migrations.
-    pub async fn connect(url: &str, clock: Clock) -> Result<Self, StoreError> {
+    pub(super) async fn connect(url: &str, clock: Clock) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -60,19 +65,17 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        let sessions = SqliteStore::new(pool.clone());
+        sessions.migrate().await?;
         let (changes, _) = broadcast::channel(1024);
         Ok(Self {
+            sessions,
             pool,
             clock,
             changes,
             writes: Arc::new(Mutex::new(())),
             mail_queued: Arc::new(Notify::new()),
         })
-    }
-
-    /// The pool, for the session store that shares our database.
-    pub fn sqlite_pool(&self) -> &SqlitePool {
-        &self.pool
     }
 
     /// Starts a write transaction, holding the in-process write gate until both are dropped.
@@ -82,42 +85,80 @@ impl Store {
         Ok((gate, tx))
     }
 
-    /// Hears the id of every user whose status changes from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<UserId> {
-        self.changes.subscribe()
-    }
-
     fn announce(&self, id: &UserId, outcome: &EventOutcome) {
         if matches!(outcome, EventOutcome::Applied(_)) {
             // No listener is fine: nobody has the page open.
             let _ = self.changes.send(id.clone());
         }
     }
+}
 
-    /// Creates an account (the email must be unused: normalise it first) together with the job
-    /// that provisions it at LedgerOS, in one transaction: no account is ever left without one.
-    pub async fn create_user(&self, new: NewUser<'_>) -> Result<UserId, StoreError> {
+#[async_trait]
+impl Backend for SqliteBackend {
+    fn kind(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn durability(&self) -> Result<String, StoreError> {
+        let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&self.pool)
+            .await?;
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&self.pool)
+            .await?;
+        let sync = match sync {
+            0 => "OFF",
+            1 => "NORMAL",
+            2 => "FULL",
+            3 => "EXTRA",
+            _ => "?",
+        };
+        Ok(format!("SQLite journal_mode={journal}, synchronous={sync}"))
+    }
+
+    fn subscribe(&self) -> broadcast::Receiver<UserId> {
+        self.changes.subscribe()
+    }
+
+    async fn wait_for_mail(&self, idle: Duration) {
+        let _ = tokio::time::timeout(idle, self.mail_queued.notified()).await;
+    }
+
+    fn session_store(&self) -> SessionStore {
+        SessionStore::Sqlite(self.sessions.clone())
+    }
+
+    async fn scalar_for_tests(&self, sql: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(sql).fetch_one(&self.pool).await?)
+    }
+
+    async fn execute_for_tests(&self, sql: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
+    }
+}
+
+#[async_trait]
+impl Applicants for SqliteBackend {
+    async fn create_user(&self, new: NewUser<'_>) -> Result<UserId, StoreError> {
         let (_writing, mut tx) = self.begin_write().await?;
         let id = insert_user(&mut tx, self.clock.now_ms(), &new).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn user(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError> {
+    async fn user(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?");
         let row = sqlx::query(&sql).bind(&id.0).fetch_optional(&self.pool).await?;
         row.map(|r| user_from_row(&r)).transpose()
     }
 
-    pub async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?");
         let row = sqlx::query(&sql).bind(email).fetch_optional(&self.pool).await?;
         row.map(|r| user_from_row(&r)).transpose()
     }
 
-    /// Links an account to its LedgerOS user, then applies any webhooks that arrived for that
-    /// LedgerOS user before we knew it.
-    pub async fn link_ledger_user(&self, id: &UserId, ledger_user_id: &str) -> Result<(), StoreError> {
+    async fn link_ledger_user(&self, id: &UserId, ledger_user_id: &str) -> Result<(), StoreError> {
         let (_writing, mut tx) = self.begin_write().await?;
         let updated = sqlx::query("UPDATE users SET ledger_user_id = ? WHERE id = ?")
             .bind(ledger_user_id)
@@ -155,7 +196,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn set_verification_url(&self, id: &UserId, url: &str) -> Result<(), StoreError> {
+    async fn set_verification_url(&self, id: &UserId, url: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET verification_url = ? WHERE id = ?")
             .bind(url)
             .bind(&id.0)
@@ -164,9 +205,7 @@ impl Store {
         Ok(())
     }
 
-    /// Applies a status LedgerOS reported outside a webhook (a fetch on return, the
-    /// reconciler) through the same rules as webhooks.
-    pub async fn apply_status(&self, id: &UserId, update: StatusUpdate) -> Result<EventOutcome, StoreError> {
+    async fn apply_status(&self, id: &UserId, update: StatusUpdate) -> Result<EventOutcome, StoreError> {
         let (_writing, mut tx) = self.begin_write().await?;
         let outcome = apply_update(&mut tx, &self.clock, id, Some(update)).await?;
         tx.commit().await?;
@@ -174,10 +213,7 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Stores a verified webhook and applies it, in one transaction: when this returns `Ok`,
-    /// the event is durable and acknowledging it is safe. A second delivery of the same event
-    /// id is reported as [`EventOutcome::Duplicate`] and changes nothing.
-    pub async fn ingest_event(&self, event: InboxEvent<'_>) -> Result<EventOutcome, StoreError> {
+    async fn ingest_event(&self, event: InboxEvent<'_>) -> Result<EventOutcome, StoreError> {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
         let inserted = sqlx::query(
@@ -229,8 +265,7 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Notes that the user came back from the hosted page (cleared when the status changes).
-    pub async fn mark_returned(&self, id: &UserId) -> Result<(), StoreError> {
+    async fn mark_returned(&self, id: &UserId) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET returned_at = ? WHERE id = ?")
             .bind(self.clock.now_ms())
             .bind(&id.0)
@@ -239,8 +274,7 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a denied applicant's appeal for the support team.
-    pub async fn add_appeal(&self, id: &UserId, message: &str) -> Result<(), StoreError> {
+    async fn add_appeal(&self, id: &UserId, message: &str) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO appeals (user_id, message, created_at) VALUES (?, ?, ?)")
             .bind(&id.0)
             .bind(message)
@@ -250,8 +284,7 @@ impl Store {
         Ok(())
     }
 
-    /// Takes the next job that is due and not held by another worker, holding it for `lease_ms`.
-    pub async fn claim_due_job(&self, lease_ms: i64) -> Result<Option<Job>, StoreError> {
+    async fn claim_due_job(&self, lease_ms: i64) -> Result<Option<Job>, StoreError> {
         let now = self.clock.now_ms();
         let row = sqlx::query(
             "UPDATE jobs SET locked_until = ?, attempts = attempts + 1 WHERE id = ( \
@@ -267,8 +300,7 @@ impl Store {
         row.map(|r| job_from_row(&r)).transpose()
     }
 
-    /// Takes `kind` for `user` now, due or not, unless another worker holds it.
-    pub async fn claim_job(
+    async fn claim_job(
         &self,
         kind: JobKind,
         user: &UserId,
@@ -289,8 +321,7 @@ impl Store {
         row.map(|r| job_from_row(&r)).transpose()
     }
 
-    /// The job succeeded: it is done for good.
-    pub async fn complete_job(&self, job: &Job) -> Result<(), StoreError> {
+    async fn complete_job(&self, job: &Job) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM jobs WHERE id = ?")
             .bind(job.id)
             .execute(&self.pool)
@@ -298,8 +329,7 @@ impl Store {
         Ok(())
     }
 
-    /// The job failed: release it to run again at `run_at`, keeping the reason for operators.
-    pub async fn retry_job(&self, job: &Job, run_at: Millis, error: &str) -> Result<(), StoreError> {
+    async fn retry_job(&self, job: &Job, run_at: Millis, error: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE jobs SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
             .bind(run_at)
             .bind(error)
@@ -309,9 +339,7 @@ impl Store {
         Ok(())
     }
 
-    /// Users whose status is one of `statuses`, unchanged since `changed_before` and not
-    /// reconciled since `checked_before`: candidates for a poll when webhooks may have been lost.
-    pub async fn stale_users(
+    async fn stale_users(
         &self,
         statuses: &[ApplicationStatus],
         changed_before: Millis,
@@ -340,13 +368,28 @@ impl Store {
             .collect()
     }
 
-    pub async fn mark_reconciled(&self, id: &UserId) -> Result<(), StoreError> {
+    async fn mark_reconciled(&self, id: &UserId) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET reconciled_at = ? WHERE id = ?")
             .bind(self.clock.now_ms())
             .bind(&id.0)
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn appeals(&self, id: &UserId) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT message FROM appeals WHERE user_id = ? ORDER BY created_at, id")
+                .bind(&id.0)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn pending_jobs(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }
 
@@ -496,13 +539,16 @@ mod tests {
     use super::*;
     use crate::store::NewUser;
 
-    async fn store() -> (Store, tempfile::TempDir) {
+    async fn store() -> (SqliteBackend, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        (Store::connect(&url, Clock::manual(1_000)).await.unwrap(), dir)
+        (
+            SqliteBackend::connect(&url, Clock::manual(1_000)).await.unwrap(),
+            dir,
+        )
     }
 
-    async fn user(store: &Store, email: &str) -> UserId {
+    async fn user(store: &SqliteBackend, email: &str) -> UserId {
         let new = NewUser {
             email,
             first_name: "Ada",
