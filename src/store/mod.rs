@@ -7,6 +7,7 @@
 //! `DATABASE_URL` scheme; everything else holds a [`Store`].
 
 mod backend;
+mod postgres;
 mod sessions;
 mod sqlite;
 
@@ -30,6 +31,10 @@ impl Store {
     pub async fn connect(url: &str, clock: Clock) -> Result<Self, StoreError> {
         if url.starts_with("sqlite:") {
             Ok(Self(Arc::new(sqlite::SqliteBackend::connect(url, clock).await?)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self(Arc::new(
+                postgres::PostgresBackend::connect(url, clock).await?,
+            )))
         } else {
             Err(StoreError::Config(
                 "DATABASE_URL must start with sqlite: or postgres://".to_owned(),
@@ -55,6 +60,15 @@ impl std::fmt::Debug for Store {
 use crate::clock::Millis;
 use crate::kyc::KycState;
 use crate::status::ApplicationStatus;
+
+/// How long a new account's provisioning job is left to the signup request itself.
+const PROVISION_GRACE_MS: Millis = 30_000;
+
+/// The columns a [`UserRecord`] is read from (the same SQL on every backend).
+const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, created_at, \
+     ledger_user_id, verification_url, application_status, status_as_of, required_fields, \
+     status_changed_at, returned_at, reminders_off_at, \
+     (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at";
 
 /// Our own id for an account (a UUID), never shown to LedgerOS.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -23,7 +23,31 @@ pub struct TestApp {
     pub services: Services,
     /// Dropping it (or [`TestApp::stop`]) stops this instance: its listener and its workers.
     stop: std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    /// The database every instance of this app shares.
+    database_url: String,
     _dir: std::sync::Arc<tempfile::TempDir>,
+}
+
+/// The database for a new app: a SQLite file in `dir`, or, when `TEST_DATABASE_URL` names a
+/// PostgreSQL server (`.ci/run` and `cargo make test-postgres` start one), a new database on it.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    let Ok(server) = std::env::var("TEST_DATABASE_URL") else {
+        return format!("sqlite://{}", dir.join("app.db").display());
+    };
+    use sqlx::Connection;
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&server)
+        .await
+        .expect("TEST_DATABASE_URL reaches a PostgreSQL server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create a test database");
+    let _ = admin.close().await;
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL ends with a database name");
+    format!("{base}/{name}")
 }
 
 /// Starts the app (and its sandbox) on free ports with a fresh database.
@@ -55,12 +79,16 @@ async fn spawn_app_on(share: Option<&TestApp>, clock: Clock, configure: impl FnO
         ))
         .with_test_writer()
         .try_init();
-    let dir = match share {
-        Some(app) => app._dir.clone(),
-        None => std::sync::Arc::new(tempfile::tempdir().expect("temp dir")),
+    let (dir, database_url) = match share {
+        Some(app) => (app._dir.clone(), app.database_url.clone()),
+        None => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = fresh_database(dir.path()).await;
+            (std::sync::Arc::new(dir), url)
+        }
     };
     let mut config = Config::from_env("127.0.0.1:0".parse().unwrap()).expect("demo config");
-    config.database_url = format!("sqlite://{}", dir.path().join("app.db").display());
+    config.database_url = database_url.clone();
     config.reminders.poll = Duration::from_millis(100);
     config.ledger_api_url = None;
     config.public_url = None;
@@ -89,6 +117,7 @@ async fn spawn_app_on(share: Option<&TestApp>, clock: Clock, configure: impl FnO
         sandbox,
         services,
         stop: std::sync::Mutex::new(Some(stop)),
+        database_url,
         _dir: dir,
     }
 }

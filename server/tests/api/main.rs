@@ -1,5 +1,6 @@
-//! HTTP integration tests: the real server and the real sandbox on free ports, a fresh SQLite
-//! file per test, and a cookie-keeping client that behaves like a browser without JavaScript.
+//! HTTP integration tests: the real server and the real sandbox on free ports, a fresh database
+//! per test (a SQLite file, or a PostgreSQL database when `TEST_DATABASE_URL` names a server),
+//! and a cookie-keeping client that behaves like a browser without JavaScript.
 
 mod documents;
 mod email;
@@ -10,4 +11,5 @@ mod resilience;
 mod review;
 mod security;
 mod statuses;
+mod store;
 mod webhooks;

@@ -17,8 +17,8 @@ mod accounts;
 mod mail;
 
 use super::{
-    Applicants, Backend, EventOutcome, InboxEvent, Job, JobKind, NewUser, SessionStore, StoreError, UserId,
-    UserRecord,
+    Applicants, Backend, EventOutcome, InboxEvent, Job, JobKind, NewUser, PROVISION_GRACE_MS, SessionStore,
+    StoreError, USER_COLUMNS, UserId, UserRecord,
 };
 use crate::clock::{Clock, Millis};
 use crate::kyc::{self, KycState, StatusUpdate};
@@ -40,14 +40,6 @@ pub(super) struct SqliteBackend {
     /// Wakes the mail worker when an email is queued, so it leaves at once.
     mail_queued: Arc<Notify>,
 }
-
-/// How long a new account's provisioning job is left to the signup request itself.
-const PROVISION_GRACE_MS: Millis = 30_000;
-
-const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, created_at, \
-     ledger_user_id, verification_url, application_status, status_as_of, required_fields, \
-     status_changed_at, returned_at, reminders_off_at, \
-     (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at";
 
 impl SqliteBackend {
     /// Opens (creating if needed) the database at `url` and applies pending migrations.
@@ -532,115 +524,4 @@ fn user_from_row(row: &SqliteRow) -> Result<UserRecord, StoreError> {
         appealed_at: row.try_get("appealed_at")?,
         reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::NewUser;
-
-    async fn store() -> (SqliteBackend, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        (
-            SqliteBackend::connect(&url, Clock::manual(1_000)).await.unwrap(),
-            dir,
-        )
-    }
-
-    async fn user(store: &SqliteBackend, email: &str) -> UserId {
-        let new = NewUser {
-            email,
-            first_name: "Ada",
-            last_name: "Lovelace",
-            password_hash: "h",
-        };
-        store.create_user(new).await.unwrap()
-    }
-
-    fn event<'a>(id: &'a str, ledger: &'a str, at: Millis, status: ApplicationStatus) -> InboxEvent<'a> {
-        InboxEvent {
-            id,
-            event_type: "user.application.test",
-            ledger_user_id: Some(ledger),
-            created_at_ms: at,
-            payload: "{}",
-            status: Some(status),
-            required_fields: Vec::new(),
-        }
-    }
-
-    #[tokio::test]
-    async fn an_email_is_unique() {
-        let (store, _dir) = store().await;
-        user(&store, "a@example.com").await;
-        let again = NewUser {
-            email: "a@example.com",
-            first_name: "B",
-            last_name: "C",
-            password_hash: "h",
-        };
-        assert!(matches!(
-            store.create_user(again).await,
-            Err(StoreError::EmailTaken)
-        ));
-    }
-
-    #[tokio::test]
-    async fn an_event_is_applied_once_and_a_stale_one_is_ignored() {
-        let (store, _dir) = store().await;
-        let id = user(&store, "a@example.com").await;
-        store.link_ledger_user(&id, "user_1").await.unwrap();
-
-        let applied = store
-            .ingest_event(event("evt_1", "user_1", 50, ApplicationStatus::Approved))
-            .await
-            .unwrap();
-        let duplicate = store
-            .ingest_event(event("evt_1", "user_1", 50, ApplicationStatus::Approved))
-            .await
-            .unwrap();
-        let stale = store
-            .ingest_event(event("evt_0", "user_1", 10, ApplicationStatus::Pending))
-            .await
-            .unwrap();
-
-        assert_eq!(applied, EventOutcome::Applied(ApplicationStatus::Approved));
-        assert_eq!(duplicate, EventOutcome::Duplicate);
-        assert!(matches!(stale, EventOutcome::Ignored(_)));
-        let record = store.user(&id).await.unwrap().unwrap();
-        assert_eq!(record.kyc.status, ApplicationStatus::Approved);
-        assert_eq!(record.kyc.as_of_ms, Some(50));
-    }
-
-    #[tokio::test]
-    async fn events_for_an_unknown_user_wait_and_apply_in_order_when_linked() {
-        let (store, _dir) = store().await;
-        let later = store
-            .ingest_event(event(
-                "evt_b",
-                "user_9",
-                1_700_000_000_020,
-                ApplicationStatus::Denied,
-            ))
-            .await
-            .unwrap();
-        assert_eq!(later, EventOutcome::Waiting);
-        store
-            .ingest_event(event(
-                "evt_a",
-                "user_9",
-                1_700_000_000_010,
-                ApplicationStatus::ManualReview,
-            ))
-            .await
-            .unwrap();
-
-        let id = user(&store, "late@example.com").await;
-        store.link_ledger_user(&id, "user_9").await.unwrap();
-
-        let record = store.user(&id).await.unwrap().unwrap();
-        assert_eq!(record.kyc.status, ApplicationStatus::Denied);
-        assert_eq!(record.kyc.as_of_ms, Some(1_700_000_000_020));
-    }
 }

@@ -1,0 +1,337 @@
+//! The store's promises, on the backend under test (SQLite, or PostgreSQL with
+//! `TEST_DATABASE_URL`), including when two instances (two handles on one database) race.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use onboarding::clock::{Clock, Millis};
+use onboarding::email::{EmailKind, OutgoingEmail};
+use onboarding::status::ApplicationStatus;
+use onboarding::store::{
+    ConfirmOutcome, EventOutcome, InboxEvent, NewUser, SignupTarget, Store, StoreError, UserId,
+};
+
+use crate::helpers::fresh_database;
+
+const START: Millis = 1_700_000_000_000;
+
+/// Two handles on one fresh database, as two instances would hold, sharing a manual clock.
+async fn two_instances() -> (Store, Store, Clock, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(dir.path()).await;
+    let clock = Clock::manual(START);
+    let a = Store::connect(&url, clock.clone()).await.unwrap();
+    let b = Store::connect(&url, clock.clone()).await.unwrap();
+    (a, b, clock, dir)
+}
+
+async fn user(store: &Store, email: &str) -> UserId {
+    let new = NewUser {
+        email,
+        first_name: "Ada",
+        last_name: "Lovelace",
+        password_hash: "h",
+    };
+    store.create_user(new).await.unwrap()
+}
+
+fn event<'a>(id: &'a str, ledger: &'a str, at: Millis, status: ApplicationStatus) -> InboxEvent<'a> {
+    InboxEvent {
+        id,
+        event_type: "user.application.test",
+        ledger_user_id: Some(ledger),
+        created_at_ms: at,
+        payload: "{}",
+        status: Some(status),
+        required_fields: Vec::new(),
+    }
+}
+
+fn email(to: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        kind: EmailKind::ConfirmSignup,
+        to: to.to_owned(),
+        subject: "Confirm".to_owned(),
+        body: "Open the link".to_owned(),
+        unsubscribe_url: None,
+    }
+}
+
+#[tokio::test]
+async fn an_email_address_has_one_account() {
+    let (store, _, _, _dir) = two_instances().await;
+    user(&store, "a@example.com").await;
+    let again = NewUser {
+        email: "a@example.com",
+        first_name: "B",
+        last_name: "C",
+        password_hash: "h",
+    };
+    assert!(matches!(
+        store.create_user(again).await,
+        Err(StoreError::EmailTaken)
+    ));
+}
+
+#[tokio::test]
+async fn an_event_is_applied_once_and_a_stale_one_is_ignored() {
+    let (store, _, _, _dir) = two_instances().await;
+    let id = user(&store, "a@example.com").await;
+    store.link_ledger_user(&id, "user_1").await.unwrap();
+
+    let applied = store
+        .ingest_event(event("evt_1", "user_1", START + 50, ApplicationStatus::Approved))
+        .await
+        .unwrap();
+    let duplicate = store
+        .ingest_event(event("evt_1", "user_1", START + 50, ApplicationStatus::Approved))
+        .await
+        .unwrap();
+    let stale = store
+        .ingest_event(event("evt_0", "user_1", START + 10, ApplicationStatus::Pending))
+        .await
+        .unwrap();
+
+    assert_eq!(applied, EventOutcome::Applied(ApplicationStatus::Approved));
+    assert_eq!(duplicate, EventOutcome::Duplicate);
+    assert!(matches!(stale, EventOutcome::Ignored(_)));
+    let record = store.user(&id).await.unwrap().unwrap();
+    assert_eq!(record.kyc.status, ApplicationStatus::Approved);
+    assert_eq!(record.kyc.as_of_ms, Some(START + 50));
+}
+
+#[tokio::test]
+async fn events_for_an_unknown_user_wait_and_apply_in_order_when_linked() {
+    let (store, _, _, _dir) = two_instances().await;
+    let later = store
+        .ingest_event(event("evt_b", "user_9", START + 20, ApplicationStatus::Denied))
+        .await
+        .unwrap();
+    assert_eq!(later, EventOutcome::Waiting);
+    store
+        .ingest_event(event(
+            "evt_a",
+            "user_9",
+            START + 10,
+            ApplicationStatus::ManualReview,
+        ))
+        .await
+        .unwrap();
+
+    let id = user(&store, "late@example.com").await;
+    store.link_ledger_user(&id, "user_9").await.unwrap();
+
+    let record = store.user(&id).await.unwrap().unwrap();
+    assert_eq!(record.kyc.status, ApplicationStatus::Denied);
+    assert_eq!(record.kyc.as_of_ms, Some(START + 20));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn due_jobs_claimed_by_many_workers_on_two_instances_go_to_one_worker_each() {
+    let (a, b, clock, _dir) = two_instances().await;
+    for n in 0..300 {
+        user(&a, &format!("u{n}@example.com")).await;
+    }
+    clock.advance(60_000); // past the grace the signup request has to provision inline
+    let workers = (0..8).map(|w| {
+        let store = if w % 2 == 0 { a.clone() } else { b.clone() };
+        tokio::spawn(async move {
+            let mut claimed = Vec::new();
+            while let Some(job) = store.claim_due_job(60_000).await.unwrap() {
+                claimed.push(job.id);
+            }
+            claimed
+        })
+    });
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await.unwrap());
+    }
+    let distinct: HashSet<_> = all.iter().collect();
+    assert_eq!(all.len(), 300, "every job claimed once: {all:?}");
+    assert_eq!(distinct.len(), 300);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn queued_emails_claimed_by_many_workers_on_two_instances_go_out_once_each() {
+    let (a, b, _, _dir) = two_instances().await;
+    for n in 0..40 {
+        let address = format!("s{n}@example.com");
+        let new = NewUser {
+            email: &address,
+            first_name: "S",
+            last_name: "T",
+            password_hash: "h",
+        };
+        a.record_signup(new, &format!("hash{n}"), START + 1_000_000, &|_: SignupTarget<
+            '_,
+        >| {
+            email(&address)
+        })
+        .await
+        .unwrap();
+    }
+    let workers = (0..8).map(|w| {
+        let store = if w % 2 == 0 { a.clone() } else { b.clone() };
+        tokio::spawn(async move {
+            let mut claimed = Vec::new();
+            while let Some(queued) = store.claim_due_email(60_000).await.unwrap() {
+                store.email_sent(queued.id, true).await.unwrap();
+                claimed.push(queued.to);
+            }
+            claimed
+        })
+    });
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await.unwrap());
+    }
+    let distinct: HashSet<_> = all.iter().collect();
+    assert_eq!((all.len(), distinct.len()), (40, 40), "{all:?}");
+}
+
+#[tokio::test]
+async fn a_signup_link_opened_twice_at_once_on_two_instances_creates_one_account() {
+    let (a, b, _, _dir) = two_instances().await;
+    for n in 0..10 {
+        let address = format!("race{n}@example.com");
+        let token = format!("token{n}");
+        let new = NewUser {
+            email: &address,
+            first_name: "R",
+            last_name: "C",
+            password_hash: "h",
+        };
+        a.record_signup(new, &token, START + 1_000_000, &|_: SignupTarget<'_>| {
+            email(&address)
+        })
+        .await
+        .unwrap();
+        let (one, two) = tokio::join!(a.confirm_signup(&token), b.confirm_signup(&token));
+        let created = [one.unwrap(), two.unwrap()]
+            .into_iter()
+            .filter(|o| matches!(o, ConfirmOutcome::Created(_)))
+            .count();
+        assert_eq!(created, 1, "link {n}");
+        assert!(a.user_by_email(&address).await.unwrap().is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_reset_link_used_twice_at_once_on_two_instances_works_once() {
+    let (a, b, _, _dir) = two_instances().await;
+    user(&a, "reset@example.com").await;
+    for n in 0..10 {
+        let token = format!("reset{n}");
+        let known = a
+            .request_password_reset("reset@example.com", &token, START + 1_000_000, &|_: &str| {
+                email("reset@example.com")
+            })
+            .await
+            .unwrap();
+        assert!(known);
+        let notice = |_: &str, _: &str| email("reset@example.com");
+        let (one, two) = tokio::join!(
+            a.reset_password(&token, "new-hash-a", &notice),
+            b.reset_password(&token, "new-hash-b", &notice)
+        );
+        let used = [one.unwrap(), two.unwrap()]
+            .iter()
+            .filter(|o| o.is_some())
+            .count();
+        assert_eq!(used, 1, "token {n}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn events_for_one_user_received_at_once_on_two_instances_leave_the_newest_status() {
+    let (a, b, _, _dir) = two_instances().await;
+    let statuses = [
+        ApplicationStatus::Pending,
+        ApplicationStatus::ManualReview,
+        ApplicationStatus::NeedsInformation,
+        ApplicationStatus::Pending,
+        ApplicationStatus::ManualReview,
+        ApplicationStatus::Approved,
+    ];
+    for round in 0..5 {
+        let ledger = format!("user_{round}");
+        let id = user(&a, &format!("o{round}@example.com")).await;
+        // Half the rounds link while the events arrive: none may be left waiting.
+        let link_late = round % 2 == 1;
+        if !link_late {
+            a.link_ledger_user(&id, &ledger).await.unwrap();
+        }
+        let mut sends = Vec::new();
+        for (i, status) in statuses.iter().enumerate().rev() {
+            let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+            let (ledger, status) = (ledger.clone(), status.clone());
+            sends.push(tokio::spawn(async move {
+                let id = format!("evt_{ledger}_{i}");
+                store
+                    .ingest_event(event(&id, &ledger, START + 1_000 * i as i64, status))
+                    .await
+                    .unwrap()
+            }));
+        }
+        if link_late {
+            a.link_ledger_user(&id, &ledger).await.unwrap();
+        }
+        for send in sends {
+            send.await.unwrap();
+        }
+        let record = b.user(&id).await.unwrap().unwrap();
+        assert_eq!(record.kyc.status, ApplicationStatus::Approved, "round {round}");
+        assert_eq!(record.kyc.as_of_ms, Some(START + 5_000), "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn a_status_change_is_heard_by_every_instance_on_postgres_and_by_its_own_on_sqlite() {
+    let (a, b, _, _dir) = two_instances().await;
+    let id = user(&a, "live@example.com").await;
+    a.link_ledger_user(&id, "user_live").await.unwrap();
+    let mut on_a = a.subscribe();
+    let mut on_b = b.subscribe();
+    a.ingest_event(event(
+        "evt_live",
+        "user_live",
+        START + 1,
+        ApplicationStatus::Pending,
+    ))
+    .await
+    .unwrap();
+    let heard = tokio::time::timeout(Duration::from_secs(5), on_a.recv()).await;
+    assert_eq!(heard.expect("heard in time").unwrap(), id);
+    if a.kind() == "postgres" {
+        let heard = tokio::time::timeout(Duration::from_secs(5), on_b.recv()).await;
+        assert_eq!(heard.expect("the other instance heard in time").unwrap(), id);
+    }
+}
+
+#[tokio::test]
+async fn an_email_queued_on_one_instance_wakes_the_mail_worker_of_another_on_postgres() {
+    let (a, b, _, _dir) = two_instances().await;
+    if a.kind() != "postgres" {
+        return; // One process on SQLite: the in-process wake-up is covered by the email tests.
+    }
+    let waiting = tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        b.wait_for_mail(Duration::from_secs(10)).await;
+        started.elapsed()
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let new = NewUser {
+        email: "wake@example.com",
+        first_name: "W",
+        last_name: "U",
+        password_hash: "h",
+    };
+    a.record_signup(new, "wake", START + 1_000_000, &|_: SignupTarget<'_>| {
+        email("wake@example.com")
+    })
+    .await
+    .unwrap();
+    let waited = waiting.await.unwrap();
+    assert!(waited < Duration::from_secs(5), "woken after {waited:?}");
+}

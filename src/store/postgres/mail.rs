@@ -1,0 +1,123 @@
+//! The email queue on PostgreSQL.
+
+use async_trait::async_trait;
+use sqlx::{PgConnection, Row};
+
+use super::PostgresBackend;
+use crate::clock::Millis;
+use crate::email::{OutgoingEmail, QueuedEmail, SentEmail};
+use crate::store::{EmailQueue, StoreError, UserId};
+
+#[async_trait]
+impl EmailQueue for PostgresBackend {
+    async fn claim_due_email(&self, lease_ms: i64) -> Result<Option<QueuedEmail>, StoreError> {
+        let now = self.clock.now_ms();
+        let row = sqlx::query(
+            "UPDATE emails SET locked_until = $1, attempts = attempts + 1 WHERE id = ( \
+               SELECT id FROM emails WHERE sent_at IS NULL AND run_at <= $2 \
+                 AND (locked_until IS NULL OR locked_until < $3) ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, to_address, subject, body, unsubscribe_url, attempts",
+        )
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(QueuedEmail {
+                id: r.try_get("id")?,
+                to: r.try_get("to_address")?,
+                subject: r.try_get("subject")?,
+                body: r.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
+                unsubscribe_url: r.try_get("unsubscribe_url")?,
+                attempts: r.try_get("attempts")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn email_sent(&self, id: i64, keep_body: bool) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE emails SET sent_at = $1, locked_until = NULL, last_error = NULL, \
+             body = CASE WHEN $2 THEN body ELSE NULL END WHERE id = $3",
+        )
+        .bind(self.clock.now_ms())
+        .bind(keep_body)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn email_failed(&self, id: i64, run_at: Option<Millis>, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE emails SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
+            .bind(run_at.unwrap_or(Millis::MAX))
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn sent_emails(&self, limit: i64) -> Result<Vec<SentEmail>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, to_address, subject, COALESCE(body, '') AS body, sent_at FROM emails \
+             WHERE sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(sent_from_row).collect()
+    }
+
+    async fn sent_email(&self, id: i64) -> Result<Option<SentEmail>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, kind, to_address, subject, COALESCE(body, '') AS body, sent_at FROM emails \
+             WHERE sent_at IS NOT NULL AND id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(sent_from_row).transpose()
+    }
+}
+
+fn sent_from_row(r: &sqlx::postgres::PgRow) -> Result<SentEmail, StoreError> {
+    Ok(SentEmail {
+        id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
+        to: r.try_get("to_address")?,
+        subject: r.try_get("subject")?,
+        body: r.try_get("body")?,
+        sent_at: r.try_get("sent_at")?,
+    })
+}
+
+/// Queues an email in the transaction of whatever caused it.
+pub(super) async fn queue_email(
+    tx: &mut PgConnection,
+    user: Option<&UserId>,
+    email: &OutgoingEmail,
+    now: Millis,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO emails (user_id, kind, to_address, subject, body, unsubscribe_url, created_at, run_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(user.map(|u| u.0.as_str()))
+    .bind(email.kind.as_str())
+    .bind(&email.to)
+    .bind(&email.subject)
+    .bind(&email.body)
+    .bind(&email.unsubscribe_url)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    // Wakes a mail worker on every instance when the transaction commits.
+    sqlx::query("SELECT pg_notify($1, '')")
+        .bind(super::MAIL_CHANNEL)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
