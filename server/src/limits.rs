@@ -1,9 +1,11 @@
 //! Abuse limits on the account forms: per client address and per account.
 //!
-//! Client addresses are keyed by [`limit_key`] (an IPv6 client by its /64). Every map an
-//! anonymous client can grow is bounded: past [`MAX_KEYS`] keys a limiter first forgets the
-//! keys that have recovered, and if that is not enough it refuses new keys for a minute rather
-//! than grow.
+//! Client addresses are keyed by [`limit_key`] (an IPv6 client by its /64). On SQLite (one
+//! process) the limits count in memory with governor; every map an anonymous client can grow is
+//! bounded: past [`MAX_KEYS`] keys a limiter first forgets the keys that have recovered, and if
+//! that is not enough it refuses new keys for a minute rather than grow. On PostgreSQL they
+//! count in the database ([`Backend::rate_limit`](onboarding::store::Backend::rate_limit)), so
+//! several instances behind a load balancer share one count per key.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -11,6 +13,7 @@ use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
+use onboarding::store::Store;
 
 use crate::client_ip::limit_key;
 
@@ -19,21 +22,44 @@ pub const MAX_KEYS: usize = 100_000;
 
 /// A keyed limiter: a burst, then one more attempt every `period`.
 struct Limit<K: std::hash::Hash + Eq + Clone> {
+    name: &'static str,
+    burst: u32,
+    period: Duration,
     limiter: DefaultKeyedRateLimiter<K>,
+    /// Count in this database instead of in memory (shared by every instance).
+    shared: Option<Store>,
 }
 
-impl<K: std::hash::Hash + Eq + Clone> Limit<K> {
-    fn new(burst: u32, period: Duration) -> Self {
+impl<K: std::hash::Hash + Eq + Clone + std::fmt::Debug> Limit<K> {
+    fn new(name: &'static str, burst: u32, period: Duration, shared: Option<Store>) -> Self {
         let quota = Quota::with_period(period)
             .expect("a non-zero period")
             .allow_burst(NonZeroU32::new(burst).expect("a non-zero burst"));
         Self {
+            name,
+            burst,
+            period,
             limiter: DefaultKeyedRateLimiter::keyed(quota),
+            shared,
         }
     }
 
     /// `Err(wait)` when `key` has used its attempts (or the limiter is full of other keys).
-    fn check(&self, key: &K) -> Result<(), Duration> {
+    async fn check(&self, key: &K) -> Result<(), Duration> {
+        if let Some(store) = &self.shared {
+            let period_ms = i64::try_from(self.period.as_millis()).unwrap_or(i64::MAX);
+            // Keys hold addresses and emails: the database keeps only a digest of each.
+            let key = onboarding::tokens::digest(&format!("{}:{key:?}", self.name));
+            return match store.rate_limit(&key, self.burst, period_ms).await {
+                Ok(None) => Ok(()),
+                Ok(Some(wait)) => Err(wait),
+                Err(e) => {
+                    // The form needs the database too: refuse briefly rather than not count.
+                    tracing::warn!(error = %e, limit = self.name, "could not count an attempt");
+                    Err(Duration::from_secs(5))
+                }
+            };
+        }
         if self.limiter.len() >= MAX_KEYS {
             self.limiter.retain_recent();
             if self.limiter.len() >= MAX_KEYS {
@@ -70,21 +96,9 @@ pub struct AuthLimits {
 }
 
 impl Default for AuthLimits {
+    /// Counted in this process's memory.
     fn default() -> Self {
-        Self {
-            login_per_ip: Limit::new(20, Duration::from_secs(30)),
-            login_per_account_and_ip: Limit::new(5, Duration::from_secs(60)),
-            login_per_account: Limit::new(10, Duration::from_secs(60)),
-            login_per_device: Limit::new(10, Duration::from_secs(6)),
-            signup_per_ip: Limit::new(20, Duration::from_secs(60)),
-            signup_per_account: Limit::new(3, Duration::from_secs(5 * 60)),
-            confirm_per_ip: Limit::new(30, Duration::from_secs(2)),
-            forms_per_ip: Limit::new(60, Duration::from_millis(500)),
-            reset_per_ip: Limit::new(10, Duration::from_secs(60)),
-            reset_per_account: Limit::new(3, Duration::from_secs(5 * 60)),
-            upload_per_ip: Limit::new(30, Duration::from_secs(20)),
-            upload_per_account: Limit::new(10, Duration::from_secs(60)),
-        }
+        Self::new(None)
     }
 }
 
@@ -97,53 +111,89 @@ pub enum LoginFrom<'a> {
 }
 
 impl AuthLimits {
+    /// The limits, counted in `shared` (every instance sees the same counts) or, with `None`,
+    /// in this process's memory.
+    pub fn new(shared: Option<Store>) -> Self {
+        Self {
+            login_per_ip: Limit::new("login_ip", 20, Duration::from_secs(30), shared.clone()),
+            login_per_account_and_ip: Limit::new(
+                "login_account_ip",
+                5,
+                Duration::from_secs(60),
+                shared.clone(),
+            ),
+            login_per_account: Limit::new("login_account", 10, Duration::from_secs(60), shared.clone()),
+            login_per_device: Limit::new("login_device", 10, Duration::from_secs(6), shared.clone()),
+            signup_per_ip: Limit::new("signup_ip", 20, Duration::from_secs(60), shared.clone()),
+            signup_per_account: Limit::new("signup_account", 3, Duration::from_secs(5 * 60), shared.clone()),
+            confirm_per_ip: Limit::new("confirm_ip", 30, Duration::from_secs(2), shared.clone()),
+            forms_per_ip: Limit::new("forms_ip", 60, Duration::from_millis(500), shared.clone()),
+            reset_per_ip: Limit::new("reset_ip", 10, Duration::from_secs(60), shared.clone()),
+            reset_per_account: Limit::new("reset_account", 3, Duration::from_secs(5 * 60), shared.clone()),
+            upload_per_ip: Limit::new("upload_ip", 30, Duration::from_secs(20), shared.clone()),
+            upload_per_account: Limit::new("upload_account", 10, Duration::from_secs(60), shared),
+        }
+    }
+
     /// A login attempt from `ip` for `account` (a valid, normalised email; `None` for input
     /// that is not an address, counted against the client address only).
-    pub fn login(&self, ip: IpAddr, account: Option<&str>, from: LoginFrom<'_>) -> Result<(), Duration> {
+    pub async fn login(
+        &self,
+        ip: IpAddr,
+        account: Option<&str>,
+        from: LoginFrom<'_>,
+    ) -> Result<(), Duration> {
         let ip = limit_key(ip);
-        self.login_per_ip.check(&ip)?;
+        self.login_per_ip.check(&ip).await?;
         let Some(account) = account else {
             return Ok(());
         };
         match from {
-            LoginFrom::KnownDevice(device) => self.login_per_device.check(&device.to_owned()),
+            LoginFrom::KnownDevice(device) => self.login_per_device.check(&device.to_owned()).await,
             LoginFrom::Unknown => {
-                self.login_per_account_and_ip.check(&(account.to_owned(), ip))?;
-                self.login_per_account.check(&account.to_owned())
+                self.login_per_account_and_ip
+                    .check(&(account.to_owned(), ip))
+                    .await?;
+                self.login_per_account.check(&account.to_owned()).await
             }
         }
     }
 
     /// A signup for `email` (already validated and normalised).
-    pub fn signup(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
-        self.signup_per_ip.check(&limit_key(ip))?;
-        self.signup_per_account.check(&email.to_owned())
+    pub async fn signup(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
+        self.signup_per_ip.check(&limit_key(ip)).await?;
+        self.signup_per_account.check(&email.to_owned()).await
     }
 
     /// Confirming a signup (checks a password, so it costs an argon2 hash).
-    pub fn confirm(&self, ip: IpAddr) -> Result<(), Duration> {
-        self.confirm_per_ip.check(&limit_key(ip))
+    pub async fn confirm(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.confirm_per_ip.check(&limit_key(ip)).await
     }
 
     /// Any anonymous form post (each failed one stores a flash).
-    pub fn form_post(&self, ip: IpAddr) -> Result<(), Duration> {
-        self.forms_per_ip.check(&limit_key(ip))
+    pub async fn form_post(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.forms_per_ip.check(&limit_key(ip)).await
     }
 
     /// A password reset request for `key`: a validated email, or a reset link's token.
-    pub fn password_reset(&self, ip: IpAddr, key: &str) -> Result<(), Duration> {
-        self.reset_per_ip.check(&limit_key(ip))?;
-        self.reset_per_account.check(&key.to_owned())
+    pub async fn password_reset(&self, ip: IpAddr, key: &str) -> Result<(), Duration> {
+        self.reset_per_ip.check(&limit_key(ip)).await?;
+        self.reset_per_account.check(&key.to_owned()).await
     }
 
     /// Document uploads: each one is up to 10 MB passed on to LedgerOS.
-    pub fn upload(&self, ip: IpAddr, account: &str) -> Result<(), Duration> {
-        self.upload_per_ip.check(&limit_key(ip))?;
-        self.upload_per_account.check(&account.to_owned())
+    pub async fn upload(&self, ip: IpAddr, account: &str) -> Result<(), Duration> {
+        self.upload_per_ip.check(&limit_key(ip)).await?;
+        self.upload_per_account.check(&account.to_owned()).await
     }
 
-    /// Forgets keys that have fully recovered, so memory stays bounded.
-    pub fn prune(&self) {
+    /// Forgets keys that have fully recovered, so memory (or the table) stays bounded.
+    pub async fn prune(&self) {
+        if let Some(store) = &self.login_per_ip.shared
+            && let Err(e) = store.prune_rate_limits().await
+        {
+            tracing::warn!(error = %e, "could not prune rate limits");
+        }
         self.login_per_ip.limiter.retain_recent();
         self.login_per_account_and_ip.limiter.retain_recent();
         self.login_per_account.limiter.retain_recent();
@@ -170,104 +220,109 @@ pub fn try_again_in(wait: Duration) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_account_is_limited_across_addresses_but_a_known_device_is_counted_apart() {
+    #[tokio::test]
+    async fn an_account_is_limited_across_addresses_but_a_known_device_is_counted_apart() {
         let limits = AuthLimits::default();
         let account = Some("ada@example.com");
         for i in 0..10 {
             let ip: IpAddr = format!("10.0.0.{i}").parse().unwrap();
             assert!(
-                limits.login(ip, account, LoginFrom::Unknown).is_ok(),
+                limits.login(ip, account, LoginFrom::Unknown).await.is_ok(),
                 "attempt {i}"
             );
         }
         let other_ip: IpAddr = "10.0.1.1".parse().unwrap();
-        assert!(limits.login(other_ip, account, LoginFrom::Unknown).is_err());
+        assert!(limits.login(other_ip, account, LoginFrom::Unknown).await.is_err());
         assert!(
             limits
                 .login(other_ip, Some("someone@example.com"), LoginFrom::Unknown)
+                .await
                 .is_ok()
         );
         // The owner's own browser still gets its attempts.
         assert!(
             limits
                 .login(other_ip, account, LoginFrom::KnownDevice("d1"))
+                .await
                 .is_ok()
         );
     }
 
-    #[test]
-    fn one_address_gets_five_tries_at_one_account() {
+    #[tokio::test]
+    async fn one_address_gets_five_tries_at_one_account() {
         let limits = AuthLimits::default();
         let ip: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..5 {
             assert!(
                 limits
                     .login(ip, Some("ada@example.com"), LoginFrom::Unknown)
+                    .await
                     .is_ok()
             );
         }
         assert!(
             limits
                 .login(ip, Some("ada@example.com"), LoginFrom::Unknown)
+                .await
                 .is_err()
         );
     }
 
-    #[test]
-    fn ipv6_clients_share_the_limit_of_their_64() {
+    #[tokio::test]
+    async fn ipv6_clients_share_the_limit_of_their_64() {
         let limits = AuthLimits::default();
         for i in 0..20 {
             let ip: IpAddr = format!("2001:db8:0:1::{i:x}").parse().unwrap();
-            assert!(limits.signup(ip, &format!("p{i}@example.com")).is_ok());
+            assert!(limits.signup(ip, &format!("p{i}@example.com")).await.is_ok());
         }
         let same_64: IpAddr = "2001:db8:0:1:ffff::1".parse().unwrap();
-        assert!(limits.signup(same_64, "late@example.com").is_err());
+        assert!(limits.signup(same_64, "late@example.com").await.is_err());
         let next_64: IpAddr = "2001:db8:0:2::1".parse().unwrap();
-        assert!(limits.signup(next_64, "late@example.com").is_ok());
+        assert!(limits.signup(next_64, "late@example.com").await.is_ok());
     }
 
-    #[test]
-    fn a_full_limiter_refuses_new_keys_instead_of_growing() {
-        let limit = Limit::<u32>::new(1, Duration::from_secs(3600));
+    #[tokio::test]
+    async fn a_full_limiter_refuses_new_keys_instead_of_growing() {
+        let limit = Limit::<u32>::new("test", 1, Duration::from_secs(3600), None);
         for key in 0..MAX_KEYS as u32 {
-            assert!(limit.check(&key).is_ok());
+            assert!(limit.check(&key).await.is_ok());
         }
-        assert!(limit.check(&u32::MAX).is_err(), "no room for another key");
+        assert!(limit.check(&u32::MAX).await.is_err(), "no room for another key");
         assert!(limit.limiter.len() <= MAX_KEYS);
     }
 
-    #[test]
-    fn one_address_is_limited_across_accounts_for_signup_and_reset() {
+    #[tokio::test]
+    async fn one_address_is_limited_across_accounts_for_signup_and_reset() {
         let limits = AuthLimits::default();
         let ip: IpAddr = "10.0.0.3".parse().unwrap();
         for i in 0..20 {
-            assert!(limits.signup(ip, &format!("person{i}@example.com")).is_ok());
+            assert!(limits.signup(ip, &format!("person{i}@example.com")).await.is_ok());
         }
-        assert!(limits.signup(ip, "one-more@example.com").is_err());
+        assert!(limits.signup(ip, "one-more@example.com").await.is_err());
         for i in 0..10 {
             assert!(
                 limits
                     .password_reset(ip, &format!("person{i}@example.com"))
+                    .await
                     .is_ok()
             );
         }
-        assert!(limits.password_reset(ip, "one-more@example.com").is_err());
+        assert!(limits.password_reset(ip, "one-more@example.com").await.is_err());
         let elsewhere: IpAddr = "10.0.0.4".parse().unwrap();
-        assert!(limits.signup(elsewhere, "one-more@example.com").is_ok());
+        assert!(limits.signup(elsewhere, "one-more@example.com").await.is_ok());
     }
 
-    #[test]
-    fn one_account_is_limited_across_addresses_for_signup_and_reset() {
+    #[tokio::test]
+    async fn one_account_is_limited_across_addresses_for_signup_and_reset() {
         let limits = AuthLimits::default();
         for i in 0..3 {
             let ip: IpAddr = format!("10.0.1.{i}").parse().unwrap();
-            assert!(limits.signup(ip, "target@example.com").is_ok());
-            assert!(limits.password_reset(ip, "target@example.com").is_ok());
+            assert!(limits.signup(ip, "target@example.com").await.is_ok());
+            assert!(limits.password_reset(ip, "target@example.com").await.is_ok());
         }
         let fresh: IpAddr = "10.0.2.1".parse().unwrap();
-        assert!(limits.signup(fresh, "target@example.com").is_err());
-        assert!(limits.password_reset(fresh, "target@example.com").is_err());
+        assert!(limits.signup(fresh, "target@example.com").await.is_err());
+        assert!(limits.password_reset(fresh, "target@example.com").await.is_err());
     }
 
     #[test]

@@ -155,7 +155,9 @@ impl Application {
             },
             cleanup,
         ];
-        let limits = Arc::new(AuthLimits::default());
+        // Several instances share one PostgreSQL: they must share the counts too.
+        let shared_limits = (store.kind() == "postgres").then(|| store.clone());
+        let limits = Arc::new(AuthLimits::new(shared_limits));
         tokio::spawn(prune_limits(Arc::downgrade(&limits)));
         let state = AppState {
             leptos_options,
@@ -282,7 +284,7 @@ async fn prune_limits(limits: std::sync::Weak<AuthLimits>) {
     loop {
         every.tick().await;
         match limits.upgrade() {
-            Some(limits) => limits.prune(),
+            Some(limits) => limits.prune().await,
             None => return,
         }
     }

@@ -271,6 +271,11 @@ impl Sandbox {
         self.inner.api_requests.load(Ordering::SeqCst)
     }
 
+    /// How many LedgerOS users exist (an idempotent replay creates none).
+    pub fn user_count(&self) -> usize {
+        self.inner.state().users.len()
+    }
+
     /// Every webhook delivery started so far, oldest first (a duplicate counts twice).
     pub fn deliveries(&self) -> Vec<Delivery> {
         lock(&self.inner.deliveries).clone()

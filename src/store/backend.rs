@@ -27,6 +27,15 @@ pub trait Backend: Applicants + Accounts + EmailQueue + Send + Sync + 'static {
     /// Waits until an email is queued (by any instance), or `idle` passes.
     async fn wait_for_mail(&self, idle: Duration);
 
+    /// Takes one attempt from the rate limit `key` (a burst of `burst`, then one more every
+    /// `period_ms`), counted in the database so that every instance shares it. `Some(wait)`
+    /// when the attempt is refused.
+    async fn rate_limit(&self, key: &str, burst: u32, period_ms: i64)
+    -> Result<Option<Duration>, StoreError>;
+
+    /// Forgets rate-limit keys that have fully recovered.
+    async fn prune_rate_limits(&self) -> Result<u64, StoreError>;
+
     /// The session store that keeps sessions in this database.
     fn session_store(&self) -> SessionStore;
 

@@ -43,7 +43,7 @@ pub async fn signup(
             return Back::to("/signup", flash).into_response();
         }
     };
-    if let Err(wait) = state.limits.signup(client, email.as_str()) {
+    if let Err(wait) = state.limits.signup(client, email.as_str()).await {
         let flash = Flash {
             form: "signup".into(),
             values,
@@ -105,7 +105,7 @@ pub async fn confirm_signup(
 ) -> Response {
     let token = clean_token(&form.token);
     let page = format!("/signup/confirm?token={token}");
-    if let Err(wait) = state.limits.confirm(client) {
+    if let Err(wait) = state.limits.confirm(client).await {
         return Back::to(&page, notice("confirm", &try_again_in(wait))).into_response();
     }
     match accounts::confirm_signup(&state.services, &token, form.password).await {
@@ -176,6 +176,7 @@ pub async fn login(
     if let Err(wait) = state
         .limits
         .login(client, account.as_ref().map(Email::as_str), from)
+        .await
     {
         let values = vec![("email".to_owned(), form.email)];
         let flash = Flash {
@@ -267,7 +268,7 @@ pub async fn forgot_password(
             return Back::to("/password/forgot", flash).into_response();
         }
     };
-    if let Err(wait) = state.limits.password_reset(client, email.as_str()) {
+    if let Err(wait) = state.limits.password_reset(client, email.as_str()).await {
         let flash = Flash {
             form: "forgot".into(),
             values,
@@ -309,7 +310,7 @@ pub async fn reset_password(
 ) -> Response {
     let token = clean_token(&form.token);
     let form_path = format!("/password/reset?token={token}");
-    if let Err(wait) = state.limits.password_reset(client, &token) {
+    if let Err(wait) = state.limits.password_reset(client, &token).await {
         return Back::to(&form_path, notice("reset", &try_again_in(wait))).into_response();
     }
     match accounts::reset_password(&state.services, &token, form.password).await {

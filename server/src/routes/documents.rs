@@ -149,7 +149,7 @@ pub async fn upload(
     let Some(user_id) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
     };
-    if let Err(wait) = state.limits.upload(client, &user_id.0) {
+    if let Err(wait) = state.limits.upload(client, &user_id.0).await {
         tracing::info!(user = %user_id, outcome = "rate_limited", "document refused");
         let flash = Flash {
             form: FORM.into(),

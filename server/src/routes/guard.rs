@@ -66,7 +66,7 @@ pub async fn limit_anonymous_forms(
 ) -> Response {
     if request.method() == Method::POST
         && ANONYMOUS_FORMS.contains(&request.uri().path())
-        && let Err(wait) = state.limits.form_post(client)
+        && let Err(wait) = state.limits.form_post(client).await
     {
         tracing::info!(path = %request.uri().path(), "form post refused: too many from one address");
         let message = try_again_in(wait);

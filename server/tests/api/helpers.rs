@@ -66,6 +66,18 @@ pub async fn spawn_instance_of(app: &TestApp, clock: Clock, configure: impl FnOn
     spawn_app_on(Some(app), clock, configure).await
 }
 
+/// A second instance of `app` as a load balancer would have beside it: the same database and
+/// the same LedgerOS (`app`'s sandbox, whose webhooks and returns still go to `app`).
+pub async fn spawn_peer_of(app: &TestApp) -> TestApp {
+    let ledger = app.sandbox.base_url().to_owned();
+    let mut peer = spawn_app_on(Some(app), Clock::system(), move |config| {
+        config.ledger_api_url = Some(ledger);
+    })
+    .await;
+    peer.sandbox = app.sandbox.clone();
+    peer
+}
+
 /// The app on a clock the test moves by hand (reminders, link expiry).
 pub async fn spawn_app_with_clock(clock: Clock, configure: impl FnOnce(&mut Config)) -> TestApp {
     spawn_app_on(None, clock, configure).await
@@ -104,7 +116,12 @@ async fn spawn_app_on(share: Option<&TestApp>, clock: Clock, configure: impl FnO
         .expect("app builds");
     let address = app.public_url().to_owned();
     let local = format!("http://127.0.0.1:{}", app.port());
-    let sandbox = app.sandbox().expect("demo mode runs the sandbox");
+    let sandbox = match (app.sandbox(), share) {
+        (Some(sandbox), _) => sandbox,
+        // A peer on another instance's LedgerOS: the caller puts that sandbox in.
+        (None, Some(other)) => other.sandbox.clone(),
+        (None, None) => panic!("demo mode runs the sandbox"),
+    };
     let services = app.services().clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {

@@ -5,6 +5,7 @@
 mod documents;
 mod email;
 mod helpers;
+mod instances;
 mod onboarding_flow;
 mod reminders;
 mod resilience;

@@ -335,3 +335,41 @@ async fn an_email_queued_on_one_instance_wakes_the_mail_worker_of_another_on_pos
     let waited = waiting.await.unwrap();
     assert!(waited < Duration::from_secs(5), "woken after {waited:?}");
 }
+
+#[tokio::test]
+async fn a_rate_limit_counted_in_the_database_is_shared_by_two_instances() {
+    let (a, b, clock, _dir) = two_instances().await;
+    // A burst of 3, then one more a second.
+    for n in 0..3 {
+        let store = if n % 2 == 0 { &a } else { &b };
+        assert_eq!(
+            store.rate_limit("k", 3, 1_000).await.unwrap(),
+            None,
+            "attempt {n}"
+        );
+    }
+    let wait = b
+        .rate_limit("k", 3, 1_000)
+        .await
+        .unwrap()
+        .expect("the fourth is refused");
+    assert!(wait <= Duration::from_millis(1_000), "{wait:?}");
+    assert_eq!(
+        a.rate_limit("other", 3, 1_000).await.unwrap(),
+        None,
+        "keys are apart"
+    );
+    clock.advance(1_000);
+    assert_eq!(
+        a.rate_limit("k", 3, 1_000).await.unwrap(),
+        None,
+        "one more after a second"
+    );
+    assert!(b.rate_limit("k", 3, 1_000).await.unwrap().is_some());
+    clock.advance(10_000);
+    assert_eq!(
+        a.prune_rate_limits().await.unwrap(),
+        2,
+        "recovered keys are forgotten"
+    );
+}

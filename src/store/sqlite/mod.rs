@@ -116,6 +116,46 @@ impl Backend for SqliteBackend {
         let _ = tokio::time::timeout(idle, self.mail_queued.notified()).await;
     }
 
+    async fn rate_limit(
+        &self,
+        key: &str,
+        burst: u32,
+        period_ms: i64,
+    ) -> Result<Option<Duration>, StoreError> {
+        // GCRA: allowed while the next arrival time stays within `burst` periods of now.
+        let now = self.clock.now_ms();
+        let window = period_ms * i64::from(burst);
+        let taken: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO rate_limits (key, tat) VALUES (?1, ?2 + ?3) \
+             ON CONFLICT (key) DO UPDATE SET tat = MAX(rate_limits.tat, ?2) + ?3 \
+             WHERE MAX(rate_limits.tat, ?2) + ?3 - ?2 <= ?4 \
+             RETURNING tat",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(period_ms)
+        .bind(window)
+        .fetch_optional(&self.pool)
+        .await?;
+        if taken.is_some() {
+            return Ok(None);
+        }
+        let tat: i64 = sqlx::query_scalar("SELECT tat FROM rate_limits WHERE key = ?1")
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await?;
+        let wait = tat.max(now) + period_ms - now - window;
+        Ok(Some(Duration::from_millis(wait.max(1) as u64)))
+    }
+
+    async fn prune_rate_limits(&self) -> Result<u64, StoreError> {
+        Ok(sqlx::query("DELETE FROM rate_limits WHERE tat < ?1")
+            .bind(self.clock.now_ms())
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
     fn session_store(&self) -> SessionStore {
         SessionStore::Sqlite(self.sessions.clone())
     }
