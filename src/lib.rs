@@ -26,8 +26,6 @@ pub mod kyc;
 #[cfg(feature = "server")]
 pub mod ledger;
 #[cfg(feature = "server")]
-pub mod sandbox;
-#[cfg(feature = "server")]
 pub mod store;
 #[cfg(feature = "server")]
 pub mod tokens;

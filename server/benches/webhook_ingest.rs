@@ -22,6 +22,8 @@
 //! `--duplicate-pct P` (10), `BENCH_UNKNOWN_PCT` / `--unknown-pct P` (5), `BENCH_DIR` / `--dir D`
 //! (where the temporary directory goes; default the system temp dir). Server logs go to a file
 //! in that directory at `warn` (`RUST_LOG` overrides); warnings and errors are summarised at the end.
+//! `BENCH_DATABASE_URL=postgres://…/postgres` runs it on PostgreSQL (a new database per level on
+//! that server; `cargo make bench-postgres` starts a throwaway cluster for it).
 //! `BENCH_KEEP=1` keeps the directory (databases and log) for a look afterwards.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -267,11 +269,16 @@ fn main() {
     );
     println!(
         "{} events per level ({}% re-deliveries, {}% for unknown users, the rest new events for {} known users); \
-         database: fresh SQLite file per level under {} ({}).",
+         database: a fresh one per level ({}; SQLite files under {} ({})).",
         settings.events,
         settings.duplicate_pct,
         settings.unknown_pct,
         settings.users,
+        if std::env::var("BENCH_DATABASE_URL").is_ok_and(|v| !v.is_empty()) {
+            "PostgreSQL at BENCH_DATABASE_URL"
+        } else {
+            "SQLite"
+        },
         root.path().display(),
         filesystem_of(root.path()),
     );
@@ -284,8 +291,16 @@ fn main() {
     let mut pragmas = String::new();
     for (level, &concurrency) in settings.concurrency.iter().enumerate() {
         eprintln!("… concurrency {concurrency}: {} events", settings.events);
-        let db = root.path().join(format!("level{level}-c{concurrency}.db"));
-        let (address, services, server) = server_rt.block_on(start_app(&db));
+        let database_url = match std::env::var("BENCH_DATABASE_URL") {
+            Ok(server) if !server.is_empty() => server_rt.block_on(fresh_postgres_database(&server)),
+            _ => format!(
+                "sqlite://{}",
+                root.path()
+                    .join(format!("level{level}-c{concurrency}.db"))
+                    .display()
+            ),
+        };
+        let (address, services, server) = server_rt.block_on(start_app(&database_url));
         let store = services.store.clone();
 
         // Known users, linked to LedgerOS ids, straight through the store.
@@ -461,15 +476,32 @@ fn main() {
     }
 }
 
+/// A new database on the PostgreSQL server at `server` (its URL names an existing database).
+async fn fresh_postgres_database(server: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(server)
+        .await
+        .expect("BENCH_DATABASE_URL reaches a PostgreSQL server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create a bench database");
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("BENCH_DATABASE_URL ends with a database name");
+    format!("{base}/{name}")
+}
+
 async fn start_app(
-    db: &std::path::Path,
+    database_url: &str,
 ) -> (
     String,
     onboarding::services::Services,
     tokio::task::JoinHandle<std::io::Result<()>>,
 ) {
     let mut config = Config::from_env("127.0.0.1:0".parse().unwrap()).expect("demo config");
-    config.database_url = format!("sqlite://{}", db.display());
+    config.database_url = database_url.to_owned();
     config.ledger_api_url = None;
     config.public_url = None;
     config.sandbox_addr = "127.0.0.1:0".parse().unwrap();

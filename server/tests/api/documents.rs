@@ -3,10 +3,10 @@
 
 use onboarding::documents::MAX_UPLOAD_BYTES;
 use onboarding::ledger::LedgerUserId;
-use onboarding::sandbox::Outcome;
 use onboarding::status::ApplicationStatus;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
+use sandbox::Outcome;
 
 use crate::helpers::{TestApp, browser_like_client, location, spawn_app};
 

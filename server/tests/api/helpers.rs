@@ -4,12 +4,12 @@ use std::time::Duration;
 use leptos::config::LeptosOptions;
 use onboarding::clock::Clock;
 use onboarding::email::SentEmail;
-use onboarding::sandbox::Sandbox;
 use onboarding::services::Services;
 use onboarding::webhook::signature::signature_header;
 use reqwest::StatusCode;
 use reqwest::header::LOCATION;
 use reqwest::multipart::Form;
+use sandbox::Sandbox;
 use server::config::{Config, SANDBOX_WEBHOOK_SECRET};
 use server::startup::Application;
 

@@ -1,5 +1,5 @@
-use onboarding::sandbox::Outcome;
 use reqwest::StatusCode;
+use sandbox::Outcome;
 
 use crate::helpers::{complete_hosted_steps, location, spawn_app};
 

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use onboarding::sandbox::{Decision, Outcome, WebhookMode};
+use sandbox::{Decision, Outcome, WebhookMode};
 use serde_json::json;
 
 use crate::helpers::{complete_hosted_steps, spawn_app, spawn_app_with};

@@ -1,7 +1,7 @@
 //! Every status reaches the page in plain words with its next step.
 
-use onboarding::sandbox::{Decision, Outcome, WebhookMode};
 use reqwest::StatusCode;
+use sandbox::{Decision, Outcome, WebhookMode};
 use serde_json::json;
 
 use crate::helpers::{complete_hosted_steps, location, spawn_app};

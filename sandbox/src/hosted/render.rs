@@ -9,7 +9,7 @@ pub(super) fn verify_path(token: &str) -> String {
     format!("/verify/{token}")
 }
 
-pub(in crate::sandbox) use crate::html::escape as esc;
+pub(crate) use onboarding::html::escape as esc;
 
 pub(super) fn page(status: StatusCode, title: &str, main: &str) -> Response {
     let html = format!(

@@ -29,7 +29,7 @@ use axum::routing::{get, post};
 
 use super::state::{Step, User};
 use super::{Decision, Inner, Outcome, WebhookMode};
-use crate::status::ApplicationStatus;
+use onboarding::status::ApplicationStatus;
 
 mod input;
 mod render;

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use rand::Rng;
 use serde_json::{Value, json};
 
-use crate::status::ApplicationStatus;
+use onboarding::status::ApplicationStatus;
 
 #[derive(Default)]
 pub(super) struct State {

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use super::state::{DOCUMENT_TYPES, State as SandboxState, User, random_id};
 use super::{Inner, hosted};
-use crate::status::ApplicationStatus;
+use onboarding::status::ApplicationStatus;
 
 /// Largest document upload accepted.
 pub(super) const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;

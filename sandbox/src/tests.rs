@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 
 use super::hosted::Form;
 use super::*;
-use crate::webhook::WebhookSecrets;
+use onboarding::webhook::WebhookSecrets;
 
 const KEY: &str = "lk_test_sandbox";
 const WAIT: Duration = Duration::from_secs(5);

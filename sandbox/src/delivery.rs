@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::state::{User, random_id};
 use super::{Inner, WebhookMode, lock};
-use crate::status::ApplicationStatus;
-use crate::webhook::signature::signature_header;
+use onboarding::status::ApplicationStatus;
+use onboarding::webhook::signature::signature_header;
 
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);

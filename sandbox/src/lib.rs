@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use tokio::task::AbortHandle;
 
-use crate::status::ApplicationStatus;
+use onboarding::status::ApplicationStatus;
 
 pub use delivery::Delivery;
 use delivery::Event;

@@ -5,7 +5,7 @@ use super::*;
 // ---------------------------------------------------------------------------------------
 // Validation shared with the API
 
-pub(in crate::sandbox) fn plausible_email(email: &str) -> bool {
+pub(crate) fn plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return false;
     };
@@ -17,7 +17,7 @@ pub(in crate::sandbox) fn plausible_email(email: &str) -> bool {
 }
 
 /// `YYYY-MM-DD`, in the past, and at least 18 years ago.
-pub(in crate::sandbox) fn check_date_of_birth(value: &str) -> Result<(), String> {
+pub(crate) fn check_date_of_birth(value: &str) -> Result<(), String> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let date = time::Date::parse(value.trim(), &format)
         .map_err(|_| "Enter a real date in the form YYYY-MM-DD".to_owned())?;
@@ -61,7 +61,7 @@ pub(super) fn check_tax_id(value: &str) -> Result<(), String> {
 /// An `application/x-www-form-urlencoded` body (repeated names allowed), or the text parts
 /// of a multipart one. Values are trimmed.
 #[derive(Default)]
-pub(in crate::sandbox) struct Form(Vec<(String, String)>);
+pub(crate) struct Form(Vec<(String, String)>);
 
 impl Form {
     pub fn parse(body: &[u8]) -> Form {
@@ -167,7 +167,7 @@ pub(super) async fn read_upload(multipart: Result<Multipart, MultipartRejection>
 }
 
 /// Reads a part to the end, keeping nothing but its size.
-pub(in crate::sandbox) async fn discard(mut field: Field<'_>) -> Result<u64, String> {
+pub(crate) async fn discard(mut field: Field<'_>) -> Result<u64, String> {
     let mut size = 0u64;
     while let Some(chunk) = field.chunk().await.map_err(|e| e.body_text())? {
         size += chunk.len() as u64;
