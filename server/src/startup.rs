@@ -64,6 +64,7 @@ impl Application {
         }
         ensure_sqlite_dir(&config.database_url)?;
         let store = Store::connect(&config.database_url, clock.clone()).await?;
+        tracing::info!(backend = store.kind(), "database ready, migrations applied");
 
         let listener = TcpListener::bind(config.site_addr).await?;
         let local: SocketAddr = listener.local_addr()?;
