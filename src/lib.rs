@@ -11,9 +11,9 @@ pub mod status;
 #[cfg(feature = "server")]
 pub mod accounts;
 #[cfg(feature = "server")]
-pub mod onboarding;
-#[cfg(feature = "server")]
 pub mod services;
+#[cfg(feature = "server")]
+pub mod verification;
 
 #[cfg(feature = "server")]
 pub mod clock;

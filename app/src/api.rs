@@ -39,7 +39,7 @@ pub async fn refresh_status() -> Result<Option<StatusView>, ServerFnError> {
         let stored = services.store.user(&user.id).await.ok().flatten().unwrap_or(user);
         return Ok(Some(crate::auth::status_view_of(stored)));
     }
-    let user = match onboarding::onboarding::refresh_status(&services, &user.id).await {
+    let user = match onboarding::verification::refresh_status(&services, &user.id).await {
         Ok(fresh) => fresh,
         Err(e) => {
             // The stored status is still right to show; webhooks will bring the news.

@@ -329,7 +329,7 @@ fn main() {
                     .expect("set verification url");
                 ids.push(id);
             }
-            // Let background work on these accounts (the outbox) finish before timing.
+            // Let background work on these accounts (the LedgerOS call queue) finish before timing.
             let deadline = Instant::now() + Duration::from_secs(60);
             loop {
                 let pending = store.pending_jobs().await.unwrap_or(0);
@@ -338,7 +338,7 @@ fn main() {
                 }
                 assert!(
                     Instant::now() < deadline,
-                    "{pending} outbox jobs still pending after 60 s"
+                    "{pending} queued LedgerOS calls still pending after 60 s"
                 );
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }

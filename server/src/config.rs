@@ -75,8 +75,8 @@ pub struct Config {
     /// `RECONCILE_AFTER_SECS`: how long a pending or manual-review status may sit unchanged
     /// before we ask LedgerOS directly (the safety net for lost webhooks).
     pub reconciler: ReconcilerConfig,
-    /// How often the outbox and mail workers look for due work when idle.
-    pub outbox_idle: Duration,
+    /// How often the LedgerOS call and mail workers look for due work when idle.
+    pub worker_idle: Duration,
     /// `SMTP_URL`: `smtp://host:port`, `smtps://user:password@host`; unset: the dev mailbox.
     pub smtp_url: Option<SecretString>,
     /// `MAIL_FROM`: the sender of every email.
@@ -241,7 +241,7 @@ impl Config {
             smtp_url: smtp_url.map(SecretString::from),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Onboarding <no-reply@onboarding.localhost>".to_owned()),
-            outbox_idle: Duration::from_secs(1),
+            worker_idle: Duration::from_secs(1),
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/onboarding.db".to_owned()),
             ledger_api_url,
             ledger_api_key: SecretString::from(ledger_api_key),

@@ -131,9 +131,9 @@ impl Application {
 
         let workers = vec![
             {
-                let (services, idle) = (services.clone(), config.outbox_idle);
-                supervise("outbox", move || {
-                    onboarding::jobs::outbox::work(services.clone(), idle)
+                let (services, idle) = (services.clone(), config.worker_idle);
+                supervise("ledger-calls", move || {
+                    onboarding::jobs::ledger_calls::work(services.clone(), idle)
                 })
             },
             {
@@ -143,7 +143,7 @@ impl Application {
                 })
             },
             {
-                let (store, clock, idle) = (store.clone(), clock.clone(), config.outbox_idle);
+                let (store, clock, idle) = (store.clone(), clock.clone(), config.worker_idle);
                 supervise("mail", move || {
                     onboarding::jobs::mail::work(store.clone(), mailer.clone(), clock.clone(), idle)
                 })

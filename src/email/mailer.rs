@@ -1,5 +1,5 @@
 //! Delivery: SMTP through lettre when `SMTP_URL` is set, otherwise the dev mailbox (the
-//! outbox row itself, shown on `/dev/mailbox`).
+//! queued row itself, shown on `/dev/mailbox`).
 
 use lettre::message::Mailbox;
 use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
@@ -32,7 +32,7 @@ impl MailError {
         matches!(self, Self::Smtp { permanent: false, .. })
     }
 
-    /// Everything known about the failure, for the outbox row.
+    /// Everything known about the failure, for the queued row.
     pub fn detail(&self) -> String {
         match self {
             Self::Smtp { detail, .. } => detail.clone(),
@@ -62,7 +62,7 @@ pub enum Mailer {
         transport: AsyncSmtpTransport<Tokio1Executor>,
         from: Mailbox,
     },
-    /// Demo mode: nothing leaves the machine; the outbox keeps the email for the dev mailbox.
+    /// Demo mode: nothing leaves the machine; the queue keeps the email for the dev mailbox.
     DevMailbox,
 }
 
@@ -79,7 +79,7 @@ impl Mailer {
         Ok(Self::Smtp { transport, from })
     }
 
-    /// Whether the outbox should keep the body after delivery (for the dev mailbox).
+    /// Whether the queue should keep the body after delivery (for the dev mailbox).
     pub fn keeps_bodies(&self) -> bool {
         matches!(self, Self::DevMailbox)
     }

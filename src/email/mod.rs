@@ -1,4 +1,4 @@
-//! Email: what we send (templates), how it is queued (the `emails` outbox, see the store) and
+//! Email: what we send (templates), how it is queued (the `emails` queue, see the store) and
 //! how it leaves (SMTP, or the dev mailbox in demo mode).
 
 mod mailer;
@@ -54,7 +54,7 @@ impl std::fmt::Debug for OutgoingEmail {
     }
 }
 
-/// An email from the outbox, claimed for delivery.
+/// An email from the queue, claimed for delivery.
 #[derive(Clone)]
 pub struct QueuedEmail {
     pub id: i64,

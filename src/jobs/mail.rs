@@ -1,10 +1,10 @@
-//! The mail worker: delivers the email outbox, retrying failed sends with backoff.
+//! The mail worker: delivers the email queue, retrying failed sends with backoff.
 
 use std::time::Duration;
 
 use crate::clock::Clock;
 use crate::email::{Mailer, QueuedEmail};
-use crate::jobs::outbox::backoff;
+use crate::jobs::ledger_calls::backoff;
 use crate::store::Store;
 
 /// How long a worker holds an email before another may try it (a crashed worker's emails come
@@ -48,7 +48,7 @@ pub async fn work(store: Store, mailer: Mailer, clock: Clock, idle: Duration) {
             }
             Ok(None) => store.wait_for_mail(idle).await,
             Err(e) => {
-                tracing::error!(error = %e, "mail: could not read the outbox");
+                tracing::error!(error = %e, "mail: could not read the email queue");
                 tokio::time::sleep(idle * 5).await;
             }
         }

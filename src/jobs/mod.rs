@@ -1,6 +1,6 @@
-//! Background work: the LedgerOS outbox, the email outbox, reminders and the reconciler.
+//! Background work: the queue of LedgerOS calls, the email queue, reminders and the reconciler.
 
+pub mod ledger_calls;
 pub mod mail;
-pub mod outbox;
 pub mod reconciler;
 pub mod reminders;

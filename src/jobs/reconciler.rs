@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use crate::onboarding;
 use crate::services::Services;
 use crate::status::ApplicationStatus;
+use crate::verification;
 
 /// When and how much to poll.
 #[derive(Clone, Debug)]
@@ -63,7 +63,7 @@ pub async fn reconcile_once(services: &Services, config: &ReconcilerConfig) -> u
         if i > 0 {
             tokio::time::sleep(spacing).await;
         }
-        match onboarding::refresh_status(services, &user).await {
+        match verification::refresh_status(services, &user).await {
             Ok(record) => {
                 tracing::info!(%user, status = %record.kyc.status, "reconciler: checked at LedgerOS")
             }

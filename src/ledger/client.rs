@@ -26,7 +26,7 @@ pub struct ClientConfig {
     /// For the whole exchange, body included.
     pub request_timeout: Duration,
     /// The longest `Retry-After` we wait for in place; longer ones go back to the caller,
-    /// whose durable outbox waits without holding a request open.
+    /// whose durable call queue waits without holding a request open.
     pub max_retry_after: Duration,
     /// How many times a 429 is retried in place.
     pub rate_limit_retries: u32,

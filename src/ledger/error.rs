@@ -39,7 +39,7 @@ pub enum LedgerError {
 }
 
 impl LedgerError {
-    /// Whether the same call may succeed later (the outbox retries these).
+    /// Whether the same call may succeed later (the LedgerOS call queue retries these).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::RateLimited { .. } | Self::Unavailable { .. } | Self::Timeout(_) => true,

@@ -183,7 +183,7 @@ impl JobKind {
     }
 }
 
-/// A claimed job from the outbox.
+/// A claimed job from the LedgerOS call queue.
 #[derive(Clone, Debug)]
 pub struct Job {
     pub id: i64,

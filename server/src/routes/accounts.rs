@@ -1,5 +1,5 @@
-//! The account forms: signup and its confirmation, login and logout, password reset. Plain
-//! HTML form posts that redirect (303), like the rest of [`super::forms`].
+//! The account forms: signup and its confirmation, login and logout. Plain HTML form posts
+//! that redirect (303) with a [`Back`].
 
 use app::auth;
 use app::auth::{Auth, Credentials};
@@ -8,23 +8,37 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use onboarding::accounts::{self, ResetError, SignupError};
-use onboarding::email::templates;
+use onboarding::accounts::{self, SignupError};
 use onboarding::forms::{Email, FieldErrors, LoginForm, SignupForm, safe_next};
 use onboarding::jobs;
 use onboarding::store::ConfirmOutcome;
 use onboarding::tokens;
 
 use super::device::{device_token, remember_device};
-use super::forms::{Back, TRY_AGAIN, clean_token, notice};
+use super::flash::{Back, TRY_AGAIN, clean_token, notice};
+use super::{guard, small_and_quick};
 use crate::client_ip::ClientIp;
 use crate::limits::{LoginFrom, try_again_in};
 use crate::state::AppState;
+use axum::Router;
+use axum::routing::post;
+
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    let anyone = Router::new()
+        .route("/signup", post(signup))
+        .route("/signup/confirm", post(confirm_signup))
+        .route("/login", post(login))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::limit_anonymous_forms,
+        ));
+    small_and_quick(anyone.route("/logout", post(logout)), state)
+}
 
 /// Where the signup form always leads, whoever the address belongs to.
 const SIGNUP_SENT: &str = "/signup/sent";
 
-pub async fn signup(
+async fn signup(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     Form(form): Form<SignupForm>,
@@ -86,7 +100,7 @@ pub async fn signup(
 }
 
 #[derive(serde::Deserialize)]
-pub struct ConfirmForm {
+struct ConfirmForm {
     #[serde(default)]
     token: String,
     #[serde(default)]
@@ -96,7 +110,7 @@ pub struct ConfirmForm {
 /// The form on the confirmation page (a POST, so that mail scanners opening the link do not
 /// use it up): with the password chosen at signup, creates the account, signs the person in
 /// and starts verification.
-pub async fn confirm_signup(
+async fn confirm_signup(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
@@ -117,8 +131,8 @@ pub async fn confirm_signup(
                 return Back::to("/login", ready).into_response();
             }
             // Start verification straight away, as LedgerOS advises. The provisioning job was
-            // stored with the account: if LedgerOS is unreachable now, the outbox worker retries.
-            jobs::outbox::provision_now(&state.services, &user).await;
+            // stored with the account: if LedgerOS is unreachable now, the LedgerOS call worker retries.
+            jobs::ledger_calls::provision_now(&state.services, &user).await;
             let mut response = Redirect::to("/status").into_response();
             remember_device(&state, &user, &headers, &mut response).await;
             response
@@ -149,7 +163,7 @@ pub async fn confirm_signup(
     }
 }
 
-pub async fn login(
+async fn login(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
@@ -228,7 +242,7 @@ pub async fn login(
     }
 }
 
-pub async fn logout(State(state): State<AppState>, mut auth: Auth) -> Response {
+async fn logout(State(state): State<AppState>, mut auth: Auth) -> Response {
     // Live-status streams opened by this session end with it.
     if let Some(id) = auth.session.id() {
         state.live_streams.close(&id.to_string());
@@ -237,113 +251,4 @@ pub async fn logout(State(state): State<AppState>, mut auth: Auth) -> Response {
         tracing::error!(error = %e, "logout could not end the session");
     }
     Back::to("/login", notice("login", "You've logged out. See you soon.")).into_response()
-}
-
-#[derive(serde::Deserialize)]
-pub struct ForgotForm {
-    #[serde(default)]
-    email: String,
-}
-
-/// Asks for a password reset link. The answer is the same whether or not the address has an
-/// account, and it does not wait for the work (which takes longer when there is one).
-pub async fn forgot_password(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    Form(form): Form<ForgotForm>,
-) -> Response {
-    let values = vec![("email".to_owned(), form.email.clone())];
-    // The address is checked first: only a valid one becomes a rate-limit key.
-    let email = match Email::parse(&form.email) {
-        Ok(email) => email,
-        Err(problem) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", problem);
-            let flash = Flash {
-                form: "forgot".into(),
-                errors,
-                values,
-                notice: None,
-            };
-            return Back::to("/password/forgot", flash).into_response();
-        }
-    };
-    if let Err(wait) = state.limits.password_reset(client, email.as_str()).await {
-        let flash = Flash {
-            form: "forgot".into(),
-            values,
-            notice: Some(try_again_in(wait)),
-            ..Flash::default()
-        };
-        return Back::to("/password/forgot", flash).into_response();
-    }
-    let services = state.services.clone();
-    let address = email.as_str().to_owned();
-    tokio::spawn(async move {
-        if let Err(e) = accounts::request_password_reset(&services, &address).await {
-            tracing::error!(error = %e, "password reset request could not be stored");
-        }
-    });
-    let sent = format!(
-        "If an account uses {}, we've sent it a link to choose a new password. The link works for {} minutes. Nothing there? Check your spam folder, or try again in a few minutes.",
-        email.as_str(),
-        templates::RESET_MINUTES
-    );
-    Back::to("/password/forgot", notice("forgot", &sent)).into_response()
-}
-
-#[derive(serde::Deserialize)]
-pub struct ResetForm {
-    #[serde(default)]
-    token: String,
-    #[serde(default)]
-    password: String,
-}
-
-/// Sets the new password from a reset link, then signs the person in with a new session; all
-/// their other sessions end (their password fingerprint no longer matches).
-pub async fn reset_password(
-    State(state): State<AppState>,
-    ClientIp(client): ClientIp,
-    mut auth: Auth,
-    Form(form): Form<ResetForm>,
-) -> Response {
-    let token = clean_token(&form.token);
-    let form_path = format!("/password/reset?token={token}");
-    if let Err(wait) = state.limits.password_reset(client, &token).await {
-        return Back::to(&form_path, notice("reset", &try_again_in(wait))).into_response();
-    }
-    match accounts::reset_password(&state.services, &token, form.password).await {
-        Ok(user) => {
-            tracing::info!(%user, "password reset");
-            // Whatever session this browser had is not the account's any more.
-            let _ = auth::log_out(&mut auth).await;
-            if let Err(e) = auth::log_in(&mut auth, &user).await {
-                tracing::error!(error = %e, "session could not be started after a reset");
-                let done = notice("login", "Your password is changed. Please log in with it.");
-                return Back::to("/login", done).into_response();
-            }
-            let done = notice(
-                "status",
-                "Your password is changed, and you've been logged out everywhere else.",
-            );
-            Back::to("/status", done).into_response()
-        }
-        Err(ResetError::Invalid(errors)) => {
-            let flash = Flash {
-                form: "reset".into(),
-                errors,
-                ..Flash::default()
-            };
-            Back::to(&form_path, flash).into_response()
-        }
-        Err(ResetError::LinkInvalid) => {
-            // The page itself explains and offers a new link.
-            Redirect::to(&form_path).into_response()
-        }
-        Err(ResetError::Store(e)) => {
-            tracing::error!(error = %e, "password reset failed");
-            Back::to(&form_path, notice("reset", TRY_AGAIN)).into_response()
-        }
-    }
 }

@@ -21,15 +21,32 @@ use onboarding::ledger::{Document, LedgerError, LedgerUserId};
 use onboarding::status::ApplicationStatus;
 use onboarding::store::{UserId, UserRecord};
 
-use super::forms::Back;
+use super::flash::Back;
 use crate::client_ip::ClientIp;
 use crate::limits::try_again_in;
 use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::post;
+use tower::ServiceBuilder;
+
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/documents",
+            post(upload).layer(
+                ServiceBuilder::new()
+                    .layer(super::request_timeout(state.timeouts.upload))
+                    .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+            ),
+        )
+        .route_layer(axum::middleware::from_fn(super::guard::require_login))
+}
 
 /// The request body limit of this route: the largest file plus room for the multipart framing
 /// and the `documentType` field. A file a little over the limit is still read to the end (and
 /// dropped), so the browser gets our answer rather than a reset connection.
-pub const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 512 * 1024;
+const BODY_LIMIT: usize = MAX_UPLOAD_BYTES + 512 * 1024;
 const _: () = assert!(BODY_LIMIT > MAX_UPLOAD_BYTES + 4096 && BODY_LIMIT < MAX_UPLOAD_BYTES + 1024 * 1024);
 
 /// Longest text field we keep (a document type is one short word).
@@ -139,7 +156,7 @@ impl Refusal {
 }
 
 /// Receives one document, checks it, sends it to LedgerOS and refreshes the status.
-pub async fn upload(
+async fn upload(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     auth: auth::Auth,
@@ -362,7 +379,7 @@ fn ledger_refusal(user_id: &UserId, error: &LedgerError) -> Refusal {
 /// The status the upload led to (`manualReview` once everything has arrived, or
 /// `needsInformation` with fewer fields), or `None` if it could not be read now.
 async fn refresh_after_upload(state: &AppState, user: &UserRecord, sent_at: i64) -> Option<UserRecord> {
-    onboarding::onboarding::refresh_after_change(&state.services, &user.id, sent_at)
+    onboarding::verification::refresh_after_change(&state.services, &user.id, sent_at)
         .await
         .inspect_err(
             |e| tracing::warn!(user = %user.id, error = %e, "could not refresh the status after an upload"),

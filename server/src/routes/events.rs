@@ -17,8 +17,17 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::live::StreamTicket;
 use crate::state::AppState;
+use axum::Router;
+use axum::routing::get;
 
-pub async fn status_events(State(state): State<AppState>, auth: app::auth::Auth) -> Response {
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    let streams = Router::new()
+        .route("/events/status", get(status_events))
+        .route_layer(axum::middleware::from_fn(super::guard::require_login));
+    super::small_and_quick(streams, state)
+}
+
+async fn status_events(State(state): State<AppState>, auth: app::auth::Auth) -> Response {
     let Some(user) = app::auth::user_id(&auth).await else {
         return StatusCode::UNAUTHORIZED.into_response();
     };

@@ -11,53 +11,43 @@ use crate::client_ip::ClientIp;
 use crate::limits::try_again_in;
 use crate::state::AppState;
 
-/// Pages and actions that need a signed-in user.
-const PRIVATE: &[&str] = &[
-    "/status",
-    "/verification/return",
-    "/verification/start",
-    "/verification/continue",
-    "/documents",
-    "/appeal",
-    "/account/reminders",
-    "/events/status",
-];
+/// The pages Leptos renders that need a signed-in user. (Routes of our own areas are protected
+/// by [`require_login`] on their routers instead.)
+const PRIVATE_PAGES: &[&str] = &["/status", "/verification/return"];
 
-/// Sends anonymous visitors of private pages to the login page, remembering where they were.
+/// Sends anonymous visitors to the login page, remembering where they were. A route layer on
+/// the routers (or routes) that need a signed-in user.
 pub async fn require_login(request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    if PRIVATE.contains(&path) {
-        let signed_in = match request.extensions().get::<Auth>() {
-            Some(auth) => app::auth::user_id(auth).await.is_some(),
-            None => false,
-        };
-        if !signed_in {
-            // After logging in (again, if the session timed out) they land where they were.
-            let target = if request.method() == Method::GET {
-                let here = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
-                format!("/login?next={}", encode_query_value(here))
-            } else {
-                "/login".to_owned()
-            };
-            return Redirect::to(&target).into_response();
-        }
+    let signed_in = match request.extensions().get::<Auth>() {
+        Some(auth) => app::auth::user_id(auth).await.is_some(),
+        None => false,
+    };
+    if signed_in {
+        return next.run(request).await;
     }
-    next.run(request).await
+    // After logging in (again, if the session timed out) they land where they were.
+    let target = if request.method() == Method::GET {
+        let path = request.uri().path();
+        let here = request.uri().path_and_query().map_or(path, |pq| pq.as_str());
+        format!("/login?next={}", encode_query_value(here))
+    } else {
+        "/login".to_owned()
+    };
+    Redirect::to(&target).into_response()
 }
 
-/// Form posts anyone can make without an account. Each one that fails leaves a flash (a small
-/// session row) for the page it returns to, so they are counted per client address.
-const ANONYMOUS_FORMS: &[&str] = &[
-    "/signup",
-    "/signup/confirm",
-    "/login",
-    "/password/forgot",
-    "/password/reset",
-    "/reminders/stop",
-    "/reminders/resume",
-];
+/// [`require_login`] for the Leptos pages in [`PRIVATE_PAGES`].
+pub async fn require_login_for_private_pages(request: Request, next: Next) -> Response {
+    if PRIVATE_PAGES.contains(&request.uri().path()) {
+        require_login(request, next).await
+    } else {
+        next.run(request).await
+    }
+}
 
-/// Refuses anonymous form posts past a generous per-address rate, before anything is stored.
+/// Refuses anonymous form posts past a generous per-address rate, before anything is stored:
+/// each one that fails leaves a flash (a small session row) for the page it returns to. A route
+/// layer on the routers of forms anyone can post.
 pub async fn limit_anonymous_forms(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -65,7 +55,6 @@ pub async fn limit_anonymous_forms(
     next: Next,
 ) -> Response {
     if request.method() == Method::POST
-        && ANONYMOUS_FORMS.contains(&request.uri().path())
         && let Err(wait) = state.limits.form_post(client).await
     {
         tracing::info!(path = %request.uri().path(), "form post refused: too many from one address");

@@ -11,6 +11,15 @@ use onboarding::email::SentEmail;
 use onboarding::html::escape;
 
 use crate::state::AppState;
+use axum::Router;
+use axum::routing::get;
+
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    let pages = Router::new()
+        .route("/dev/mailbox", get(list))
+        .route("/dev/mailbox/{id}", get(show));
+    super::small_and_quick(pages, state)
+}
 
 /// Our stylesheet, and nothing that runs.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
@@ -19,7 +28,7 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-ur
 const NOT_DEMO: &str = "The dev mailbox exists only in demo mode. This app sends real email.";
 
 /// `GET /dev/mailbox`: sent emails, newest first.
-pub async fn list(State(state): State<AppState>) -> Response {
+async fn list(State(state): State<AppState>) -> Response {
     if !state.dev_mailbox {
         return page(
             StatusCode::NOT_FOUND,
@@ -54,7 +63,7 @@ pub async fn list(State(state): State<AppState>) -> Response {
 }
 
 /// `GET /dev/mailbox/{id}`: one email, its links clickable.
-pub async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+async fn show(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
     if !state.dev_mailbox {
         return page(
             StatusCode::NOT_FOUND,

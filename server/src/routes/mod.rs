@@ -4,21 +4,22 @@ mod accounts;
 mod device;
 mod documents;
 mod events;
-mod forms;
+mod flash;
 mod guard;
 mod headers;
 mod mailbox;
+mod password;
+mod reminders;
+mod verification;
 mod webhooks;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::get;
 use leptos::prelude::provide_context;
 use std::sync::OnceLock;
 
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -28,12 +29,8 @@ use tower_http::trace::TraceLayer;
 use crate::state::AppState;
 use app::{App, shell};
 
-/// Largest webhook body we read; LedgerOS events are a few hundred bytes.
-const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
 /// Largest body of a form post or server-function call: our forms send well under 1 KB.
 pub const FORM_BODY_LIMIT: usize = 8 * 1024;
-/// Largest appeal post: 4,000 characters, percent-encoded.
-const APPEAL_BODY_LIMIT: usize = 48 * 1024;
 
 /// The app's routes, worked out once per process. Leptos renders the whole app to list them and
 /// meanwhile holds every resource in the process pending (a process-wide flag), so listing them
@@ -71,69 +68,33 @@ where
     let options = state.leptos_options.clone();
     let pkg = format!("/{}", options.site_pkg_dir);
     let assets = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir));
-    let dynamic = Router::new()
-        .route("/signup", post(accounts::signup))
-        .route("/signup/confirm", post(accounts::confirm_signup))
-        .route("/login", post(accounts::login))
-        .route("/logout", post(accounts::logout))
-        .route("/password/forgot", post(accounts::forgot_password))
-        .route("/password/reset", post(accounts::reset_password))
-        .route("/verification/start", post(forms::start_verification))
-        .route("/verification/continue", get(forms::continue_verification))
-        .route(
-            "/reminders/stop",
-            get(forms::stop_reminders).post(forms::stop_reminders_one_click),
-        )
-        .route("/reminders/resume", post(forms::resume_reminders))
-        .route("/account/reminders", post(forms::account_reminders))
-        .route("/dev/mailbox", get(mailbox::list))
-        .route("/dev/mailbox/{id}", get(mailbox::show))
-        .route("/events/status", get(events::status_events))
+    // Leptos renders the pages and answers their server functions, in one router (leptos_axum
+    // registers every server function with each page router, so pages cannot be split by area).
+    let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        // Every body here is small, and every answer quick (a live-status stream answers at
-        // once and then streams: the timeout ends at the answer's start).
-        .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT))
-        .layer(request_timeout(state.timeouts.request))
-        .route(
-            "/appeal",
-            post(forms::appeal).layer(
-                ServiceBuilder::new()
-                    .layer(RequestBodyLimitLayer::new(APPEAL_BODY_LIMIT))
-                    .layer(request_timeout(state.timeouts.request)),
-            ),
-        )
-        .route(
-            "/documents",
-            post(documents::upload).layer(
-                ServiceBuilder::new()
-                    .layer(request_timeout(state.timeouts.upload))
-                    .layer(DefaultBodyLimit::max(documents::BODY_LIMIT)),
-            ),
-        )
-        .layer(axum::middleware::from_fn(guard::require_login))
+        .layer(axum::middleware::from_fn(guard::require_login_for_private_pages));
+    // One router per area, each with its own limits and, where it needs one, the login layer.
+    let with_sessions = Router::new()
+        .merge(small_and_quick(pages, &state))
+        .merge(accounts::router(&state))
+        .merge(password::router(&state))
+        .merge(verification::router(&state))
+        .merge(documents::router(&state))
+        .merge(reminders::router(&state))
+        .merge(events::router(&state))
+        .merge(mailbox::router(&state))
         .layer(axum::middleware::from_fn(guard::same_origin_writes))
-        .layer(axum::middleware::from_fn(forms::keep_flash))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            guard::limit_anonymous_forms,
-        ))
+        .layer(axum::middleware::from_fn(flash::keep_flash))
         .layer(sessions);
     // No sessions here: LedgerOS's webhooks, health checks and the static bundle.
     let sessionless = Router::new()
-        .route(
-            "/webhooks/ledger",
-            post(webhooks::receive).layer(
-                ServiceBuilder::new()
-                    .layer(request_timeout(state.timeouts.request))
-                    .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
-            ),
-        )
+        .merge(webhooks::router(&state))
         .route("/healthz", get(|| async { "ok" }))
         .nest_service(&pkg, assets);
     Router::new()
         .merge(sessionless)
-        .merge(dynamic)
+        .merge(with_sessions)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::security_headers,
@@ -143,6 +104,15 @@ where
         .layer(RequestBodyTimeoutLayer::new(state.timeouts.body))
         .layer(TraceLayer::new_for_http().make_span_with(guard::request_span))
         .with_state(state)
+}
+
+/// What almost every route gets: a small body (forms and server functions send well under
+/// 1 KB) and a quick answer (a live-status stream answers at once and then streams: the
+/// timeout ends at the answer's start).
+fn small_and_quick(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    router
+        .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT))
+        .layer(request_timeout(state.timeouts.request))
 }
 
 /// Answers 408 if the request has not been answered within `limit`.

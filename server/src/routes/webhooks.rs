@@ -11,6 +11,24 @@ use onboarding::webhook::signature::SIGNATURE_HEADER;
 use serde_json::json;
 
 use crate::state::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::post;
+use tower::ServiceBuilder;
+
+/// Largest webhook body we read; LedgerOS events are a few hundred bytes.
+const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
+
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    Router::new().route(
+        "/webhooks/ledger",
+        post(receive).layer(
+            ServiceBuilder::new()
+                .layer(super::request_timeout(state.timeouts.request))
+                .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+        ),
+    )
+}
 
 fn refuse(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
@@ -19,7 +37,7 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 /// The signature is checked on the raw bytes before anything is parsed. The event is committed
 /// (stored and applied in one transaction) before we answer 2xx, so an acknowledged event is
 /// never lost; if storing fails we answer 500 and LedgerOS retries.
-pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
         tracing::warn!("webhook without a signature refused");
         return refuse(StatusCode::UNAUTHORIZED, "missing signature");

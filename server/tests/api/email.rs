@@ -184,7 +184,7 @@ async fn reminders_over_smtp_carry_one_click_unsubscribe_headers() {
     let app = spawn_app_with_clock(clock.clone(), |config| config.smtp_url = Some(smtp.url().into())).await;
     app.create_account("ada@example.com").await;
 
-    // An hour on, the first reminder is due. (The outbox may provision the account at LedgerOS
+    // An hour on, the first reminder is due. (The LedgerOS call worker may provision the account at LedgerOS
     // meanwhile, which starts a new status and so a new hour: give it two.)
     clock.advance(60 * 60 * 1000);
     tokio::time::sleep(Duration::from_millis(500)).await;

@@ -105,7 +105,7 @@ async fn spawn_app_on(share: Option<&TestApp>, clock: Clock, configure: impl FnO
     config.ledger_api_url = None;
     config.public_url = None;
     config.sandbox_addr = "127.0.0.1:0".parse().unwrap();
-    config.outbox_idle = Duration::from_millis(100);
+    config.worker_idle = Duration::from_millis(100);
     configure(&mut config);
     let leptos = LeptosOptions::builder()
         .output_name("onboarding")

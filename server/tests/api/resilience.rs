@@ -20,7 +20,10 @@ async fn signup_succeeds_during_an_outage_and_verification_is_set_up_when_ledger
     app.post_form("/logout", &[]).await;
     app.log_in("ada@example.com", "correct horse battery").await;
     let pending_jobs = app.services.store.pending_jobs().await.unwrap();
-    assert_eq!(pending_jobs, 1, "the provisioning call waits in the outbox");
+    assert_eq!(
+        pending_jobs, 1,
+        "the provisioning call waits in the LedgerOS call queue"
+    );
 
     app.sandbox.set_outage(false);
 

@@ -1,11 +1,11 @@
-//! The outbox: calls to LedgerOS that must eventually happen, stored with the account and
+//! The LedgerOS call queue: calls to LedgerOS that must eventually happen, stored with the account and
 //! retried with backoff until they succeed. A signup never depends on LedgerOS being up.
 
 use std::time::Duration;
 
-use crate::onboarding::{self, OnboardingError};
 use crate::services::Services;
 use crate::store::{Job, JobKind, UserId};
+use crate::verification::{self, VerificationError};
 
 /// How long a worker holds a job before another may take it over (a crashed worker's jobs
 /// come back after this).
@@ -28,17 +28,17 @@ pub fn backoff(attempts: i64, retry_after: Option<Duration>) -> Duration {
 #[tracing::instrument(skip(services, job), fields(job = job.id, user = %job.user_id, attempt = job.attempts))]
 pub async fn run(services: &Services, job: Job) -> bool {
     let result = match job.kind {
-        JobKind::Provision => onboarding::provision(services, &job.user_id).await.map(|_| ()),
+        JobKind::Provision => verification::provision(services, &job.user_id).await.map(|_| ()),
     };
     let outcome = match result {
         Ok(()) => services.store.complete_job(&job).await.map(|()| true),
         Err(error) => {
             let retry_after = match &error {
-                OnboardingError::Ledger(e) => e.retry_after(),
+                VerificationError::Ledger(e) => e.retry_after(),
                 _ => None,
             };
             let wait = backoff(job.attempts, retry_after);
-            let permanent = matches!(&error, OnboardingError::Ledger(e) if !e.is_retryable());
+            let permanent = matches!(&error, VerificationError::Ledger(e) if !e.is_retryable());
             if permanent {
                 tracing::error!(%error, ?wait, "LedgerOS refused the call; retrying later, but this needs a look");
             } else {
@@ -81,7 +81,7 @@ pub async fn work(services: Services, idle: Duration) {
             }
             Ok(None) => tokio::time::sleep(idle).await,
             Err(e) => {
-                tracing::error!(error = %e, "outbox: could not read jobs");
+                tracing::error!(error = %e, "ledger calls: could not read jobs");
                 tokio::time::sleep(idle * 5).await;
             }
         }

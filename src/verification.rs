@@ -22,7 +22,7 @@ fn reported(verification: crate::ledger::Verification, at_ms: Millis) -> StatusU
 }
 
 #[derive(Debug, thiserror::Error)]
-pub enum OnboardingError {
+pub enum VerificationError {
     #[error("LedgerOS could not be reached or refused the request")]
     Ledger(#[from] LedgerError),
     #[error(transparent)]
@@ -33,19 +33,19 @@ pub enum OnboardingError {
     UntrustedVerificationUrl,
 }
 
-async fn load(services: &Services, id: &UserId) -> Result<UserRecord, OnboardingError> {
+async fn load(services: &Services, id: &UserId) -> Result<UserRecord, VerificationError> {
     services
         .store
         .user(id)
         .await?
-        .ok_or(OnboardingError::Store(StoreError::NotFound))
+        .ok_or(VerificationError::Store(StoreError::NotFound))
 }
 
 /// Creates the LedgerOS user and initiates KYC, doing only the steps not done yet, so it is safe
 /// to call again after a failure. Idempotency keys tie each call to our user: a retry after a
 /// lost response cannot create a second LedgerOS user.
 #[tracing::instrument(skip(services), fields(user = %id))]
-pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, OnboardingError> {
+pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, VerificationError> {
     let mut user = load(services, id).await?;
     let ledger_id = match &user.ledger_user_id {
         Some(ledger_id) => LedgerUserId::new(ledger_id.clone()),
@@ -71,9 +71,9 @@ pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, O
         let url = verification
             .verification_url
             .clone()
-            .ok_or(OnboardingError::NoVerificationUrl)?;
+            .ok_or(VerificationError::NoVerificationUrl)?;
         if !services.ledger.is_hosted_page(&url) {
-            return Err(OnboardingError::UntrustedVerificationUrl);
+            return Err(VerificationError::UntrustedVerificationUrl);
         }
         services.store.set_verification_url(id, &url).await?;
         services
@@ -91,12 +91,12 @@ pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, O
 /// Where to send the user to start or continue verification: a fresh link from LedgerOS, or the
 /// stored one if LedgerOS cannot give one right now (the same URL stays valid).
 #[tracing::instrument(skip(services), fields(user = %id))]
-pub async fn verification_url(services: &Services, id: &UserId) -> Result<String, OnboardingError> {
+pub async fn verification_url(services: &Services, id: &UserId) -> Result<String, VerificationError> {
     let user = provision(services, id).await?;
     let ledger_id = LedgerUserId::new(user.ledger_user_id.clone().expect("provisioned users are linked"));
     match services.ledger.verification_link(&ledger_id).await {
         Ok(link) if !services.ledger.is_hosted_page(&link.verification_url) => {
-            Err(OnboardingError::UntrustedVerificationUrl)
+            Err(VerificationError::UntrustedVerificationUrl)
         }
         Ok(link) => {
             if user.verification_url.as_deref() != Some(link.verification_url.as_str()) {
@@ -109,11 +109,13 @@ pub async fn verification_url(services: &Services, id: &UserId) -> Result<String
         }
         Err(e) => {
             tracing::warn!(error = %e, "fresh verification link unavailable; using the stored one");
-            let stored = user.verification_url.ok_or(OnboardingError::NoVerificationUrl)?;
+            let stored = user
+                .verification_url
+                .ok_or(VerificationError::NoVerificationUrl)?;
             if services.ledger.is_hosted_page(&stored) {
                 Ok(stored)
             } else {
-                Err(OnboardingError::UntrustedVerificationUrl)
+                Err(VerificationError::UntrustedVerificationUrl)
             }
         }
     }
@@ -123,7 +125,7 @@ pub async fn verification_url(services: &Services, id: &UserId) -> Result<String
 /// Used when the user comes back from the hosted page and by the reconciler; webhooks remain
 /// the main source, so the read is dated [`OBSERVATION_SKEW_MS`] back.
 #[tracing::instrument(skip(services), fields(user = %id))]
-pub async fn refresh_status(services: &Services, id: &UserId) -> Result<UserRecord, OnboardingError> {
+pub async fn refresh_status(services: &Services, id: &UserId) -> Result<UserRecord, VerificationError> {
     refresh(services, id, |_| services.clock.now_ms() - OBSERVATION_SKEW_MS).await
 }
 
@@ -135,7 +137,7 @@ pub async fn refresh_after_change(
     services: &Services,
     id: &UserId,
     changed_at: Millis,
-) -> Result<UserRecord, OnboardingError> {
+) -> Result<UserRecord, VerificationError> {
     refresh(services, id, |held: Option<Millis>| {
         held.map_or(changed_at, |as_of| as_of.max(changed_at))
     })
@@ -146,7 +148,7 @@ async fn refresh(
     services: &Services,
     id: &UserId,
     dated: impl FnOnce(Option<Millis>) -> Millis,
-) -> Result<UserRecord, OnboardingError> {
+) -> Result<UserRecord, VerificationError> {
     let user = load(services, id).await?;
     let Some(ledger_id) = user.ledger_user_id.clone() else {
         return Ok(user);

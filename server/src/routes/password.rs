@@ -1,0 +1,138 @@
+//! Forgotten passwords: asking for a reset link, and setting a new password with it.
+
+use app::auth;
+use app::auth::Auth;
+use app::views::Flash;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use onboarding::accounts::{self, ResetError};
+use onboarding::email::templates;
+use onboarding::forms::{Email, FieldErrors};
+
+use super::flash::{Back, TRY_AGAIN, clean_token, notice};
+use super::{guard, small_and_quick};
+use crate::client_ip::ClientIp;
+use crate::limits::try_again_in;
+use crate::state::AppState;
+
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    let forms = Router::new()
+        .route("/password/forgot", post(forgot_password))
+        .route("/password/reset", post(reset_password))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::limit_anonymous_forms,
+        ));
+    small_and_quick(forms, state)
+}
+
+#[derive(serde::Deserialize)]
+struct ForgotForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Asks for a password reset link. The answer is the same whether or not the address has an
+/// account, and it does not wait for the work (which takes longer when there is one).
+async fn forgot_password(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    Form(form): Form<ForgotForm>,
+) -> Response {
+    let values = vec![("email".to_owned(), form.email.clone())];
+    // The address is checked first: only a valid one becomes a rate-limit key.
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(problem) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", problem);
+            let flash = Flash {
+                form: "forgot".into(),
+                errors,
+                values,
+                notice: None,
+            };
+            return Back::to("/password/forgot", flash).into_response();
+        }
+    };
+    if let Err(wait) = state.limits.password_reset(client, email.as_str()).await {
+        let flash = Flash {
+            form: "forgot".into(),
+            values,
+            notice: Some(try_again_in(wait)),
+            ..Flash::default()
+        };
+        return Back::to("/password/forgot", flash).into_response();
+    }
+    let services = state.services.clone();
+    let address = email.as_str().to_owned();
+    tokio::spawn(async move {
+        if let Err(e) = accounts::request_password_reset(&services, &address).await {
+            tracing::error!(error = %e, "password reset request could not be stored");
+        }
+    });
+    let sent = format!(
+        "If an account uses {}, we've sent it a link to choose a new password. The link works for {} minutes. Nothing there? Check your spam folder, or try again in a few minutes.",
+        email.as_str(),
+        templates::RESET_MINUTES
+    );
+    Back::to("/password/forgot", notice("forgot", &sent)).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct ResetForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Sets the new password from a reset link, then signs the person in with a new session; all
+/// their other sessions end (their password fingerprint no longer matches).
+async fn reset_password(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    mut auth: Auth,
+    Form(form): Form<ResetForm>,
+) -> Response {
+    let token = clean_token(&form.token);
+    let form_path = format!("/password/reset?token={token}");
+    if let Err(wait) = state.limits.password_reset(client, &token).await {
+        return Back::to(&form_path, notice("reset", &try_again_in(wait))).into_response();
+    }
+    match accounts::reset_password(&state.services, &token, form.password).await {
+        Ok(user) => {
+            tracing::info!(%user, "password reset");
+            // Whatever session this browser had is not the account's any more.
+            let _ = auth::log_out(&mut auth).await;
+            if let Err(e) = auth::log_in(&mut auth, &user).await {
+                tracing::error!(error = %e, "session could not be started after a reset");
+                let done = notice("login", "Your password is changed. Please log in with it.");
+                return Back::to("/login", done).into_response();
+            }
+            let done = notice(
+                "status",
+                "Your password is changed, and you've been logged out everywhere else.",
+            );
+            Back::to("/status", done).into_response()
+        }
+        Err(ResetError::Invalid(errors)) => {
+            let flash = Flash {
+                form: "reset".into(),
+                errors,
+                ..Flash::default()
+            };
+            Back::to(&form_path, flash).into_response()
+        }
+        Err(ResetError::LinkInvalid) => {
+            // The page itself explains and offers a new link.
+            Redirect::to(&form_path).into_response()
+        }
+        Err(ResetError::Store(e)) => {
+            tracing::error!(error = %e, "password reset failed");
+            Back::to(&form_path, notice("reset", TRY_AGAIN)).into_response()
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Verification at LedgerOS from our side: off to the hosted page (a fresh link, provisioning
+//! first if needed), and a denied applicant's appeal. Every route needs a signed-in user.
+
+use app::auth;
+use app::auth::Auth;
+use app::views::Flash;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use onboarding::forms::FieldErrors;
+use onboarding::verification;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+
+use super::flash::{Back, TRY_AGAIN, notice};
+use super::{guard, request_timeout, small_and_quick};
+use crate::state::AppState;
+
+/// Largest appeal post: 4,000 characters, percent-encoded.
+const APPEAL_BODY_LIMIT: usize = 48 * 1024;
+
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    let pages = Router::new()
+        .route("/verification/start", post(start))
+        .route("/verification/continue", get(resume));
+    small_and_quick(pages, state)
+        .route(
+            "/appeal",
+            post(appeal).layer(
+                ServiceBuilder::new()
+                    .layer(RequestBodyLimitLayer::new(APPEAL_BODY_LIMIT))
+                    .layer(request_timeout(state.timeouts.request)),
+            ),
+        )
+        .route_layer(axum::middleware::from_fn(guard::require_login))
+}
+
+/// Sends the user to LedgerOS's hosted page: a fresh link, provisioning first if needed.
+async fn start(State(state): State<AppState>, auth: Auth) -> Response {
+    let Some(user) = auth::user_id(&auth).await else {
+        return Redirect::to("/login").into_response();
+    };
+    match verification::verification_url(&state.services, &user).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(e) => {
+            tracing::warn!(%user, error = %e, "could not get a verification link");
+            let message = "We couldn't reach our verification partner just now. Your progress is saved: please try again in a minute.";
+            Back::to("/status", notice("status", message)).into_response()
+        }
+    }
+}
+
+/// The link in reminder emails: straight to the hosted page where the person left off (via
+/// login if needed). Only fetches a link, so a GET is fine.
+async fn resume(state: State<AppState>, auth: Auth) -> Response {
+    start(state, auth).await
+}
+
+#[derive(serde::Deserialize)]
+struct AppealForm {
+    #[serde(default)]
+    message: String,
+}
+
+/// Longest appeal we store: a few paragraphs.
+pub(super) const APPEAL_MAX_CHARS: usize = 4000;
+
+/// A denied applicant asks support to look again. Stored for the team; nothing is sent to
+/// LedgerOS (appeals go through support, as the guide says).
+async fn appeal(State(state): State<AppState>, auth: Auth, Form(form): Form<AppealForm>) -> Response {
+    let Some(user) = auth::user_id(&auth).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let message = form.message.trim();
+    let problem = if message.is_empty() {
+        Some("Tell us briefly why you think the decision is wrong.".to_owned())
+    } else if message.chars().count() > APPEAL_MAX_CHARS {
+        Some(format!(
+            "Please keep your message under {APPEAL_MAX_CHARS} characters."
+        ))
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let mut errors = FieldErrors::default();
+        errors.add("message", problem);
+        let values = vec![("message".to_owned(), form.message)];
+        return Back::to(
+            "/status",
+            Flash {
+                form: "status".into(),
+                errors,
+                values,
+                notice: None,
+            },
+        )
+        .into_response();
+    }
+    match state.services.store.add_appeal(&user, message).await {
+        Ok(()) => {
+            tracing::info!(%user, "appeal received");
+            let thanks =
+                "We've received your appeal. Our support team will reply by email within 2 business days.";
+            Back::to("/status", notice("status", thanks)).into_response()
+        }
+        Err(e) => {
+            tracing::error!(%user, error = %e, "appeal could not be stored");
+            let values = vec![("message".to_owned(), form.message)];
+            let flash = Flash {
+                form: "status".into(),
+                values,
+                notice: Some(TRY_AGAIN.into()),
+                ..Flash::default()
+            };
+            Back::to("/status", flash).into_response()
+        }
+    }
+}
