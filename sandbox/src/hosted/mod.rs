@@ -32,10 +32,12 @@ use super::{Decision, Inner, Outcome, WebhookMode};
 use onboarding::status::ApplicationStatus;
 
 mod input;
+mod pages;
 mod render;
 
 use input::*;
 pub(super) use input::{Form, check_date_of_birth, discard, plausible_email};
+use pages::{review_page, step_page};
 use render::*;
 
 pub(super) fn router() -> Router<Arc<Inner>> {

@@ -3,8 +3,9 @@
 use async_trait::async_trait;
 use sqlx::Row;
 
+use super::PostgresBackend;
+use super::applicants::insert_user;
 use super::mail::queue_email;
-use super::{PostgresBackend, insert_user};
 use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::status::ApplicationStatus;

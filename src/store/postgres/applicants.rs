@@ -1,0 +1,411 @@
+//! Accounts' verification state on PostgreSQL: users, webhooks, the LedgerOS call queue and reconciling.
+
+use async_trait::async_trait;
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use super::{PostgresBackend, announce, lock_ledger_user};
+use crate::clock::{Clock, Millis};
+use crate::kyc::{self, KycState, StatusUpdate};
+use crate::status::ApplicationStatus;
+use crate::store::{
+    Applicants, EventOutcome, InboxEvent, Job, JobKind, NewUser, PROVISION_GRACE_MS, StoreError,
+    USER_COLUMNS, UserId, UserRecord,
+};
+
+#[async_trait]
+impl Applicants for PostgresBackend {
+    async fn create_user(&self, new: NewUser<'_>) -> Result<UserId, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id = insert_user(&mut tx, self.clock.now_ms(), &new)
+            .await?
+            .ok_or(StoreError::EmailTaken)?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn user(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(&sql).bind(&id.0).fetch_optional(&self.pool).await?;
+        row.map(|r| user_from_row(&r)).transpose()
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        let row = sqlx::query(&sql).bind(email).fetch_optional(&self.pool).await?;
+        row.map(|r| user_from_row(&r)).transpose()
+    }
+
+    async fn link_ledger_user(&self, id: &UserId, ledger_user_id: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        lock_ledger_user(&mut tx, ledger_user_id).await?;
+        let updated = sqlx::query("UPDATE users SET ledger_user_id = $1 WHERE id = $2")
+            .bind(ledger_user_id)
+            .bind(&id.0)
+            .execute(&mut *tx)
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let waiting = sqlx::query(
+            "SELECT id, status, required_fields, created_at_ms FROM webhook_events \
+             WHERE ledger_user_id = $1 AND processed_at IS NULL ORDER BY created_at_ms",
+        )
+        .bind(ledger_user_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut applied = EventOutcome::Recorded;
+        for row in waiting {
+            let event_id: String = row.try_get("id")?;
+            let status: Option<String> = row.try_get("status")?;
+            let fields: String = row.try_get("required_fields")?;
+            let update = status.map(|status| StatusUpdate {
+                status: ApplicationStatus::parse(&status),
+                at_ms: row.get("created_at_ms"),
+                required_fields: serde_json::from_str(&fields).unwrap_or_default(),
+            });
+            let outcome = apply_update(&mut tx, &self.clock, id, update).await?;
+            mark_processed(&mut tx, &event_id, &outcome, self.clock.now_ms()).await?;
+            if matches!(outcome, EventOutcome::Applied(_)) {
+                applied = outcome;
+            }
+        }
+        announce(&mut tx, id, &applied).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_verification_url(&self, id: &UserId, url: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET verification_url = $1 WHERE id = $2")
+            .bind(url)
+            .bind(&id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn apply_status(&self, id: &UserId, update: StatusUpdate) -> Result<EventOutcome, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let outcome = apply_update(&mut tx, &self.clock, id, Some(update)).await?;
+        announce(&mut tx, id, &outcome).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn ingest_event(&self, event: InboxEvent<'_>) -> Result<EventOutcome, StoreError> {
+        let now = self.clock.now_ms();
+        let mut tx = self.pool.begin().await?;
+        if let Some(ledger_id) = event.ledger_user_id {
+            lock_ledger_user(&mut tx, ledger_id).await?;
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO webhook_events \
+             (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(event.id)
+        .bind(event.event_type)
+        .bind(event.ledger_user_id)
+        .bind(event.created_at_ms)
+        .bind(event.payload)
+        .bind(event.status.as_ref().map(ApplicationStatus::as_str))
+        .bind(serde_json::to_string(&event.required_fields).expect("a list of strings serialises"))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Ok(EventOutcome::Duplicate);
+        }
+        let user = match event.ledger_user_id {
+            Some(ledger_id) => sqlx::query("SELECT id FROM users WHERE ledger_user_id = $1")
+                .bind(ledger_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| UserId(row.get("id"))),
+            None => None,
+        };
+        let outcome = match (user, event.status) {
+            (None, Some(_)) if event.ledger_user_id.is_some() => EventOutcome::Waiting,
+            (Some(user), Some(status)) => {
+                let update = StatusUpdate {
+                    status,
+                    at_ms: event.created_at_ms,
+                    required_fields: event.required_fields,
+                };
+                let outcome = apply_update(&mut tx, &self.clock, &user, Some(update)).await?;
+                announce(&mut tx, &user, &outcome).await?;
+                outcome
+            }
+            _ => EventOutcome::Recorded,
+        };
+        mark_processed(&mut tx, event.id, &outcome, now).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn mark_returned(&self, id: &UserId) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET returned_at = $1 WHERE id = $2")
+            .bind(self.clock.now_ms())
+            .bind(&id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn add_appeal(&self, id: &UserId, message: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO appeals (user_id, message, created_at) VALUES ($1, $2, $3)")
+            .bind(&id.0)
+            .bind(message)
+            .bind(self.clock.now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn appeals(&self, id: &UserId) -> Result<Vec<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT message FROM appeals WHERE user_id = $1 ORDER BY created_at, id")
+                .bind(&id.0)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn claim_due_job(&self, lease_ms: i64) -> Result<Option<Job>, StoreError> {
+        let now = self.clock.now_ms();
+        let row = sqlx::query(
+            "UPDATE jobs SET locked_until = $1, attempts = attempts + 1 WHERE id = ( \
+               SELECT id FROM jobs WHERE run_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \
+               ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, kind, user_id, attempts",
+        )
+        .bind(now + lease_ms)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| job_from_row(&r)).transpose()
+    }
+
+    async fn claim_job(
+        &self,
+        kind: JobKind,
+        user: &UserId,
+        lease_ms: i64,
+    ) -> Result<Option<Job>, StoreError> {
+        let now = self.clock.now_ms();
+        // A racing claim waits for the row, then re-checks the lease and finds it taken.
+        let row = sqlx::query(
+            "UPDATE jobs SET locked_until = $1, attempts = attempts + 1 \
+             WHERE kind = $2 AND user_id = $3 AND (locked_until IS NULL OR locked_until < $4) \
+             RETURNING id, kind, user_id, attempts",
+        )
+        .bind(now + lease_ms)
+        .bind(kind.as_str())
+        .bind(&user.0)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| job_from_row(&r)).transpose()
+    }
+
+    async fn complete_job(&self, job: &Job) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM jobs WHERE id = $1")
+            .bind(job.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn retry_job(&self, job: &Job, run_at: Millis, error: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE jobs SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
+            .bind(run_at)
+            .bind(error)
+            .bind(job.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn pending_jobs(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    async fn stale_users(
+        &self,
+        statuses: &[ApplicationStatus],
+        changed_before: Millis,
+        checked_before: Millis,
+        limit: i64,
+    ) -> Result<Vec<(UserId, String)>, StoreError> {
+        let wanted: Vec<&str> = statuses.iter().map(ApplicationStatus::as_str).collect();
+        let rows = sqlx::query(
+            "SELECT id, ledger_user_id FROM users \
+             WHERE ledger_user_id IS NOT NULL \
+               AND application_status = ANY($1) \
+               AND status_changed_at < $2 \
+               AND (reconciled_at IS NULL OR reconciled_at < $3) \
+             ORDER BY COALESCE(reconciled_at, 0), status_changed_at LIMIT $4",
+        )
+        .bind(&wanted)
+        .bind(changed_before)
+        .bind(checked_before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((UserId(r.try_get("id")?), r.try_get("ledger_user_id")?)))
+            .collect()
+    }
+
+    async fn mark_reconciled(&self, id: &UserId) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET reconciled_at = $1 WHERE id = $2")
+            .bind(self.clock.now_ms())
+            .bind(&id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Inserts an account and the job that provisions it at LedgerOS; `None` when the address has
+/// an account (without aborting the transaction, which PostgreSQL would do on an error).
+pub(super) async fn insert_user(
+    tx: &mut PgConnection,
+    now: Millis,
+    new: &NewUser<'_>,
+) -> Result<Option<UserId>, StoreError> {
+    let id = UserId::generate();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, \
+         status_changed_at, reminders_token) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) \
+         ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(&id.0)
+    .bind(new.email)
+    .bind(new.first_name)
+    .bind(new.last_name)
+    .bind(new.password_hash)
+    .bind(now)
+    .bind(crate::tokens::generate())
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(None);
+    }
+    // First due after a grace period: the request that created the account provisions inline
+    // right away; a worker only steps in if that attempt fails or the process dies first.
+    sqlx::query("INSERT INTO jobs (kind, user_id, run_at, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(JobKind::Provision.as_str())
+        .bind(&id.0)
+        .bind(now + PROVISION_GRACE_MS)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    Ok(Some(id))
+}
+
+/// Applies a reported status to the user under a row lock, through the state machine's rules.
+async fn apply_update(
+    tx: &mut PgConnection,
+    clock: &Clock,
+    id: &UserId,
+    update: Option<StatusUpdate>,
+) -> Result<EventOutcome, StoreError> {
+    let Some(update) = update else {
+        return Ok(EventOutcome::Recorded);
+    };
+    let row = sqlx::query(
+        "SELECT application_status, status_as_of, required_fields, status_changed_at FROM users \
+         WHERE id = $1 FOR UPDATE",
+    )
+    .bind(&id.0)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    let current = kyc_from_row(&row)?;
+    match kyc::apply(&current, &update) {
+        Ok(next) => {
+            let changed = next.status != current.status;
+            let changed_at: Millis = if changed {
+                clock.now_ms()
+            } else {
+                row.try_get("status_changed_at")?
+            };
+            if let ApplicationStatus::Unknown(wire) = &next.status {
+                tracing::warn!(user = %id, status = %wire, "LedgerOS reported a status we do not know; shown as under review");
+            }
+            sqlx::query(
+                "UPDATE users SET application_status = $1, status_as_of = $2, required_fields = $3, \
+                 status_changed_at = $4, returned_at = CASE WHEN $5 THEN NULL ELSE returned_at END, \
+                 reminders_sent = CASE WHEN $5 THEN 0 ELSE reminders_sent END \
+                 WHERE id = $6",
+            )
+            .bind(next.status.as_str())
+            .bind(next.as_of_ms)
+            .bind(serde_json::to_string(&next.required_fields).expect("a list of strings serialises"))
+            .bind(changed_at)
+            .bind(changed)
+            .bind(&id.0)
+            .execute(&mut *tx)
+            .await?;
+            Ok(EventOutcome::Applied(next.status))
+        }
+        Err(rejection) => Ok(EventOutcome::Ignored(rejection.to_string())),
+    }
+}
+
+async fn mark_processed(
+    tx: &mut PgConnection,
+    event_id: &str,
+    outcome: &EventOutcome,
+    now: Millis,
+) -> Result<(), StoreError> {
+    if let Some(outcome) = outcome.as_db() {
+        sqlx::query("UPDATE webhook_events SET processed_at = $1, outcome = $2 WHERE id = $3")
+            .bind(now)
+            .bind(outcome)
+            .bind(event_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+fn job_from_row(row: &PgRow) -> Result<Job, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: JobKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown job kind {kind}")))?,
+        user_id: UserId(row.try_get("user_id")?),
+        attempts: row.try_get("attempts")?,
+    })
+}
+
+fn kyc_from_row(row: &PgRow) -> Result<KycState, StoreError> {
+    let fields: String = row.try_get("required_fields")?;
+    Ok(KycState {
+        status: ApplicationStatus::parse(row.try_get("application_status")?),
+        as_of_ms: row.try_get("status_as_of")?,
+        required_fields: serde_json::from_str(&fields).unwrap_or_default(),
+    })
+}
+
+fn user_from_row(row: &PgRow) -> Result<UserRecord, StoreError> {
+    Ok(UserRecord {
+        id: UserId(row.try_get("id")?),
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        password_hash: row.try_get("password_hash")?,
+        created_at: row.try_get("created_at")?,
+        ledger_user_id: row.try_get("ledger_user_id")?,
+        verification_url: row.try_get("verification_url")?,
+        kyc: kyc_from_row(row)?,
+        status_changed_at: row.try_get("status_changed_at")?,
+        returned_at: row.try_get("returned_at")?,
+        appealed_at: row.try_get("appealed_at")?,
+        reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
+    })
+}
