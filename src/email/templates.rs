@@ -27,7 +27,7 @@ pub fn confirm_signup(to: &str, first_name: &str, base: &str, token: &str) -> Ou
         "Hi {first_name},\n\n\
          Thanks for signing up. Open this link to confirm your email address and finish creating your account:\n\n\
          {base}/signup/confirm?token={token}\n\n\
-         Next, we'll ask you to verify your identity with our partner LedgerOS. It takes about 5 minutes.\n\n\
+         Next, we'll ask you to verify your identity with our partner LedgerOS. It takes 5 to 10 minutes, then usually 1 to 5 minutes for the result.\n\n\
          The link works once and expires in {CONFIRM_SIGNUP_HOURS} hours. If you didn't sign up, ignore this email: no account is created without this link.\n\n\
          {SIGN_OFF}\n"
     );
@@ -95,7 +95,7 @@ fn next_step(status: &ApplicationStatus, required_fields: &[String], base: &str)
     let resume = format!("{base}/verification/continue");
     let step = match status {
         ApplicationStatus::NotStarted => (
-            "Start your identity verification. It takes about 5 minutes: have your Social Security number, a photo ID and a recent proof of address ready.".to_owned(),
+            "Start your identity verification. It takes 5 to 10 minutes: have your Social Security number, a photo ID and a recent proof of address ready.".to_owned(),
             resume,
         ),
         ApplicationStatus::Pending => (

@@ -56,7 +56,7 @@ pub fn SignupSent() -> impl IntoView {
             <h2>"What happens next"</h2>
             <ol class="timeline">
                 <li>"Open the link in the email (it works for 24 hours)."</li>
-                <li>"Verify your identity with our partner LedgerOS: about 5 minutes."</li>
+                <li>"Verify your identity with our partner LedgerOS: 5–10 minutes, then usually 1–5 minutes for the result."</li>
                 <li>"Once you're approved, deposit money and get your cards."</li>
             </ol>
             <p class="muted">"No email after a few minutes? Check your spam folder, or "<a href="/signup">"sign up again"</a>". Already have an account? "<a href="/login">"Log in"</a>" or "<a href="/password/forgot">"reset your password"</a>"."</p>
