@@ -3,6 +3,8 @@
 //! Everything here that is not plain data sits behind the `server` feature, so the UI crate
 //! can share [`status::ApplicationStatus`] with the browser without pulling in sqlx or reqwest.
 
+pub mod contact;
+pub mod details;
 pub mod documents;
 pub mod forms;
 pub mod html;

@@ -13,4 +13,7 @@ pub struct Services {
     pub clock: Clock,
     /// How people reach the app, without a trailing slash: `https://app.example`.
     pub public_url: String,
+    /// A person's status is read from LedgerOS at login and on their status page at most this
+    /// often ([`crate::verification::PERSON_CHECK_GAP`] in production).
+    pub status_check_gap: std::time::Duration,
 }

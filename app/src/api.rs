@@ -15,12 +15,25 @@ pub async fn current_account() -> Result<Option<AccountView>, ServerFnError> {
     }))
 }
 
-/// The signed-in user's verification status, as stored (webhooks keep it current).
+/// The signed-in user's verification status: as stored (webhooks keep it current), after
+/// asking LedgerOS when nobody did within the last minute, since the contract sends no webhook
+/// for some statuses (manual review, needs verification, a lock). LedgerOS gets two seconds.
 #[server(endpoint = "status")]
 pub async fn load_status() -> Result<Option<StatusView>, ServerFnError> {
-    Ok(crate::auth::current_user()
-        .await?
-        .map(crate::auth::status_view_of))
+    let Some(user) = crate::auth::current_user().await? else {
+        return Ok(None);
+    };
+    let services = expect_context::<onboarding::services::Services>();
+    let check = onboarding::verification::refresh_if_due(&services, &user.id, services.status_check_gap);
+    let user = match tokio::time::timeout(std::time::Duration::from_secs(2), check).await {
+        Ok(Ok(fresh)) => fresh,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "could not check the status; showing the stored one");
+            user
+        }
+        Err(_) => user,
+    };
+    Ok(Some(crate::auth::status_view_of(user, services.clock.now_ms())))
 }
 
 /// Asks LedgerOS for the latest status first: for people coming back from the hosted page.
@@ -37,7 +50,7 @@ pub async fn refresh_status() -> Result<Option<StatusView>, ServerFnError> {
     let gate = expect_context::<std::sync::Arc<crate::auth::RefreshGate>>();
     if !gate.allow(&user.id) {
         let stored = services.store.user(&user.id).await.ok().flatten().unwrap_or(user);
-        return Ok(Some(crate::auth::status_view_of(stored)));
+        return Ok(Some(crate::auth::status_view_of(stored, services.clock.now_ms())));
     }
     let user = match onboarding::verification::refresh_status(&services, &user.id).await {
         Ok(fresh) => fresh,
@@ -47,7 +60,7 @@ pub async fn refresh_status() -> Result<Option<StatusView>, ServerFnError> {
             user
         }
     };
-    Ok(Some(crate::auth::status_view_of(user)))
+    Ok(Some(crate::auth::status_view_of(user, services.clock.now_ms())))
 }
 
 /// Takes (reads and removes) the flash left for `form`.

@@ -190,8 +190,10 @@ impl RefreshGate {
     }
 }
 
-pub fn status_view_of(user: UserRecord) -> StatusView {
+/// What the status page shows of `user`, at `now_ms`.
+pub fn status_view_of(user: UserRecord, now_ms: i64) -> StatusView {
     StatusView {
+        confirmed_secs_ago: user.confirmed_at.map(|at| (now_ms - at).max(0) / 1000),
         first_name: user.first_name,
         status: user.kyc.status,
         required_fields: user.kyc.required_fields,

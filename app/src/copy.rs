@@ -28,7 +28,21 @@ pub struct StatusCopy {
     pub tone: &'static str,
 }
 
-pub const SUPPORT_EMAIL: &str = "support@northwind.example";
+pub use onboarding::contact::SUPPORT_EMAIL;
+
+/// "Last confirmed with LedgerOS 3 minutes ago."
+pub fn confirmed_ago(secs: i64) -> String {
+    let ago = match secs {
+        ..=59 => return "Last confirmed with LedgerOS just now.".to_owned(),
+        60..=119 => "1 minute".to_owned(),
+        120..=3_599 => format!("{} minutes", secs / 60),
+        3_600..=7_199 => "1 hour".to_owned(),
+        7_200..=86_399 => format!("{} hours", secs / 3_600),
+        86_400..=172_799 => "1 day".to_owned(),
+        _ => format!("{} days", secs / 86_400),
+    };
+    format!("Last confirmed with LedgerOS {ago} ago.")
+}
 
 /// Under every document upload input.
 pub const UPLOAD_HINT: &str = "PDF, JPEG or PNG, up to 10 MB";

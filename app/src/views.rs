@@ -25,6 +25,8 @@ pub struct StatusView {
     pub appeal_sent: bool,
     /// Reminder emails are on.
     pub reminders: bool,
+    /// How long ago LedgerOS last told us this status (a webhook or a read), in seconds.
+    pub confirmed_secs_ago: Option<i64>,
 }
 
 /// What a form handler leaves for the page it redirects back to: errors and the values to

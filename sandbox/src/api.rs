@@ -345,6 +345,7 @@ async fn update(State(inner): State<Arc<Inner>>, Path(user_id): Path<String>, bo
                 format!("dateOfBirth: {message}"),
             ));
         }
+        let address_sent = request.address.is_some();
         if let Some(address) = request.address {
             required(address.line1, "address.line1")?;
             required(address.city, "address.city")?;
@@ -357,12 +358,22 @@ async fn update(State(inner): State<Arc<Inner>>, Path(user_id): Path<String>, bo
                 ));
             }
         }
+        let mut received = Vec::new();
         if let Some(first_name) = first_name {
             user.first_name = first_name;
+            received.push("firstName");
         }
         if let Some(last_name) = last_name {
             user.last_name = last_name;
+            received.push("lastName");
         }
+        if request.date_of_birth.is_some() {
+            received.push("dateOfBirth");
+        }
+        if address_sent {
+            received.push("address");
+        }
+        user.receive_details(&received);
         tracing::info!(user_id = %user.id, "sandbox: verification details updated");
         Ok((StatusCode::OK, inner.verification(user)))
     })())

@@ -33,6 +33,10 @@ pub struct Delivery {
     pub gave_up: bool,
 }
 
+/// The event type for any other status change: not in LedgerOS's published contract, sent
+/// only when [`SandboxConfig::status_updates`](crate::SandboxConfig::status_updates) is on.
+pub(super) const UPDATED: &str = "user.application.updated";
+
 /// A webhook event, serialized once at the moment its status changed.
 #[derive(Clone, Debug)]
 pub(super) struct Event {
@@ -49,7 +53,7 @@ impl Event {
             ApplicationStatus::Approved => "user.application.approved",
             ApplicationStatus::Denied => "user.application.denied",
             ApplicationStatus::NeedsInformation => "user.application.needs_info",
-            _ => "user.application.updated",
+            _ => UPDATED,
         };
         let mut data = json!({ "userId": user.id, "applicationStatus": user.status });
         if user.status == ApplicationStatus::Denied
@@ -75,6 +79,13 @@ impl Event {
 impl Inner {
     /// Delivers `events` one after the other in a background task, as `mode` says.
     pub(super) fn deliver(self: &Arc<Self>, events: Vec<Event>, mode: WebhookMode) {
+        let (events, unsent): (Vec<Event>, Vec<Event>) = events
+            .into_iter()
+            .partition(|event| self.config.status_updates || event.event_type != UPDATED);
+        for event in &unsent {
+            // As with the real LedgerOS: the app learns these by reading the status.
+            tracing::info!(event_id = %event.id, "sandbox: no webhook for this status (the contract sends none)");
+        }
         if mode == WebhookMode::Skip {
             for event in &events {
                 tracing::info!(event_id = %event.id, event_type = event.event_type, "sandbox: webhook skipped");

@@ -51,6 +51,10 @@ pub struct SandboxConfig {
     /// The app's base URL, e.g. `http://127.0.0.1:3000`: webhooks go to
     /// `{app_url}/webhooks/ledger`, users return to `{app_url}/verification/return`.
     pub app_url: String,
+    /// Also send `user.application.updated` for statuses LedgerOS's contract sends no webhook
+    /// for (pending, manual review, needs verification, locked…). Off by default, as with the
+    /// real service, which only promises `approved`, `denied` and `needs_info`.
+    pub status_updates: bool,
 }
 
 impl std::fmt::Debug for SandboxConfig {
@@ -62,6 +66,7 @@ impl std::fmt::Debug for SandboxConfig {
                 &format_args!("[{} redacted]", self.webhook_secrets.len()),
             )
             .field("app_url", &self.app_url)
+            .field("status_updates", &self.status_updates)
             .finish()
     }
 }
@@ -159,6 +164,16 @@ impl Sandbox {
     /// How many API requests the sandbox has received so far.
     pub fn api_requests(&self) -> u64 {
         self.inner.api_requests.load(Ordering::SeqCst)
+    }
+
+    /// The details (`firstName`, `dateOfBirth`, `address`…) a user has sent by `PATCH`.
+    pub fn details_received(&self, user_id: &str) -> Vec<String> {
+        self.inner
+            .state()
+            .users
+            .get(user_id)
+            .map(|u| u.details_received.clone())
+            .unwrap_or_default()
     }
 
     /// How many LedgerOS users exist (an idempotent replay creates none).

@@ -76,6 +76,8 @@ pub(super) struct User {
     pub required_fields: Vec<String>,
     /// Types of documents received (never their content).
     pub documents_received: Vec<String>,
+    /// Details received by `PATCH` (field names only; the values are checked and dropped).
+    pub details_received: Vec<String>,
     /// The reason of the last denial.
     pub reason: Option<String>,
     pub step: Step,
@@ -100,6 +102,7 @@ impl User {
             token: None,
             required_fields: Vec::new(),
             documents_received: Vec::new(),
+            details_received: Vec::new(),
             reason: None,
             step: Step::Personal,
             generation: 0,
@@ -113,8 +116,25 @@ impl User {
         if !self.documents_received.iter().any(|d| d == document_type) {
             self.documents_received.push(document_type.to_owned());
         }
+        self.satisfy(|f| f == document_type)
+    }
+
+    /// Records details sent by `PATCH` (`firstName`, `dateOfBirth`, `address`…): a required
+    /// field they answer is done (`address` answers `address.city` too).
+    pub fn receive_details(&mut self, fields: &[&str]) -> bool {
+        for field in fields {
+            if !self.details_received.iter().any(|d| d == field) {
+                self.details_received.push((*field).to_owned());
+            }
+        }
+        self.satisfy(|f| fields.iter().any(|d| f == *d || f.starts_with(&format!("{d}."))))
+    }
+
+    /// Drops the required fields `done` says are answered; with none left, the application
+    /// goes to (simulated) manual review. Returns whether any was required.
+    fn satisfy(&mut self, done: impl Fn(&str) -> bool) -> bool {
         let before = self.required_fields.len();
-        self.required_fields.retain(|f| f != document_type);
+        self.required_fields.retain(|f| !done(f));
         let was_required = self.required_fields.len() != before;
         if self.status == ApplicationStatus::NeedsInformation && self.required_fields.is_empty() {
             self.status = ApplicationStatus::ManualReview;

@@ -62,12 +62,18 @@ struct Harness {
     http: reqwest::Client,
 }
 
+/// A sandbox with the richer `user.application.updated` events on (most tests look at them).
 async fn harness(fail_first: usize) -> Harness {
+    harness_with(fail_first, true).await
+}
+
+async fn harness_with(fail_first: usize, status_updates: bool) -> Harness {
     let (app_url, hits) = receiver(fail_first).await;
     let config = SandboxConfig {
         api_key: KEY.into(),
         webhook_secrets: vec!["whsec_old".into(), "whsec_new".into()],
         app_url: app_url.clone(),
+        status_updates,
     };
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sandbox = Sandbox::start(config, listener).await.unwrap();
@@ -689,6 +695,46 @@ async fn a_newer_decision_cancels_a_delayed_one() {
         h.sandbox.decide(&user_id, empty).await,
         Err(SandboxError::InvalidOutcome(_))
     ));
+}
+
+#[tokio::test]
+async fn by_default_only_the_three_contract_webhooks_are_sent() {
+    let h = harness_with(0, false).await;
+    let user_id = h.create_user().await;
+    h.initiate(&user_id).await;
+    for outcome in [Outcome::NeedsVerification, Outcome::Lock, Outcome::Approve] {
+        h.sandbox.decide(&user_id, outcome).await.unwrap();
+    }
+    let need = Outcome::NeedsInformation {
+        required_fields: vec!["proofOfAddress".into()],
+    };
+    h.sandbox.decide(&user_id, need).await.unwrap();
+    let deny = Outcome::Deny {
+        reason: "Document mismatch".into(),
+    };
+    h.sandbox.decide(&user_id, deny).await.unwrap();
+    let delivered = h
+        .sandbox
+        .wait_for_delivered(3, Duration::from_secs(5))
+        .await
+        .expect("three webhooks");
+    let mut types: Vec<&str> = delivered.iter().map(|d| d.event_type.as_str()).collect();
+    types.sort_unstable();
+    assert_eq!(
+        types,
+        [
+            "user.application.approved",
+            "user.application.denied",
+            "user.application.needs_info"
+        ]
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        h.sandbox.deliveries().len(),
+        3,
+        "nothing for needsVerification or locked"
+    );
+    assert_eq!(h.sandbox.status_of(&user_id), Some(ApplicationStatus::Denied));
 }
 
 #[tokio::test]

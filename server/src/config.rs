@@ -72,11 +72,17 @@ pub struct Config {
     pub site_addr: SocketAddr,
     /// `SANDBOX_ADDR`: where the built-in sandbox listens (port 0 picks a free port).
     pub sandbox_addr: SocketAddr,
+    /// `SANDBOX_STATUS_UPDATES=1`: the sandbox also sends `user.application.updated` webhooks,
+    /// which the real LedgerOS does not promise (off: only approved, denied and needs_info).
+    pub sandbox_status_updates: bool,
     /// `RECONCILE_AFTER_SECS`: how long a pending or manual-review status may sit unchanged
     /// before we ask LedgerOS directly (the safety net for lost webhooks).
     pub reconciler: ReconcilerConfig,
     /// How often the LedgerOS call and mail workers look for due work when idle.
     pub worker_idle: Duration,
+    /// How often one person's status is read from LedgerOS at most, at login and on their
+    /// status page (one minute; tests shorten it).
+    pub status_check_gap: Duration,
     /// `SMTP_URL`: `smtp://host:port`, `smtps://user:password@host`; unset: the dev mailbox.
     pub smtp_url: Option<SecretString>,
     /// `MAIL_FROM`: the sender of every email.
@@ -242,6 +248,7 @@ impl Config {
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Onboarding <no-reply@onboarding.localhost>".to_owned()),
             worker_idle: Duration::from_secs(1),
+            status_check_gap: onboarding::verification::PERSON_CHECK_GAP,
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/onboarding.db".to_owned()),
             ledger_api_url,
             ledger_api_key: SecretString::from(ledger_api_key),
@@ -249,6 +256,8 @@ impl Config {
             public_url,
             site_addr,
             sandbox_addr,
+            sandbox_status_updates: var("SANDBOX_STATUS_UPDATES")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes")),
         })
     }
 }

@@ -62,10 +62,6 @@ impl Application {
             ),
             Mode::Live => tracing::info!("live mode: real LedgerOS and real email"),
         }
-        ensure_sqlite_dir(&config.database_url)?;
-        let store = Store::connect(&config.database_url, clock.clone()).await?;
-        tracing::info!(backend = store.kind(), "database ready, migrations applied");
-
         let listener = TcpListener::bind(config.site_addr).await?;
         let local: SocketAddr = listener.local_addr()?;
         leptos_options.site_addr = local;
@@ -73,6 +69,10 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
+
+        ensure_sqlite_dir(&config.database_url)?;
+        let store = Store::connect(&config.database_url, clock.clone(), &public_url).await?;
+        tracing::info!(backend = store.kind(), "database ready, migrations applied");
 
         let (sandbox, ledger_url) = match &config.ledger_api_url {
             Some(url) => (None, url.clone()),
@@ -89,6 +89,7 @@ impl Application {
                                 .unwrap_or_default(),
                         ],
                         app_url: public_url.clone(),
+                        status_updates: config.sandbox_status_updates,
                     },
                     sandbox_listener,
                 )
@@ -104,6 +105,7 @@ impl Application {
             ledger,
             clock: clock.clone(),
             public_url: public_url.clone(),
+            status_check_gap: config.status_check_gap,
         };
         let mailer = match &config.smtp_url {
             Some(url) => Mailer::smtp(url.expose_secret(), &config.mail_from)?,

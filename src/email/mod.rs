@@ -19,6 +19,9 @@ pub enum EmailKind {
     PasswordChanged,
     /// A nudge to finish verification.
     Reminder,
+    /// LedgerOS decided or asked for something: sent once per status change, whatever the
+    /// reminder setting (it is news, not a nudge).
+    Decision,
 }
 
 impl EmailKind {
@@ -29,6 +32,7 @@ impl EmailKind {
             Self::PasswordReset => "password_reset",
             Self::PasswordChanged => "password_changed",
             Self::Reminder => "reminder",
+            Self::Decision => "decision",
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The words of every email. Plain text, short, one clear action each, and what happens next.
 
 use super::{EmailKind, OutgoingEmail};
+use crate::contact::SUPPORT_EMAIL;
+use crate::details::DetailField;
 use crate::documents::DocumentType;
 use crate::status::ApplicationStatus;
 
@@ -103,17 +105,9 @@ fn next_step(status: &ApplicationStatus, required_fields: &[String], base: &str)
             resume,
         ),
         ApplicationStatus::NeedsInformation => {
-            let names: Vec<String> = required_fields
-                .iter()
-                .map(|f| DocumentType::parse(f).map(|d| d.label().to_owned()).unwrap_or_else(|| f.clone()))
-                .collect();
-            let what = if names.is_empty() {
-                "the extra information LedgerOS asked for".to_owned()
-            } else {
-                names.join(", ")
-            };
+            let what = requested(required_fields);
             (
-                format!("Upload {what}. A photo or scan (PDF, JPEG or PNG, up to 10 MB) is enough."),
+                format!("Send {what}. For a document, a photo or scan (PDF, JPEG or PNG, up to 10 MB) is enough."),
                 format!("{base}/status#documents"),
             )
         }
@@ -124,6 +118,77 @@ fn next_step(status: &ApplicationStatus, required_fields: &[String], base: &str)
         _ => return None,
     };
     Some(step)
+}
+
+/// Document names for a needs-information request, in plain words (never a raw field name).
+fn requested(required_fields: &[String]) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for field in required_fields {
+        let label = DocumentType::parse(field)
+            .map(DocumentType::label)
+            .or_else(|| DetailField::parse(field).map(DetailField::label));
+        if let Some(label) = label
+            && !names.iter().any(|n| n == label)
+        {
+            names.push(label.to_owned());
+        }
+    }
+    if names.is_empty() {
+        "the extra information LedgerOS asked for".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The email for a status the person has just reached, if it is news for them: approved, denied,
+/// locked, needs information, needs verification. Queued once per status change, in the same
+/// transaction as the change.
+pub fn decision(
+    to: &str,
+    first_name: &str,
+    status: &ApplicationStatus,
+    required_fields: &[String],
+    base: &str,
+) -> Option<OutgoingEmail> {
+    let (subject, news, next) = match status {
+        ApplicationStatus::Approved => (
+            "You're verified: your account is ready",
+            "Good news: LedgerOS has verified your identity, and your account is ready.".to_owned(),
+            format!("You can now deposit money and get your cards. Start here: {base}/status"),
+        ),
+        ApplicationStatus::Denied => (
+            "About your identity verification",
+            "We're sorry: LedgerOS could not verify your identity, so we can't open an account for you. This decision can't be changed by trying again.".to_owned(),
+            format!(
+                "If you think the decision is wrong, you can appeal: open {base}/status#appeal and tell us why. Our support team replies by email within 2 business days."
+            ),
+        ),
+        ApplicationStatus::Locked => (
+            "Your account is locked",
+            "Your account has been locked for your protection, so deposits and cards are paused for now.".to_owned(),
+            format!(
+                "Please contact our support team at {SUPPORT_EMAIL}; they will tell you what happens next. Your status: {base}/status"
+            ),
+        ),
+        ApplicationStatus::NeedsInformation => (
+            "LedgerOS needs a document from you",
+            format!(
+                "To finish your verification, LedgerOS needs: {}.",
+                requested(required_fields)
+            ),
+            format!(
+                "Send it from your status page (for a document, a photo or scan, PDF, JPEG or PNG, up to 10 MB): {base}/status#documents. Once LedgerOS has everything, a person there reviews your details, usually within 1–2 business days."
+            ),
+        ),
+        ApplicationStatus::NeedsVerification => (
+            "Please verify your identity again",
+            "LedgerOS couldn't confirm some of your details and needs you to go through the identity check once more.".to_owned(),
+            format!("It takes 5 to 10 minutes. Start here: {base}/verification/continue"),
+        ),
+        _ => return None,
+    };
+    let body = format!("Hi {first_name},\n\n{news}\n\n{next}\n\n{SIGN_OFF}\n");
+    Some(email(EmailKind::Decision, to, subject, body))
 }
 
 /// Reminder number `number` (1-based) of `total`, or `None` when the status needs none.
@@ -178,7 +243,7 @@ mod tests {
             ),
             (
                 ApplicationStatus::NeedsInformation,
-                "Upload Proof of address",
+                "Send Proof of address",
                 "/status#documents",
             ),
             (
@@ -202,6 +267,49 @@ mod tests {
             assert_eq!(
                 email.unsubscribe_url.as_deref(),
                 Some("https://app.example/reminders/stop?token=tok")
+            );
+        }
+    }
+
+    #[test]
+    fn each_decision_says_what_happened_and_what_to_do_next() {
+        let fields = vec!["proofOfAddress".to_owned(), "governmentId".to_owned()];
+        let cases = [
+            (ApplicationStatus::Approved, "deposit money", "/status"),
+            (ApplicationStatus::Denied, "appeal", "/status#appeal"),
+            (ApplicationStatus::Locked, SUPPORT_EMAIL, "/status"),
+            (
+                ApplicationStatus::NeedsInformation,
+                "Proof of address",
+                "/status#documents",
+            ),
+            (
+                ApplicationStatus::NeedsVerification,
+                "once more",
+                "/verification/continue",
+            ),
+        ];
+        for (status, says, path) in cases {
+            let email = decision("a@example.com", "Ada", &status, &fields, BASE).unwrap();
+            assert_eq!(email.kind, EmailKind::Decision);
+            assert!(email.body.contains(says), "{status}: {}", email.body);
+            assert!(
+                email.body.contains(&format!("{BASE}{path}")),
+                "{status}: {}",
+                email.body
+            );
+            assert!(email.unsubscribe_url.is_none(), "news, not a reminder");
+            assert!(!email.body.contains("proofOfAddress"), "never a raw field name");
+        }
+        for status in [
+            ApplicationStatus::NotStarted,
+            ApplicationStatus::Pending,
+            ApplicationStatus::ManualReview,
+            ApplicationStatus::Canceled,
+        ] {
+            assert!(
+                decision("a@example.com", "Ada", &status, &[], BASE).is_none(),
+                "{status}"
             );
         }
     }

@@ -113,6 +113,14 @@ pub trait Applicants {
     ) -> Result<Vec<(UserId, String)>, StoreError>;
 
     async fn mark_reconciled(&self, id: &UserId) -> Result<(), StoreError>;
+
+    /// Claims the right to read `id`'s status from LedgerOS now: true unless somebody (any
+    /// path, any instance) read it within `min_gap_ms`. Claiming counts as reading.
+    async fn claim_status_check(&self, id: &UserId, min_gap_ms: i64) -> Result<bool, StoreError>;
+
+    /// LedgerOS just told us `id`'s status (a read): the status page says when, and it counts
+    /// as a check for [`Applicants::claim_status_check`].
+    async fn mark_confirmed(&self, id: &UserId) -> Result<(), StoreError>;
 }
 
 /// Who a signup form's address belongs to, for choosing the email to send.

@@ -27,14 +27,16 @@ pub struct Store(Arc<dyn Backend>);
 
 impl Store {
     /// Opens the database at `url` (`sqlite:…` or `postgres://…`) and applies pending
-    /// migrations.
-    pub async fn connect(url: &str, clock: Clock) -> Result<Self, StoreError> {
+    /// migrations. `public_url` is where links in the emails the store queues point (the
+    /// decision emails it writes with a status change).
+    pub async fn connect(url: &str, clock: Clock, public_url: &str) -> Result<Self, StoreError> {
+        let public_url = public_url.trim_end_matches('/').to_owned();
         if url.starts_with("sqlite:") {
-            Ok(Self(Arc::new(sqlite::SqliteBackend::connect(url, clock).await?)))
+            let backend = sqlite::SqliteBackend::connect(url, clock, public_url).await?;
+            Ok(Self(Arc::new(backend)))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Self(Arc::new(
-                postgres::PostgresBackend::connect(url, clock).await?,
-            )))
+            let backend = postgres::PostgresBackend::connect(url, clock, public_url).await?;
+            Ok(Self(Arc::new(backend)))
         } else {
             Err(StoreError::Config(
                 "DATABASE_URL must start with sqlite: or postgres://".to_owned(),
@@ -67,7 +69,7 @@ const PROVISION_GRACE_MS: Millis = 30_000;
 /// The columns a [`UserRecord`] is read from (the same SQL on every backend).
 const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, created_at, \
      ledger_user_id, verification_url, application_status, status_as_of, required_fields, \
-     status_changed_at, returned_at, reminders_off_at, \
+     status_changed_at, returned_at, reminders_off_at, denial_reason, confirmed_at, \
      (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at";
 
 /// Our own id for an account (a UUID), never shown to LedgerOS.
@@ -113,6 +115,10 @@ pub struct UserRecord {
     pub appealed_at: Option<Millis>,
     /// The person turned reminder emails off.
     pub reminders_off: bool,
+    /// LedgerOS's reason for a denial, for operators only.
+    pub denial_reason: Option<String>,
+    /// When LedgerOS last told us the status (a webhook applied or a read).
+    pub confirmed_at: Option<Millis>,
 }
 
 impl std::fmt::Debug for UserRecord {
@@ -136,6 +142,8 @@ pub struct InboxEvent<'a> {
     /// The status the event reports, if it reports one.
     pub status: Option<ApplicationStatus>,
     pub required_fields: Vec<String>,
+    /// `data.reason` (denials): kept for operators, never shown to the customer.
+    pub reason: Option<&'a str>,
 }
 
 /// What happened to a webhook we were given.
@@ -203,8 +211,9 @@ pub enum StoreError {
     NotFound,
     #[error("database configuration: {0}")]
     Config(String),
-    #[error("database error")]
-    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database's own message (no values: sqlx reports the failure, not the data).
+    #[error("database error: {0}")]
+    Database(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl From<sqlx::Error> for StoreError {

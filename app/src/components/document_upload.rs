@@ -1,13 +1,17 @@
 use leptos::prelude::*;
 use onboarding::documents::{ACCEPT, DocumentType};
 
+use onboarding::details::DetailField;
+
+use crate::components::details_form::DetailsForm;
 use crate::copy::{UPLOAD_HINT, upload_error_field};
 use crate::views::Flash;
 
 /// One upload form per document LedgerOS asked for (`needsInformation`). Plain multipart forms
 /// that post to `/documents`, so they work without JavaScript; the server answers back to
-/// `/status` with a notice. Fields that are not documents we can upload are listed verbatim,
-/// with a way to provide them on LedgerOS's page.
+/// `/status` with a notice. Personal details LedgerOS asks for get a form of their own
+/// ([`DetailsForm`]); anything else is named in plain words, with a way to provide it on
+/// LedgerOS's page. A raw field name is never shown.
 #[component]
 pub fn DocumentUpload(required_fields: Vec<String>, #[prop(optional)] flash: Flash) -> impl IntoView {
     let (documents, others): (Vec<_>, Vec<_>) = required_fields
@@ -16,7 +20,11 @@ pub fn DocumentUpload(required_fields: Vec<String>, #[prop(optional)] flash: Fla
         .partition(Result::is_ok);
     let documents: Vec<DocumentType> = documents.into_iter().filter_map(Result::ok).collect();
     let others: Vec<String> = others.into_iter().filter_map(Result::err).collect();
-    let nothing_to_upload = documents.is_empty();
+    let details = DetailField::requested(&others);
+    let unknown = others.iter().any(|f| DetailField::parse(f).is_none());
+    let details_form =
+        (!details.is_empty()).then(|| view! { <DetailsForm details=details flash=flash.clone() /> });
+    let nothing_to_upload = documents.is_empty() && details_form.is_none();
     let cards = (!documents.is_empty()).then(|| {
         view! {
             <ul class="document-list" aria-labelledby="documents">
@@ -32,13 +40,10 @@ pub fn DocumentUpload(required_fields: Vec<String>, #[prop(optional)] flash: Fla
     });
     // Nothing we can upload here (LedgerOS asked for something else, or did not say what):
     // LedgerOS's own page can take it.
-    let elsewhere = (nothing_to_upload || !others.is_empty()).then(|| {
+    let elsewhere = (nothing_to_upload || unknown).then(|| {
         view! {
-            {(!others.is_empty()).then(|| view! {
-                <p>"LedgerOS also needs the following, which you can provide on its secure page:"</p>
-                <ul class="required-list">
-                    {others.into_iter().map(|field| view! { <li>{field}</li> }).collect_view()}
-                </ul>
+            {unknown.then(|| view! {
+                <p>"LedgerOS also needs some other information, which you can provide on its secure page."</p>
             })}
             <form method="post" action="/verification/start">
                 <button type="submit" class="button button-secondary">"Continue on LedgerOS's page"</button>
@@ -48,6 +53,7 @@ pub fn DocumentUpload(required_fields: Vec<String>, #[prop(optional)] flash: Fla
     view! {
         <h3 id="documents">"What LedgerOS needs"</h3>
         {cards}
+        {details_form}
         {elsewhere}
     }
 }

@@ -1,4 +1,5 @@
 pub mod appeal;
+pub mod details_form;
 pub mod document_upload;
 pub mod form;
 pub mod layout;

@@ -1,12 +1,13 @@
 use leptos::prelude::*;
 
 use crate::views::StatusView;
+use onboarding::details::DetailField;
 use onboarding::documents::DocumentType;
 use onboarding::status::ApplicationStatus;
 
 use crate::components::appeal::AppealForm;
 use crate::components::document_upload::DocumentUpload;
-use crate::copy::{NextAction, SUPPORT_EMAIL, card_copy};
+use crate::copy::{NextAction, SUPPORT_EMAIL, card_copy, confirmed_ago};
 use crate::views::Flash;
 
 /// The applicant's status in plain words, with the one thing to do next.
@@ -46,7 +47,10 @@ pub fn StatusCard(view: StatusView, #[prop(optional)] flash: Flash) -> impl Into
                 <h3>"What LedgerOS needs"</h3>
                 <ul class="required-list">
                     {view.required_fields.iter().map(|f| {
-                        let label = DocumentType::parse(f).map_or_else(|| f.clone(), |k| k.label().to_owned());
+                        let label = DocumentType::parse(f)
+                            .map(DocumentType::label)
+                            .or_else(|| DetailField::parse(f).map(DetailField::label))
+                            .unwrap_or("Other information");
                         view! { <li>{label}</li> }
                     }).collect_view()}
                 </ul>
@@ -63,6 +67,7 @@ pub fn StatusCard(view: StatusView, #[prop(optional)] flash: Flash) -> impl Into
             <p class="status-next"><strong>"What happens next: "</strong>{copy.next}</p>
             {action}
             {appeal}
+            {view.confirmed_secs_ago.map(|secs| view! { <p class="muted status-confirmed">{confirmed_ago(secs)}</p> })}
         </section>
     }
 }

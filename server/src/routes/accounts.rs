@@ -13,6 +13,7 @@ use onboarding::forms::{Email, FieldErrors, LoginForm, SignupForm, safe_next};
 use onboarding::jobs;
 use onboarding::store::ConfirmOutcome;
 use onboarding::tokens;
+use onboarding::verification;
 
 use super::device::{device_token, remember_device};
 use super::flash::{Back, TRY_AGAIN, clean_token, notice};
@@ -208,6 +209,17 @@ async fn login(
     match auth.authenticate(credentials).await {
         Ok(Some(user)) => match auth::log_in_user(&mut auth, &user).await {
             Ok(()) => {
+                // Statuses no webhook announces (manual review, a lock…) are learned by asking:
+                // in the background, so logging in does not wait for LedgerOS. An open status
+                // page hears the outcome.
+                let services = state.services.clone();
+                let id = user.record.id.clone();
+                tokio::spawn(async move {
+                    let gap = services.status_check_gap;
+                    if let Err(e) = verification::refresh_if_due(&services, &id, gap).await {
+                        tracing::warn!(user = %id, error = %e, "could not check the status at login");
+                    }
+                });
                 let mut response = Redirect::to(&next).into_response();
                 remember_device(&state, &user.record.id, &headers, &mut response).await;
                 response

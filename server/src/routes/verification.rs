@@ -1,5 +1,6 @@
 //! Verification at LedgerOS from our side: off to the hosted page (a fresh link, provisioning
-//! first if needed), and a denied applicant's appeal. Every route needs a signed-in user.
+//! first if needed), details LedgerOS asked for again, and a denied applicant's appeal. Every
+//! route needs a signed-in user.
 
 use app::auth;
 use app::auth::Auth;
@@ -8,7 +9,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use onboarding::details::{self as personal, DetailField, DetailsForm};
 use onboarding::forms::FieldErrors;
+use onboarding::ledger::LedgerUserId;
 use onboarding::verification;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -23,7 +26,8 @@ const APPEAL_BODY_LIMIT: usize = 48 * 1024;
 pub(super) fn router(state: &AppState) -> Router<AppState> {
     let pages = Router::new()
         .route("/verification/start", post(start))
-        .route("/verification/continue", get(resume));
+        .route("/verification/continue", get(resume))
+        .route("/details", post(details));
     small_and_quick(pages, state)
         .route(
             "/appeal",
@@ -55,6 +59,61 @@ async fn start(State(state): State<AppState>, auth: Auth) -> Response {
 /// login if needed). Only fetches a link, so a GET is fine.
 async fn resume(state: State<AppState>, auth: Auth) -> Response {
     start(state, auth).await
+}
+
+/// Details LedgerOS asked for again (`requiredFields` that are not documents): checked here,
+/// sent with `PATCH`, then the status is read back. Names, dates and addresses are never logged.
+async fn details(State(state): State<AppState>, auth: Auth, Form(form): Form<DetailsForm>) -> Response {
+    let Some(id) = auth::user_id(&auth).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let services = &state.services;
+    let user = match services.store.user(&id).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(e) => {
+            tracing::error!(user = %id, error = %e, "could not load the user for their details");
+            return Back::to("/status", notice("status", TRY_AGAIN)).into_response();
+        }
+    };
+    let requested = DetailField::requested(&user.kyc.required_fields);
+    let Some(ledger_id) = user.ledger_user_id.filter(|_| !requested.is_empty()) else {
+        let nothing = "LedgerOS isn't asking for any details right now, so nothing was sent.";
+        return Back::to("/status", notice("status", nothing)).into_response();
+    };
+    let update = match personal::validate(&form, &requested) {
+        Ok(update) => update,
+        Err(errors) => {
+            let flash = Flash {
+                form: "status".into(),
+                errors,
+                values: form.values(),
+                notice: None,
+            };
+            return Back::to("/status#details", flash).into_response();
+        }
+    };
+    let sent = services
+        .ledger
+        .update_verification(&LedgerUserId::new(ledger_id), &update)
+        .await;
+    if let Err(e) = sent {
+        tracing::warn!(user = %id, error = %e, "could not send details to LedgerOS");
+        let flash = Flash {
+            form: "status".into(),
+            values: form.values(),
+            notice: Some("We couldn't reach LedgerOS just now. Your details are still here: please try again in a minute.".into()),
+            ..Flash::default()
+        };
+        return Back::to("/status#details", flash).into_response();
+    }
+    tracing::info!(user = %id, fields = requested.len(), "details sent to LedgerOS");
+    let sent_at = services.clock.now_ms();
+    if let Err(e) = verification::refresh_after_change(services, &id, sent_at).await {
+        tracing::warn!(user = %id, error = %e, "could not read the status after sending details");
+    }
+    let thanks = "Thanks: your details are with LedgerOS. We'll show what happens next here.";
+    Back::to("/status", notice("status", thanks)).into_response()
 }
 
 #[derive(serde::Deserialize)]

@@ -68,6 +68,7 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
         payload: &payload,
         status: event.target_status(),
         required_fields: event.required_fields.clone(),
+        reason: event.reason.as_deref(),
     };
     match state.services.store.ingest_event(inbox).await {
         Ok(outcome) => {

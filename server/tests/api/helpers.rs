@@ -272,6 +272,27 @@ impl TestApp {
         user.ledger_user_id.expect("provisioned at LedgerOS")
     }
 
+    /// Waits until the database holds `status` for `email`, without loading any page (a page
+    /// load may itself ask LedgerOS): for tests about what the workers learn by themselves.
+    pub async fn wait_for_stored_status(&self, email: &str, status: &str) {
+        let mut last = String::new();
+        for _ in 0..200 {
+            let user = self
+                .services
+                .store
+                .user_by_email(email)
+                .await
+                .unwrap()
+                .expect("user exists");
+            last = user.kyc.status.as_str().to_owned();
+            if last == status {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{email} is still {last}, not {status}");
+    }
+
     /// Reloads `/status` until the page shows `status`, as a person would.
     pub async fn wait_for_status(&self, status: &str) -> String {
         self.wait_for_page("/status", &format!("data-status=\"{status}\""))

@@ -2,6 +2,8 @@
 //! per test (a SQLite file, or a PostgreSQL database when `TEST_DATABASE_URL` names a server),
 //! and a cookie-keeping client that behaves like a browser without JavaScript.
 
+mod contract;
+mod decisions;
 mod documents;
 mod email;
 mod helpers;

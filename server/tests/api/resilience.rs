@@ -51,7 +51,7 @@ async fn the_reconciler_finds_a_decision_whose_webhook_never_came() {
     };
     app.sandbox.decide_with(&ledger_id, silent).await.unwrap();
 
-    app.wait_for_status("approved").await;
+    app.wait_for_stored_status("ada@example.com", "approved").await;
     assert!(app.sandbox.deliveries().is_empty(), "no webhook was involved");
 }
 

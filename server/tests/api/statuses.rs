@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use sandbox::{Decision, Outcome, WebhookMode};
 use serde_json::json;
 
-use crate::helpers::{complete_hosted_steps, location, spawn_app};
+use crate::helpers::{complete_hosted_steps, location, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn coming_back_while_pending_says_we_are_waiting_for_ledgeros() {
@@ -80,6 +80,19 @@ async fn a_denied_user_can_send_an_appeal_that_is_stored_for_the_team() {
     let page = app.wait_for_status("denied").await;
     assert!(page.contains("can&#x27;t be tried again") || page.contains("can't be tried again"));
     assert!(page.contains("Send appeal"));
+    // LedgerOS's reason is kept for operators; the customer sees the generic message only.
+    assert!(!page.contains("Identity could not be verified"), "{page}");
+    let record = app
+        .services
+        .store
+        .user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        record.denial_reason.as_deref(),
+        Some("Identity could not be verified")
+    );
 
     let empty = app.post_form("/appeal", &[("message", "   ")]).await;
     assert_eq!(location(&empty), "/status");
@@ -153,7 +166,8 @@ async fn canceled_and_unknown_statuses_get_a_safe_generic_message() {
 
 #[tokio::test]
 async fn duplicated_and_reordered_deliveries_from_the_sandbox_end_in_the_right_state() {
-    let app = spawn_app().await;
+    // Two events to reorder: the richer `updated` event for the manual review, then the denial.
+    let app = spawn_app_with(|config| config.sandbox_status_updates = true).await;
     app.sign_up("ada@example.com").await;
     let ledger_id = app.ledger_id_of("ada@example.com").await;
 

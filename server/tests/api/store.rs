@@ -20,8 +20,12 @@ async fn two_instances() -> (Store, Store, Clock, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(dir.path()).await;
     let clock = Clock::manual(START);
-    let a = Store::connect(&url, clock.clone()).await.unwrap();
-    let b = Store::connect(&url, clock.clone()).await.unwrap();
+    let a = Store::connect(&url, clock.clone(), "http://app.test")
+        .await
+        .unwrap();
+    let b = Store::connect(&url, clock.clone(), "http://app.test")
+        .await
+        .unwrap();
     (a, b, clock, dir)
 }
 
@@ -44,6 +48,7 @@ fn event<'a>(id: &'a str, ledger: &'a str, at: Millis, status: ApplicationStatus
         payload: "{}",
         status: Some(status),
         required_fields: Vec::new(),
+        reason: None,
     }
 }
 

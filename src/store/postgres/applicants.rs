@@ -4,8 +4,10 @@ use async_trait::async_trait;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
+use super::mail::queue_email;
 use super::{PostgresBackend, announce, lock_ledger_user};
 use crate::clock::{Clock, Millis};
+use crate::email::templates;
 use crate::kyc::{self, KycState, StatusUpdate};
 use crate::status::ApplicationStatus;
 use crate::store::{
@@ -48,7 +50,7 @@ impl Applicants for PostgresBackend {
             return Err(StoreError::NotFound);
         }
         let waiting = sqlx::query(
-            "SELECT id, status, required_fields, created_at_ms FROM webhook_events \
+            "SELECT id, status, required_fields, created_at_ms, reason FROM webhook_events \
              WHERE ledger_user_id = $1 AND processed_at IS NULL ORDER BY created_at_ms",
         )
         .bind(ledger_user_id)
@@ -64,7 +66,9 @@ impl Applicants for PostgresBackend {
                 at_ms: row.get("created_at_ms"),
                 required_fields: serde_json::from_str(&fields).unwrap_or_default(),
             });
-            let outcome = apply_update(&mut tx, &self.clock, id, update).await?;
+            let outcome = apply_update(&mut tx, &self.clock, &self.public_url, id, update).await?;
+            let reason: Option<String> = row.try_get("reason")?;
+            keep_denial_reason(&mut tx, id, &outcome, reason.as_deref()).await?;
             mark_processed(&mut tx, &event_id, &outcome, self.clock.now_ms()).await?;
             if matches!(outcome, EventOutcome::Applied(_)) {
                 applied = outcome;
@@ -86,7 +90,7 @@ impl Applicants for PostgresBackend {
 
     async fn apply_status(&self, id: &UserId, update: StatusUpdate) -> Result<EventOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let outcome = apply_update(&mut tx, &self.clock, id, Some(update)).await?;
+        let outcome = apply_update(&mut tx, &self.clock, &self.public_url, id, Some(update)).await?;
         announce(&mut tx, id, &outcome).await?;
         tx.commit().await?;
         Ok(outcome)
@@ -100,8 +104,8 @@ impl Applicants for PostgresBackend {
         }
         let inserted = sqlx::query(
             "INSERT INTO webhook_events \
-             (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING",
+             (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at, reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
         )
         .bind(event.id)
         .bind(event.event_type)
@@ -111,6 +115,7 @@ impl Applicants for PostgresBackend {
         .bind(event.status.as_ref().map(ApplicationStatus::as_str))
         .bind(serde_json::to_string(&event.required_fields).expect("a list of strings serialises"))
         .bind(now)
+        .bind(event.reason)
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
@@ -132,7 +137,9 @@ impl Applicants for PostgresBackend {
                     at_ms: event.created_at_ms,
                     required_fields: event.required_fields,
                 };
-                let outcome = apply_update(&mut tx, &self.clock, &user, Some(update)).await?;
+                let outcome =
+                    apply_update(&mut tx, &self.clock, &self.public_url, &user, Some(update)).await?;
+                keep_denial_reason(&mut tx, &user, &outcome, event.reason).await?;
                 announce(&mut tx, &user, &outcome).await?;
                 outcome
             }
@@ -157,6 +164,28 @@ impl Applicants for PostgresBackend {
             .bind(&id.0)
             .bind(message)
             .bind(self.clock.now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn claim_status_check(&self, id: &UserId, min_gap_ms: i64) -> Result<bool, StoreError> {
+        let now = self.clock.now_ms();
+        let claimed = sqlx::query(
+            "UPDATE users SET checked_at = $1 WHERE id = $2 AND (checked_at IS NULL OR checked_at <= $3)",
+        )
+        .bind(now)
+        .bind(&id.0)
+        .bind(now - min_gap_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    async fn mark_confirmed(&self, id: &UserId) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET confirmed_at = $1, checked_at = GREATEST(COALESCE(checked_at, 0), $1) WHERE id = $2")
+            .bind(self.clock.now_ms())
+            .bind(&id.0)
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -310,6 +339,7 @@ pub(super) async fn insert_user(
 async fn apply_update(
     tx: &mut PgConnection,
     clock: &Clock,
+    base: &str,
     id: &UserId,
     update: Option<StatusUpdate>,
 ) -> Result<EventOutcome, StoreError> {
@@ -317,8 +347,8 @@ async fn apply_update(
         return Ok(EventOutcome::Recorded);
     };
     let row = sqlx::query(
-        "SELECT application_status, status_as_of, required_fields, status_changed_at FROM users \
-         WHERE id = $1 FOR UPDATE",
+        "SELECT application_status, status_as_of, required_fields, status_changed_at, email, first_name \
+         FROM users WHERE id = $1 FOR UPDATE",
     )
     .bind(&id.0)
     .fetch_optional(&mut *tx)
@@ -339,7 +369,7 @@ async fn apply_update(
             sqlx::query(
                 "UPDATE users SET application_status = $1, status_as_of = $2, required_fields = $3, \
                  status_changed_at = $4, returned_at = CASE WHEN $5 THEN NULL ELSE returned_at END, \
-                 reminders_sent = CASE WHEN $5 THEN 0 ELSE reminders_sent END \
+                 reminders_sent = CASE WHEN $5 THEN 0 ELSE reminders_sent END, confirmed_at = $7 \
                  WHERE id = $6",
             )
             .bind(next.status.as_str())
@@ -348,12 +378,38 @@ async fn apply_update(
             .bind(changed_at)
             .bind(changed)
             .bind(&id.0)
+            .bind(clock.now_ms())
             .execute(&mut *tx)
             .await?;
+            if changed {
+                let (to, first_name): (String, String) = (row.try_get("email")?, row.try_get("first_name")?);
+                if let Some(email) =
+                    templates::decision(&to, &first_name, &next.status, &next.required_fields, base)
+                {
+                    queue_email(&mut *tx, Some(id), &email, clock.now_ms()).await?;
+                }
+            }
             Ok(EventOutcome::Applied(next.status))
         }
         Err(rejection) => Ok(EventOutcome::Ignored(rejection.to_string())),
     }
+}
+
+/// Keeps LedgerOS's reason when an event denied the user (for operators).
+async fn keep_denial_reason(
+    tx: &mut PgConnection,
+    id: &UserId,
+    outcome: &EventOutcome,
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
+    if let (EventOutcome::Applied(ApplicationStatus::Denied), Some(reason)) = (outcome, reason) {
+        sqlx::query("UPDATE users SET denial_reason = $1 WHERE id = $2")
+            .bind(reason)
+            .bind(&id.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn mark_processed(
@@ -407,5 +463,7 @@ fn user_from_row(row: &PgRow) -> Result<UserRecord, StoreError> {
         returned_at: row.try_get("returned_at")?,
         appealed_at: row.try_get("appealed_at")?,
         reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
+        denial_reason: row.try_get("denial_reason")?,
+        confirmed_at: row.try_get("confirmed_at")?,
     })
 }

@@ -39,6 +39,8 @@ const MAIL_CHANNEL: &str = "onboarding_mail";
 pub(super) struct PostgresBackend {
     pool: PgPool,
     clock: Clock,
+    /// Where links in the emails we queue point.
+    public_url: String,
     changes: broadcast::Sender<UserId>,
     mail_queued: Arc<Notify>,
     sessions: PostgresStore,
@@ -55,7 +57,7 @@ impl Drop for PostgresBackend {
 impl PostgresBackend {
     /// Connects, applies pending migrations (sqlx holds an advisory lock meanwhile, so
     /// instances starting together take turns) and starts listening.
-    pub(super) async fn connect(url: &str, clock: Clock) -> Result<Self, StoreError> {
+    pub(super) async fn connect(url: &str, clock: Clock, public_url: String) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
@@ -72,6 +74,7 @@ impl PostgresBackend {
             sessions: PostgresStore::new(pool.clone()),
             pool,
             clock,
+            public_url,
             changes,
             mail_queued,
             listener,

@@ -5,7 +5,9 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 use super::SqliteBackend;
+use super::mail::queue_email;
 use crate::clock::{Clock, Millis};
+use crate::email::templates;
 use crate::kyc::{self, KycState, StatusUpdate};
 use crate::status::ApplicationStatus;
 use crate::store::{
@@ -45,7 +47,7 @@ impl Applicants for SqliteBackend {
             return Err(StoreError::NotFound);
         }
         let waiting = sqlx::query(
-            "SELECT id, status, required_fields, created_at_ms FROM webhook_events \
+            "SELECT id, status, required_fields, created_at_ms, reason FROM webhook_events \
              WHERE ledger_user_id = ? AND processed_at IS NULL ORDER BY created_at_ms",
         )
         .bind(ledger_user_id)
@@ -61,13 +63,16 @@ impl Applicants for SqliteBackend {
                 at_ms: row.get("created_at_ms"),
                 required_fields: serde_json::from_str(&fields).unwrap_or_default(),
             });
-            let outcome = apply_update(&mut tx, &self.clock, id, update).await?;
+            let outcome = apply_update(&mut tx, &self.clock, &self.public_url, id, update).await?;
+            let reason: Option<String> = row.try_get("reason")?;
+            keep_denial_reason(&mut tx, id, &outcome, reason.as_deref()).await?;
             mark_processed(&mut tx, &event_id, &outcome, self.clock.now_ms()).await?;
             applied = applied || matches!(outcome, EventOutcome::Applied(_));
         }
         tx.commit().await?;
         if applied {
             let _ = self.changes.send(id.clone());
+            self.mail_queued.notify_one();
         }
         Ok(())
     }
@@ -83,7 +88,7 @@ impl Applicants for SqliteBackend {
 
     async fn apply_status(&self, id: &UserId, update: StatusUpdate) -> Result<EventOutcome, StoreError> {
         let (_writing, mut tx) = self.begin_write().await?;
-        let outcome = apply_update(&mut tx, &self.clock, id, Some(update)).await?;
+        let outcome = apply_update(&mut tx, &self.clock, &self.public_url, id, Some(update)).await?;
         tx.commit().await?;
         self.announce(id, &outcome);
         Ok(outcome)
@@ -94,8 +99,8 @@ impl Applicants for SqliteBackend {
         let (_writing, mut tx) = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO webhook_events \
-             (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+             (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at, reason) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
         )
         .bind(event.id)
         .bind(event.event_type)
@@ -105,6 +110,7 @@ impl Applicants for SqliteBackend {
         .bind(event.status.as_ref().map(ApplicationStatus::as_str))
         .bind(serde_json::to_string(&event.required_fields).expect("a list of strings serialises"))
         .bind(now)
+        .bind(event.reason)
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
@@ -126,10 +132,10 @@ impl Applicants for SqliteBackend {
                     at_ms: event.created_at_ms,
                     required_fields: event.required_fields,
                 };
-                (
-                    apply_update(&mut tx, &self.clock, &user, Some(update)).await?,
-                    Some(user),
-                )
+                let outcome =
+                    apply_update(&mut tx, &self.clock, &self.public_url, &user, Some(update)).await?;
+                keep_denial_reason(&mut tx, &user, &outcome, event.reason).await?;
+                (outcome, Some(user))
             }
             _ => (EventOutcome::Recorded, None),
         };
@@ -253,6 +259,30 @@ impl Applicants for SqliteBackend {
         Ok(())
     }
 
+    async fn claim_status_check(&self, id: &UserId, min_gap_ms: i64) -> Result<bool, StoreError> {
+        let now = self.clock.now_ms();
+        let claimed = sqlx::query(
+            "UPDATE users SET checked_at = ? WHERE id = ? AND (checked_at IS NULL OR checked_at <= ?)",
+        )
+        .bind(now)
+        .bind(&id.0)
+        .bind(now - min_gap_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
+    }
+
+    async fn mark_confirmed(&self, id: &UserId) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE users SET confirmed_at = ?1, checked_at = MAX(COALESCE(checked_at, 0), ?1) WHERE id = ?2",
+        )
+        .bind(self.clock.now_ms())
+        .bind(&id.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn appeals(&self, id: &UserId) -> Result<Vec<String>, StoreError> {
         Ok(
             sqlx::query_scalar("SELECT message FROM appeals WHERE user_id = ? ORDER BY created_at, id")
@@ -310,6 +340,7 @@ pub(super) async fn insert_user(
 async fn apply_update(
     tx: &mut SqliteConnection,
     clock: &Clock,
+    base: &str,
     id: &UserId,
     update: Option<StatusUpdate>,
 ) -> Result<EventOutcome, StoreError> {
@@ -317,7 +348,8 @@ async fn apply_update(
         return Ok(EventOutcome::Recorded);
     };
     let row = sqlx::query(
-        "SELECT application_status, status_as_of, required_fields, status_changed_at FROM users WHERE id = ?",
+        "SELECT application_status, status_as_of, required_fields, status_changed_at, email, first_name \
+         FROM users WHERE id = ?",
     )
     .bind(&id.0)
     .fetch_optional(&mut *tx)
@@ -338,7 +370,7 @@ async fn apply_update(
             sqlx::query(
                 "UPDATE users SET application_status = ?, status_as_of = ?, required_fields = ?, \
                  status_changed_at = ?, returned_at = CASE WHEN ? THEN NULL ELSE returned_at END, \
-                 reminders_sent = CASE WHEN ? THEN 0 ELSE reminders_sent END \
+                 reminders_sent = CASE WHEN ? THEN 0 ELSE reminders_sent END, confirmed_at = ? \
                  WHERE id = ?",
             )
             .bind(next.status.as_str())
@@ -347,13 +379,39 @@ async fn apply_update(
             .bind(changed_at)
             .bind(changed)
             .bind(changed)
+            .bind(clock.now_ms())
             .bind(&id.0)
             .execute(&mut *tx)
             .await?;
+            if changed {
+                let (to, first_name): (String, String) = (row.try_get("email")?, row.try_get("first_name")?);
+                if let Some(email) =
+                    templates::decision(&to, &first_name, &next.status, &next.required_fields, base)
+                {
+                    queue_email(&mut *tx, Some(id), &email, clock.now_ms()).await?;
+                }
+            }
             Ok(EventOutcome::Applied(next.status))
         }
         Err(rejection) => Ok(EventOutcome::Ignored(rejection.to_string())),
     }
+}
+
+/// Keeps LedgerOS's reason when an event denied the user (for operators).
+async fn keep_denial_reason(
+    tx: &mut SqliteConnection,
+    id: &UserId,
+    outcome: &EventOutcome,
+    reason: Option<&str>,
+) -> Result<(), StoreError> {
+    if let (EventOutcome::Applied(ApplicationStatus::Denied), Some(reason)) = (outcome, reason) {
+        sqlx::query("UPDATE users SET denial_reason = ? WHERE id = ?")
+            .bind(reason)
+            .bind(&id.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn mark_processed(
@@ -407,5 +465,7 @@ fn user_from_row(row: &SqliteRow) -> Result<UserRecord, StoreError> {
         returned_at: row.try_get("returned_at")?,
         appealed_at: row.try_get("appealed_at")?,
         reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
+        denial_reason: row.try_get("denial_reason")?,
+        confirmed_at: row.try_get("confirmed_at")?,
     })
 }

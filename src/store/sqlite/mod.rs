@@ -23,6 +23,8 @@ use crate::clock::Clock;
 pub(super) struct SqliteBackend {
     pool: SqlitePool,
     clock: Clock,
+    /// Where links in the emails we queue point.
+    public_url: String,
     /// Users whose status just changed, for live pages. In-process: each instance hears its own
     /// writes; a multi-instance backend needs a shared channel (PostgreSQL LISTEN/NOTIFY).
     changes: broadcast::Sender<UserId>,
@@ -37,7 +39,7 @@ pub(super) struct SqliteBackend {
 
 impl SqliteBackend {
     /// Opens (creating if needed) the database at `url` and applies pending migrations.
-    pub(super) async fn connect(url: &str, clock: Clock) -> Result<Self, StoreError> {
+    pub(super) async fn connect(url: &str, clock: Clock, public_url: String) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -58,6 +60,7 @@ impl SqliteBackend {
             sessions,
             pool,
             clock,
+            public_url,
             changes,
             writes: Arc::new(Mutex::new(())),
             mail_queued: Arc::new(Notify::new()),
@@ -75,6 +78,8 @@ impl SqliteBackend {
         if matches!(outcome, EventOutcome::Applied(_)) {
             // No listener is fine: nobody has the page open.
             let _ = self.changes.send(id.clone());
+            // A status change may have queued a decision email.
+            self.mail_queued.notify_one();
         }
     }
 }
