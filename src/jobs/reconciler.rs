@@ -23,7 +23,10 @@ pub struct ReconcilerConfig {
     pub reads_per_minute: u32,
     /// Check each approved customer for a lock about this often...
     pub lock_recheck: Duration,
-    /// ...but with at most this many reads a minute (spread evenly, oldest check first).
+    /// ...but with at most this many reads a minute (spread evenly, oldest check first). At 10 a
+    /// minute that is 14,400 checks a day: each of 10k customers daily, of 100k weekly, of 1M
+    /// every ~70 days. Daily checks of 1M would need ~694 reads a minute, over LedgerOS's 100:
+    /// at that size only a lock webhook (or a higher limit) can tell us in time.
     pub lock_checks_per_minute: u32,
 }
 

@@ -8,6 +8,7 @@
 
 mod backend;
 mod postgres;
+mod rows;
 mod sessions;
 mod sqlite;
 

@@ -1,15 +1,15 @@
 //! Accounts' verification state on PostgreSQL: users, webhooks, the LedgerOS call queue and reconciling.
 
 use async_trait::async_trait;
-use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use super::mail::queue_email;
 use super::{PostgresBackend, announce, lock_ledger_user};
 use crate::clock::{Clock, Millis};
 use crate::email::templates;
-use crate::kyc::{self, KycState, StatusUpdate};
+use crate::kyc::{self, StatusUpdate};
 use crate::status::ApplicationStatus;
+use crate::store::rows;
 use crate::store::{
     Applicants, EventOutcome, InboxEvent, Job, JobKind, NewUser, PROVISION_GRACE_MS, StoreError,
     USER_COLUMNS, UserId, UserRecord,
@@ -29,13 +29,13 @@ impl Applicants for PostgresBackend {
     async fn user(&self, id: &UserId) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let row = sqlx::query(&sql).bind(&id.0).fetch_optional(&self.pool).await?;
-        row.map(|r| user_from_row(&r)).transpose()
+        row.map(|r| rows::user(&r)).transpose()
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
         let row = sqlx::query(&sql).bind(email).fetch_optional(&self.pool).await?;
-        row.map(|r| user_from_row(&r)).transpose()
+        row.map(|r| rows::user(&r)).transpose()
     }
 
     async fn link_ledger_user(&self, id: &UserId, ledger_user_id: &str) -> Result<(), StoreError> {
@@ -212,7 +212,7 @@ impl Applicants for PostgresBackend {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| job_from_row(&r)).transpose()
+        row.map(|r| rows::job(&r)).transpose()
     }
 
     async fn claim_job(
@@ -234,7 +234,7 @@ impl Applicants for PostgresBackend {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| job_from_row(&r)).transpose()
+        row.map(|r| rows::job(&r)).transpose()
     }
 
     async fn complete_job(&self, job: &Job) -> Result<(), StoreError> {
@@ -354,7 +354,7 @@ async fn apply_update(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(StoreError::NotFound)?;
-    let current = kyc_from_row(&row)?;
+    let current = rows::kyc(&row)?;
     match kyc::apply(&current, &update) {
         Ok(next) => {
             let changed = next.status != current.status;
@@ -427,43 +427,4 @@ async fn mark_processed(
             .await?;
     }
     Ok(())
-}
-
-fn job_from_row(row: &PgRow) -> Result<Job, StoreError> {
-    let kind: String = row.try_get("kind")?;
-    Ok(Job {
-        id: row.try_get("id")?,
-        kind: JobKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown job kind {kind}")))?,
-        user_id: UserId(row.try_get("user_id")?),
-        attempts: row.try_get("attempts")?,
-    })
-}
-
-fn kyc_from_row(row: &PgRow) -> Result<KycState, StoreError> {
-    let fields: String = row.try_get("required_fields")?;
-    Ok(KycState {
-        status: ApplicationStatus::parse(row.try_get("application_status")?),
-        as_of_ms: row.try_get("status_as_of")?,
-        required_fields: serde_json::from_str(&fields).unwrap_or_default(),
-    })
-}
-
-fn user_from_row(row: &PgRow) -> Result<UserRecord, StoreError> {
-    Ok(UserRecord {
-        id: UserId(row.try_get("id")?),
-        email: row.try_get("email")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        password_hash: row.try_get("password_hash")?,
-        created_at: row.try_get("created_at")?,
-        ledger_user_id: row.try_get("ledger_user_id")?,
-        verification_url: row.try_get("verification_url")?,
-        kyc: kyc_from_row(row)?,
-        status_changed_at: row.try_get("status_changed_at")?,
-        returned_at: row.try_get("returned_at")?,
-        appealed_at: row.try_get("appealed_at")?,
-        reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
-        denial_reason: row.try_get("denial_reason")?,
-        confirmed_at: row.try_get("confirmed_at")?,
-    })
 }

@@ -6,6 +6,7 @@ use sqlx::{PgConnection, Row};
 use super::PostgresBackend;
 use crate::clock::Millis;
 use crate::email::{OutgoingEmail, QueuedEmail, SentEmail};
+use crate::store::rows;
 use crate::store::{EmailQueue, StoreError, UserId};
 
 #[async_trait]
@@ -60,14 +61,14 @@ impl EmailQueue for PostgresBackend {
     }
 
     async fn sent_emails(&self, limit: i64) -> Result<Vec<SentEmail>, StoreError> {
-        let rows = sqlx::query(
+        let sent = sqlx::query(
             "SELECT id, kind, to_address, subject, COALESCE(body, '') AS body, sent_at FROM emails \
              WHERE sent_at IS NOT NULL ORDER BY sent_at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(sent_from_row).collect()
+        sent.iter().map(rows::sent_email).collect()
     }
 
     async fn sent_email(&self, id: i64) -> Result<Option<SentEmail>, StoreError> {
@@ -78,19 +79,8 @@ impl EmailQueue for PostgresBackend {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(sent_from_row).transpose()
+        row.as_ref().map(rows::sent_email).transpose()
     }
-}
-
-fn sent_from_row(r: &sqlx::postgres::PgRow) -> Result<SentEmail, StoreError> {
-    Ok(SentEmail {
-        id: r.try_get("id")?,
-        kind: r.try_get("kind")?,
-        to: r.try_get("to_address")?,
-        subject: r.try_get("subject")?,
-        body: r.try_get("body")?,
-        sent_at: r.try_get("sent_at")?,
-    })
 }
 
 /// Queues an email in the transaction of whatever caused it.

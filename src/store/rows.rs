@@ -1,0 +1,93 @@
+//! Reading domain types out of rows, the same for every backend: the columns are the same, only
+//! the SQL around them differs.
+
+use sqlx::{ColumnIndex, Database, Decode, Row, Type};
+
+use super::{Job, JobKind, StoreError, UserId, UserRecord};
+use crate::clock::Millis;
+use crate::email::SentEmail;
+use crate::kyc::KycState;
+use crate::status::ApplicationStatus;
+
+/// What the readers below need of a backend's value types (text and 64-bit integers, which is
+/// how both backends store ours).
+pub(super) trait Decodes<DB: Database>: for<'r> Decode<'r, DB> + Type<DB> {}
+
+impl<DB: Database, T> Decodes<DB> for T where T: for<'r> Decode<'r, DB> + Type<DB> {}
+
+pub(super) fn job<R>(row: &R) -> Result<Job, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    let kind: String = row.try_get("kind")?;
+    Ok(Job {
+        id: row.try_get("id")?,
+        kind: JobKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("unknown job kind {kind}")))?,
+        user_id: UserId(row.try_get("user_id")?),
+        attempts: row.try_get("attempts")?,
+    })
+}
+
+pub(super) fn kyc<R>(row: &R) -> Result<KycState, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    let fields: String = row.try_get("required_fields")?;
+    let status: String = row.try_get("application_status")?;
+    Ok(KycState {
+        status: ApplicationStatus::parse(&status),
+        as_of_ms: row.try_get("status_as_of")?,
+        required_fields: serde_json::from_str(&fields).unwrap_or_default(),
+    })
+}
+
+/// A user, from a row of [`super::USER_COLUMNS`].
+pub(super) fn user<R>(row: &R) -> Result<UserRecord, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    Ok(UserRecord {
+        id: UserId(row.try_get("id")?),
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        password_hash: row.try_get("password_hash")?,
+        created_at: row.try_get("created_at")?,
+        ledger_user_id: row.try_get("ledger_user_id")?,
+        verification_url: row.try_get("verification_url")?,
+        kyc: kyc(row)?,
+        status_changed_at: row.try_get("status_changed_at")?,
+        returned_at: row.try_get("returned_at")?,
+        appealed_at: row.try_get("appealed_at")?,
+        reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
+        denial_reason: row.try_get("denial_reason")?,
+        confirmed_at: row.try_get("confirmed_at")?,
+    })
+}
+
+/// A sent email, for the dev mailbox.
+pub(super) fn sent_email<R>(row: &R) -> Result<SentEmail, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    Ok(SentEmail {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        to: row.try_get("to_address")?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        sent_at: row.try_get("sent_at")?,
+    })
+}
