@@ -166,6 +166,7 @@ impl Application {
             leptos_options,
             services: services.clone(),
             webhook_secrets: config.webhook_secrets,
+            webhook_inbox: onboarding::store::GroupCommit::for_store(store.clone()),
             public_url: public_url.clone(),
             limits,
             dev_mailbox,

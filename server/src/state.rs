@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use onboarding::services::Services;
+use onboarding::store::GroupCommit;
 use onboarding::webhook::WebhookSecrets;
 
 use crate::client_ip::TrustedProxies;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub webhook_secrets: WebhookSecrets,
+    /// Verified webhooks go through here: deliveries that arrive together commit together.
+    pub webhook_inbox: GroupCommit,
     pub public_url: String,
     pub limits: Arc<AuthLimits>,
     /// Emails go to the dev mailbox page instead of SMTP (demo mode).

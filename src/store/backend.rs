@@ -74,7 +74,13 @@ pub trait Applicants {
     /// the event is durable and acknowledging it is safe. A second delivery of the same event
     /// id is reported as [`EventOutcome::Duplicate`] and changes nothing. Events for one user
     /// are applied one at a time, whichever instance receives them.
-    async fn ingest_event(&self, event: InboxEvent<'_>) -> Result<EventOutcome, StoreError>;
+    async fn ingest_event(&self, event: InboxEvent) -> Result<EventOutcome, StoreError>;
+
+    /// Stores and applies several webhooks in one transaction, in the order given (callers
+    /// sort them with [`InboxEvent::apply_order`]): one commit, one disk flush, for all of them.
+    /// All or nothing: on an error nothing is stored, and the caller can retry them one by one.
+    /// The outcomes are in the order of `events`.
+    async fn ingest_events(&self, events: Vec<InboxEvent>) -> Result<Vec<EventOutcome>, StoreError>;
 
     /// Notes that the user came back from the hosted page (cleared when the status changes).
     async fn mark_returned(&self, id: &UserId) -> Result<(), StoreError>;

@@ -7,6 +7,7 @@
 //! `DATABASE_URL` scheme; everything else holds a [`Store`].
 
 mod backend;
+mod group_commit;
 mod postgres;
 mod rows;
 mod sessions;
@@ -15,6 +16,7 @@ mod sqlite;
 pub use backend::{
     Accounts, Applicants, Backend, ConfirmOutcome, EmailQueue, PendingSignup, ReminderDue, SignupTarget,
 };
+pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::SessionStore;
 
 use std::sync::Arc;
@@ -134,17 +136,27 @@ impl std::fmt::Debug for UserRecord {
 }
 
 /// A webhook as the inbox stores it.
-pub struct InboxEvent<'a> {
-    pub id: &'a str,
-    pub event_type: &'a str,
-    pub ledger_user_id: Option<&'a str>,
+#[derive(Clone, Debug)]
+pub struct InboxEvent {
+    pub id: String,
+    pub event_type: String,
+    pub ledger_user_id: Option<String>,
     pub created_at_ms: Millis,
-    pub payload: &'a str,
+    pub payload: String,
     /// The status the event reports, if it reports one.
     pub status: Option<ApplicationStatus>,
     pub required_fields: Vec<String>,
     /// `data.reason` (denials): kept for operators, never shown to the customer.
-    pub reason: Option<&'a str>,
+    pub reason: Option<String>,
+}
+
+impl InboxEvent {
+    /// The order a group of events is applied in: by LedgerOS user, then oldest first. Per
+    /// person that is the order LedgerOS created them in; across people it is one fixed order,
+    /// so two transactions that lock the same people lock them in the same order.
+    pub fn apply_order(&self) -> (Option<&str>, Millis, &str) {
+        (self.ledger_user_id.as_deref(), self.created_at_ms, &self.id)
+    }
 }
 
 /// What happened to a webhook we were given.
@@ -215,6 +227,9 @@ pub enum StoreError {
     /// The database's own message (no values: sqlx reports the failure, not the data).
     #[error("database error: {0}")]
     Database(Box<dyn std::error::Error + Send + Sync>),
+    /// A part of the store that runs on its own (the webhook committer) has stopped.
+    #[error("{0}")]
+    Unavailable(&'static str),
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -1,4 +1,5 @@
-//! `POST /webhooks/ledger`: verify, store durably, apply, acknowledge.
+//! `POST /webhooks/ledger`: verify, store durably, apply, acknowledge. Deliveries that arrive
+//! together are committed together ([`GroupCommit`](onboarding::store::GroupCommit)).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -59,18 +60,17 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     {
         return refuse(StatusCode::BAD_REQUEST, "event id header and body disagree");
     }
-    let payload = String::from_utf8_lossy(&body);
     let inbox = InboxEvent {
-        id: event.id.as_str(),
-        event_type: &event.type_name,
-        ledger_user_id: event.ledger_user_id.as_deref(),
+        id: event.id.as_str().to_owned(),
+        event_type: event.type_name.clone(),
+        ledger_user_id: event.ledger_user_id.clone(),
         created_at_ms: event.created_at_ms,
-        payload: &payload,
+        payload: String::from_utf8_lossy(&body).into_owned(),
         status: event.target_status(),
         required_fields: event.required_fields.clone(),
-        reason: event.reason.as_deref(),
+        reason: event.reason.clone(),
     };
-    match state.services.store.ingest_event(inbox).await {
+    match state.webhook_inbox.ingest(inbox).await {
         Ok(outcome) => {
             tracing::info!(event = %event.id.as_str(), kind = %event.type_name, ?outcome, "webhook accepted");
             let duplicate = outcome == EventOutcome::Duplicate;

@@ -39,13 +39,13 @@ async fn user(store: &Store, email: &str) -> UserId {
     store.create_user(new).await.unwrap()
 }
 
-fn event<'a>(id: &'a str, ledger: &'a str, at: Millis, status: ApplicationStatus) -> InboxEvent<'a> {
+fn event(id: &str, ledger: &str, at: Millis, status: ApplicationStatus) -> InboxEvent {
     InboxEvent {
-        id,
-        event_type: "user.application.test",
-        ledger_user_id: Some(ledger),
+        id: id.to_owned(),
+        event_type: "user.application.test".to_owned(),
+        ledger_user_id: Some(ledger.to_owned()),
         created_at_ms: at,
-        payload: "{}",
+        payload: "{}".to_owned(),
         status: Some(status),
         required_fields: Vec::new(),
         reason: None,
@@ -377,4 +377,116 @@ async fn a_rate_limit_counted_in_the_database_is_shared_by_two_instances() {
         2,
         "recovered keys are forgotten"
     );
+}
+
+#[tokio::test]
+async fn a_group_of_events_is_applied_in_created_at_order_per_person_with_duplicates_caught() {
+    let (store, _, _, _dir) = two_instances().await;
+    let ada = user(&store, "ada@example.com").await;
+    let bob = user(&store, "bob@example.com").await;
+    store.link_ledger_user(&ada, "user_ada").await.unwrap();
+    store.link_ledger_user(&bob, "user_bob").await.unwrap();
+    // As the committer hands them over: sorted by person, then age.
+    let mut group = vec![
+        event("evt_a2", "user_ada", START + 20, ApplicationStatus::Approved),
+        event(
+            "evt_b1",
+            "user_bob",
+            START + 10,
+            ApplicationStatus::NeedsInformation,
+        ),
+        event("evt_a1", "user_ada", START + 10, ApplicationStatus::ManualReview),
+        event("evt_a2", "user_ada", START + 20, ApplicationStatus::Approved),
+        event("evt_x", "user_unknown", START + 5, ApplicationStatus::Denied),
+    ];
+    group.sort_by(|a, b| a.apply_order().cmp(&b.apply_order()));
+    let order: Vec<&str> = group.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(order, ["evt_a1", "evt_a2", "evt_a2", "evt_b1", "evt_x"]);
+
+    let outcomes = store.ingest_events(group).await.unwrap();
+
+    assert_eq!(
+        outcomes,
+        [
+            EventOutcome::Applied(ApplicationStatus::ManualReview),
+            EventOutcome::Applied(ApplicationStatus::Approved),
+            EventOutcome::Duplicate,
+            EventOutcome::Applied(ApplicationStatus::NeedsInformation),
+            EventOutcome::Waiting,
+        ]
+    );
+    let ada = store.user(&ada).await.unwrap().unwrap();
+    assert_eq!(ada.kyc.status, ApplicationStatus::Approved);
+    assert_eq!(ada.kyc.as_of_ms, Some(START + 20));
+    let stored: i64 = store
+        .scalar_for_tests("SELECT COUNT(*) FROM webhook_events")
+        .await
+        .unwrap();
+    assert_eq!(stored, 4);
+}
+
+#[tokio::test]
+async fn concurrent_deliveries_through_the_group_committer_are_each_answered_and_applied_once() {
+    use onboarding::store::GroupCommit;
+    let (a, b, _, _dir) = two_instances().await;
+    // Two instances, each with its committer, as two servers behind a load balancer.
+    let (on_a, on_b) = (
+        GroupCommit::for_store(a.clone()),
+        GroupCommit::for_store(b.clone()),
+    );
+    let statuses = [
+        ApplicationStatus::Pending,
+        ApplicationStatus::ManualReview,
+        ApplicationStatus::NeedsInformation,
+        ApplicationStatus::Approved,
+    ];
+    let mut people = Vec::new();
+    for p in 0..20 {
+        let id = user(&a, &format!("p{p}@example.com")).await;
+        a.link_ledger_user(&id, &format!("user_{p}")).await.unwrap();
+        people.push(id);
+    }
+    // Every event twice, newest first, spread over both instances, all at once.
+    let mut sends = Vec::new();
+    for round in 0..2 {
+        for (i, status) in statuses.iter().enumerate().rev() {
+            for p in 0..20 {
+                let inbox = if (p + i + round) % 2 == 0 {
+                    on_a.clone()
+                } else {
+                    on_b.clone()
+                };
+                let status = status.clone();
+                sends.push(tokio::spawn(async move {
+                    let id = format!("evt_{p}_{i}");
+                    let at = START + 1_000 * i as i64;
+                    inbox
+                        .ingest(event(&id, &format!("user_{p}"), at, status))
+                        .await
+                        .unwrap()
+                }));
+            }
+        }
+    }
+    let mut duplicates = 0;
+    for send in sends {
+        if send.await.unwrap() == EventOutcome::Duplicate {
+            duplicates += 1;
+        }
+    }
+    assert_eq!(
+        duplicates,
+        20 * statuses.len(),
+        "each second delivery is a duplicate"
+    );
+    let stored: i64 = a
+        .scalar_for_tests("SELECT COUNT(*) FROM webhook_events")
+        .await
+        .unwrap();
+    assert_eq!(stored, 20 * statuses.len() as i64);
+    for id in &people {
+        let record = b.user(id).await.unwrap().unwrap();
+        assert_eq!(record.kyc.status, ApplicationStatus::Approved);
+        assert_eq!(record.kyc.as_of_ms, Some(START + 3_000));
+    }
 }

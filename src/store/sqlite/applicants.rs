@@ -94,57 +94,32 @@ impl Applicants for SqliteBackend {
         Ok(outcome)
     }
 
-    async fn ingest_event(&self, event: InboxEvent<'_>) -> Result<EventOutcome, StoreError> {
-        let now = self.clock.now_ms();
+    async fn ingest_event(&self, event: InboxEvent) -> Result<EventOutcome, StoreError> {
         let (_writing, mut tx) = self.begin_write().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO webhook_events \
-             (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at, reason) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(event.id)
-        .bind(event.event_type)
-        .bind(event.ledger_user_id)
-        .bind(event.created_at_ms)
-        .bind(event.payload)
-        .bind(event.status.as_ref().map(ApplicationStatus::as_str))
-        .bind(serde_json::to_string(&event.required_fields).expect("a list of strings serialises"))
-        .bind(now)
-        .bind(event.reason)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 {
-            return Ok(EventOutcome::Duplicate);
-        }
-        let user = match event.ledger_user_id {
-            Some(ledger_id) => sqlx::query("SELECT id FROM users WHERE ledger_user_id = ?")
-                .bind(ledger_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|row| UserId(row.get("id"))),
-            None => None,
-        };
-        let (outcome, user) = match (user, event.status) {
-            (None, Some(_)) if event.ledger_user_id.is_some() => (EventOutcome::Waiting, None),
-            (Some(user), Some(status)) => {
-                let update = StatusUpdate {
-                    status,
-                    at_ms: event.created_at_ms,
-                    required_fields: event.required_fields,
-                };
-                let outcome =
-                    apply_update(&mut tx, &self.clock, &self.public_url, &user, Some(update)).await?;
-                keep_denial_reason(&mut tx, &user, &outcome, event.reason).await?;
-                (outcome, Some(user))
-            }
-            _ => (EventOutcome::Recorded, None),
-        };
-        mark_processed(&mut tx, event.id, &outcome, now).await?;
+        let (outcome, user) = ingest(&mut tx, &self.clock, &self.public_url, event).await?;
         tx.commit().await?;
         if let Some(user) = user {
             self.announce(&user, &outcome);
         }
         Ok(outcome)
+    }
+
+    async fn ingest_events(&self, events: Vec<InboxEvent>) -> Result<Vec<EventOutcome>, StoreError> {
+        let (_writing, mut tx) = self.begin_write().await?;
+        let mut applied = Vec::with_capacity(events.len());
+        for event in events {
+            applied.push(ingest(&mut tx, &self.clock, &self.public_url, event).await?);
+        }
+        tx.commit().await?;
+        Ok(applied
+            .into_iter()
+            .map(|(outcome, user)| {
+                if let Some(user) = user {
+                    self.announce(&user, &outcome);
+                }
+                outcome
+            })
+            .collect())
     }
 
     async fn mark_returned(&self, id: &UserId) -> Result<(), StoreError> {
@@ -395,6 +370,60 @@ async fn apply_update(
         }
         Err(rejection) => Ok(EventOutcome::Ignored(rejection.to_string())),
     }
+}
+
+/// Stores one webhook and applies it, inside the caller's write transaction. Returns the
+/// outcome and the user whose status it touched, to announce once the transaction commits.
+async fn ingest(
+    tx: &mut SqliteConnection,
+    clock: &Clock,
+    public_url: &str,
+    event: InboxEvent,
+) -> Result<(EventOutcome, Option<UserId>), StoreError> {
+    let now = clock.now_ms();
+    let inserted = sqlx::query(
+        "INSERT INTO webhook_events \
+         (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at, reason) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&event.id)
+    .bind(&event.event_type)
+    .bind(&event.ledger_user_id)
+    .bind(event.created_at_ms)
+    .bind(&event.payload)
+    .bind(event.status.as_ref().map(ApplicationStatus::as_str))
+    .bind(serde_json::to_string(&event.required_fields).expect("a list of strings serialises"))
+    .bind(now)
+    .bind(&event.reason)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok((EventOutcome::Duplicate, None));
+    }
+    let user = match &event.ledger_user_id {
+        Some(ledger_id) => sqlx::query("SELECT id FROM users WHERE ledger_user_id = ?")
+            .bind(ledger_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| UserId(row.get("id"))),
+        None => None,
+    };
+    let (outcome, user) = match (user, event.status) {
+        (None, Some(_)) if event.ledger_user_id.is_some() => (EventOutcome::Waiting, None),
+        (Some(user), Some(status)) => {
+            let update = StatusUpdate {
+                status,
+                at_ms: event.created_at_ms,
+                required_fields: event.required_fields,
+            };
+            let outcome = apply_update(&mut *tx, clock, public_url, &user, Some(update)).await?;
+            keep_denial_reason(&mut *tx, &user, &outcome, event.reason.as_deref()).await?;
+            (outcome, Some(user))
+        }
+        _ => (EventOutcome::Recorded, None),
+    };
+    mark_processed(&mut *tx, &event.id, &outcome, now).await?;
+    Ok((outcome, user))
 }
 
 /// Keeps LedgerOS's reason when an event denied the user (for operators).
