@@ -1,5 +1,7 @@
-//! The onboarding UI: pages, components and server functions, rendered on the server and
-//! hydrated in the browser. Every form is a plain HTML form, so it also works without JavaScript.
+//! The onboarding UI: pages, components and server functions, rendered on the server. Only the
+//! live status is interactive: a Leptos island, and the only WebAssembly any page loads (on the
+//! [`ISLAND_PAGES`]). Every form is a plain HTML form, so everything works without JavaScript;
+//! `public/enhance.js` adds the "Show password" toggle.
 
 #![recursion_limit = "256"]
 
@@ -30,10 +32,15 @@ use crate::pages::{
 /// Product name shown to applicants (the fintech's brand, not LedgerOS's).
 pub const BRAND: &str = "Northwind Card";
 
+/// The pages that hold an island (the live status). Only these load the WebAssembly bundle and
+/// need a script nonce; every other page is plain HTML, CSS and one small script.
+pub const ISLAND_PAGES: &[&str] = &["/status", "/verification/return"];
+
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let islands = page_has_islands();
     #[cfg(feature = "ssr")]
-    set_page_csp();
+    set_page_csp(islands);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -42,7 +49,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {islands.then(|| view! { <HydrationScripts options islands=true /> })}
+                <script src="/enhance.js" defer></script>
                 <MetaTags />
             </head>
             <body>
@@ -52,20 +60,49 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The page's Content-Security-Policy: our own origin only, scripts only with this response's
-/// nonce (the hydration script) and WebAssembly compilation for the hydrated app.
+fn page_has_islands() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_some_and(|parts| ISLAND_PAGES.contains(&parts.uri.path()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+/// The Content-Security-Policy of a page: our own origin only, plus the inline scripts named in
+/// `scripts` (nonces or hashes). WebAssembly may compile only where an island runs (a nonce).
+pub fn page_policy(scripts: &[String]) -> String {
+    let wasm = if scripts.iter().any(|s| s.starts_with("'nonce-")) {
+        " 'wasm-unsafe-eval'"
+    } else {
+        ""
+    };
+    let mut script_src = String::from("'self'");
+    for script in scripts {
+        script_src.push(' ');
+        script_src.push_str(script);
+    }
+    format!(
+        "default-src 'self'; script-src {script_src}{wasm}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// The policy of a page with an island: its inline scripts (the island loader and Leptos's
+/// resource data) run with this response's nonce. Other pages get a policy of script hashes
+/// from the server's page layer, which sees the finished HTML.
 #[cfg(feature = "ssr")]
-fn set_page_csp() {
-    let (Some(nonce), Some(response)) = (
+fn set_page_csp(islands: bool) {
+    let (true, Some(nonce), Some(response)) = (
+        islands,
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) else {
         return;
     };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-    );
+    let policy = page_policy(&[format!("'nonce-{nonce}'")]);
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
@@ -74,12 +111,6 @@ fn set_page_csp() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Lets browser tests (and people) know the page is interactive.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/onboarding.css" />
@@ -106,10 +137,9 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Entry point of the wasm bundle: attaches to the server-rendered page.
+/// Entry point of the wasm bundle: brings the page's islands to life.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

@@ -1,9 +1,16 @@
 import { expect, Page } from "@playwright/test";
 import { createHmac } from "node:crypto";
 
-/** Waits until the page is interactive (set by an Effect, which runs only in the browser). */
+/**
+ * Waits until the page is interactive: its small script has run (`data-enhanced`) and, on a page
+ * with an island (the live status), the island has hydrated (`data-hydrated`, set by an Effect,
+ * which runs only in the browser).
+ */
 export async function hydrated(page: Page) {
-  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator("body")).toHaveAttribute("data-enhanced", "true");
+  if ((await page.locator("leptos-island").count()) > 0) {
+    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  }
 }
 
 /** The password the helpers sign up with. */

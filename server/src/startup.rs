@@ -174,6 +174,7 @@ impl Application {
             live_streams: Arc::new(LiveStreams::default()),
             refresh_gate: Arc::new(app::auth::RefreshGate::default()),
             timeouts: config.timeouts.clone(),
+            page_cache: Arc::default(),
         };
         let router = routes::router(state, auth);
         Ok(Self {

@@ -32,6 +32,8 @@ pub struct AppState {
     /// At most one status read from LedgerOS per user every few seconds.
     pub refresh_gate: Arc<app::auth::RefreshGate>,
     pub timeouts: Timeouts,
+    /// The anonymous pages, rendered once.
+    pub page_cache: Arc<crate::routes::PageCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -43,7 +43,8 @@ pub fn Field(
     }
 }
 
-/// A password input with a "Show" toggle once the page is interactive.
+/// A password input. `public/enhance.js` adds a "Show password" toggle to the row once the page
+/// runs scripts; without them it is a plain password field.
 #[component]
 pub fn PasswordField(
     name: &'static str,
@@ -52,9 +53,6 @@ pub fn PasswordField(
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(default = None)] error: Option<String>,
 ) -> impl IntoView {
-    let visible = RwSignal::new(false);
-    let interactive = RwSignal::new(false);
-    Effect::new(move |_| interactive.set(true));
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
@@ -72,27 +70,16 @@ pub fn PasswordField(
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
             {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
-            <div class="password-row">
+            <div class="password-row" data-password-toggle>
                 <input
-                    id=id.clone()
+                    id=id
                     name=name
-                    type=move || if visible.get() { "text" } else { "password" }
+                    type="password"
                     autocomplete=autocomplete
                     required=true
                     aria-invalid=if invalid { "true" } else { "false" }
                     aria-describedby=(!described.is_empty()).then_some(described)
                 />
-                <Show when=move || interactive.get()>
-                    <button
-                        type="button"
-                        class="button button-secondary button-small"
-                        aria-controls=id.clone()
-                        aria-pressed=move || visible.get().to_string()
-                        on:click=move |_| visible.update(|v| *v = !*v)
-                    >
-                        {move || if visible.get() { "Hide password" } else { "Show password" }}
-                    </button>
-                </Show>
             </div>
         </div>
     }

@@ -10,25 +10,26 @@ use crate::views::{Flash, StatusView};
 /// The first load can ask LedgerOS directly (`refresh_first`, for people returning from the
 /// hosted page); after that the server pushes a server-sent event whenever the status changes
 /// and the card reloads from our database. Without JavaScript, a reload shows the current status.
-#[component]
+///
+/// An island: the one part of the app that hydrates, and so all the WebAssembly we ship.
+#[island]
 pub fn LiveStatus(
-    #[prop(default = false)] refresh_first: bool,
+    /// Ask LedgerOS before the first showing.
+    refresh_first: bool,
     /// The form whose flash notices this page shows, if any.
-    #[prop(optional)]
-    flash_form: Option<&'static str>,
+    flash_form: Option<String>,
 ) -> impl IntoView {
     // Every resource is created here, up front, and read in one Suspend: resources created
     // inside another Suspense's resolution made async server rendering hang now and then.
     let flash = Resource::new(
         || (),
-        move |_| async move {
-            match flash_form {
-                Some(form) => take_flash(form.to_owned())
-                    .await
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default(),
-                None => Flash::default(),
+        move |_| {
+            let flash_form = flash_form.clone();
+            async move {
+                match flash_form {
+                    Some(form) => take_flash(form).await.ok().flatten().unwrap_or_default(),
+                    None => Flash::default(),
+                }
             }
         },
     );
@@ -43,8 +44,14 @@ pub fn LiveStatus(
             }
         },
     );
-    // Only in the browser: listen for changes pushed by the server.
-    Effect::new(move |_| listen_for_changes(move || tick.update(|t| *t += 1)));
+    // Only in the browser: listen for changes pushed by the server, and let browser tests (and
+    // people) know the status is live.
+    Effect::new(move |_| {
+        listen_for_changes(move || tick.update(|t| *t += 1));
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Transition>
             {move || {

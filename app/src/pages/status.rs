@@ -8,6 +8,6 @@ use crate::components::live_status::LiveStatus;
 pub fn Status() -> impl IntoView {
     view! {
         <Title text="Your status" />
-        <LiveStatus flash_form="status" />
+        <LiveStatus refresh_first=false flash_form=Some("status".to_owned()) />
     }
 }

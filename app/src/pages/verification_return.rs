@@ -8,6 +8,6 @@ use crate::components::live_status::LiveStatus;
 pub fn VerificationReturn() -> impl IntoView {
     view! {
         <Title text="Welcome back" />
-        <LiveStatus refresh_first=true />
+        <LiveStatus refresh_first=true flash_form=None />
     }
 }

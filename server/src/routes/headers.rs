@@ -1,5 +1,6 @@
-//! Security headers on every response. Pages get their own Content-Security-Policy with a fresh
-//! nonce for the hydration script (set in `app::shell`); everything else gets a closed one.
+//! Security headers on every response. Pages get their own Content-Security-Policy (a fresh
+//! nonce where an island runs, script hashes elsewhere: `routes::pages`); everything else gets a
+//! closed one.
 
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;

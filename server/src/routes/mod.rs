@@ -8,6 +8,7 @@ mod flash;
 mod guard;
 mod headers;
 mod mailbox;
+mod pages;
 mod password;
 mod reminders;
 mod verification;
@@ -28,6 +29,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 use app::{App, shell};
+pub use pages::PageCache;
 
 /// Largest body of a form post or server-function call: our forms send well under 1 KB.
 pub const FORM_BODY_LIMIT: usize = 8 * 1024;
@@ -73,6 +75,10 @@ where
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.page_cache.clone(),
+            pages::hashed_policy_and_cache,
+        ))
         .layer(axum::middleware::from_fn(guard::require_login_for_private_pages));
     // One router per area, each with its own limits and, where it needs one, the login layer.
     let with_sessions = Router::new()

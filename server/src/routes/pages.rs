@@ -1,0 +1,171 @@
+//! Pages without an island: a Content-Security-Policy made of script hashes, and the anonymous
+//! pages rendered once.
+//!
+//! Leptos writes a few small inline scripts into every page (its resource bookkeeping). On the
+//! [`app::ISLAND_PAGES`] they run, allowed by a fresh nonce (`app::shell`). On every other page
+//! nothing hydrates, so the policy names exactly those scripts by their SHA-256 hash instead:
+//! no nonce, so the same bytes can be sent to everyone.
+//!
+//! The landing, signup and login pages are the same for every visitor without a session (a
+//! session holds a flash or a sign-in, which change them). Those are rendered once per process
+//! and then served from memory, policy included.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+/// Pages served from memory to visitors without a session.
+pub const CACHED_PAGES: &[&str] = &["/", "/signup", "/login"];
+
+/// The largest page we hash or keep; ours are a few KB.
+const PAGE_LIMIT: usize = 512 * 1024;
+
+/// Rendered anonymous pages, by path: the body and its policy.
+#[derive(Default)]
+pub struct PageCache {
+    pages: RwLock<HashMap<&'static str, (Bytes, HeaderValue)>>,
+}
+
+/// The layer on Leptos's page router (see the module documentation).
+pub async fn hashed_policy_and_cache(
+    State(cache): State<Arc<PageCache>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    if request.method() != Method::GET || app::ISLAND_PAGES.contains(&path) {
+        return next.run(request).await;
+    }
+    let cacheable = CACHED_PAGES
+        .iter()
+        .find(|p| **p == path)
+        .copied()
+        .filter(|_| request.uri().query().is_none() && !has_session(request.headers()));
+    if let Some(key) = cacheable
+        && let Some((body, policy)) = cache.pages.read().expect("page cache lock").get(key).cloned()
+    {
+        return html(StatusCode::OK, body, policy);
+    }
+    let response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, PAGE_LIMIT).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let Ok(policy) = HeaderValue::from_str(&app::page_policy(&script_hashes(&body))) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    parts
+        .headers
+        .insert(header::CONTENT_SECURITY_POLICY, policy.clone());
+    if let Some(key) = cacheable
+        && parts.status == StatusCode::OK
+        && !parts.headers.contains_key(header::SET_COOKIE)
+    {
+        cache
+            .pages
+            .write()
+            .expect("page cache lock")
+            .insert(key, (body.clone(), policy));
+    }
+    Response::from_parts(parts, Body::from(body))
+}
+
+fn html(status: StatusCode, body: Bytes, policy: HeaderValue) -> Response {
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    response
+}
+
+/// Whether the request carries our session cookie (either name: plain or `__Host-`).
+fn has_session(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.split_once('='))
+        .any(|(name, _)| matches!(name.trim(), "session" | "__Host-session"))
+}
+
+/// `'sha256-…'` for every inline script (a `<script>` without `src`) in `html`.
+fn script_hashes(html: &[u8]) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = find(rest, b"<script") {
+        rest = &rest[start..];
+        let Some(open_end) = find(rest, b">") else { break };
+        let tag = &rest[..open_end];
+        let body = &rest[open_end + 1..];
+        let Some(close) = find(body, b"</script>") else {
+            break;
+        };
+        if find(tag, b" src=").is_none() {
+            let digest = Sha256::digest(&body[..close]);
+            hashes.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &body[close..];
+    }
+    hashes.sort();
+    hashes.dedup();
+    hashes
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_are_not() {
+        let page = br#"<head><script src="/enhance.js" defer></script></head><body><script nonce="x">a=1;</script><script>a=1;</script><script>b=2;</script></body>"#;
+        let hashes = script_hashes(page);
+        // sha256("a=1;") and sha256("b=2;"), base64: what a browser computes for the CSP.
+        let expect = |s: &str| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(s.as_bytes()))
+            )
+        };
+        let mut want = vec![expect("a=1;"), expect("b=2;")];
+        want.sort();
+        assert_eq!(hashes, want);
+    }
+
+    #[test]
+    fn a_session_cookie_is_recognised_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; session=abc"),
+        );
+        assert!(has_session(&headers));
+        headers.insert(header::COOKIE, HeaderValue::from_static("sessionish=1; other=2"));
+        assert!(!has_session(&headers));
+    }
+}
