@@ -69,7 +69,10 @@ where
     };
     let options = state.leptos_options.clone();
     let pkg = format!("/{}", options.site_pkg_dir);
-    let assets = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir));
+    // The release build precompresses the bundle (brotli 11, gzip 9): served as is when present.
+    let assets = ServeDir::new(format!("{}/{}", options.site_root, options.site_pkg_dir))
+        .precompressed_br()
+        .precompressed_gzip();
     // Leptos renders the pages and answers their server functions, in one router (leptos_axum
     // registers every server function with each page router, so pages cannot be split by area).
     let pages = Router::new()

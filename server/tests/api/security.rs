@@ -20,13 +20,15 @@ fn header(response: &reqwest::Response, name: &str) -> String {
 }
 
 #[tokio::test]
-async fn pages_carry_a_csp_whose_fresh_nonce_is_the_one_on_the_hydration_script() {
+async fn the_status_page_carries_a_csp_whose_fresh_nonce_is_the_one_on_its_island_scripts() {
     let app = spawn_app().await;
+    app.sign_up("nonce@example.com").await;
 
-    let first = app.client.get(app.url("/")).send().await.unwrap();
+    let first = app.client.get(app.url("/status")).send().await.unwrap();
     let csp = header(&first, "content-security-policy");
     let html = first.text().await.unwrap();
 
+    assert!(html.contains("<leptos-island"), "the live status is an island");
     let nonce = csp
         .split("'nonce-")
         .nth(1)
@@ -34,7 +36,7 @@ async fn pages_carry_a_csp_whose_fresh_nonce_is_the_one_on_the_hydration_script(
         .expect("a nonce in the CSP");
     assert!(
         html.contains(&format!("nonce=\"{nonce}\"")),
-        "the hydration script carries it"
+        "the island's loader carries it"
     );
     for directive in [
         "object-src 'none'",
@@ -45,11 +47,101 @@ async fn pages_carry_a_csp_whose_fresh_nonce_is_the_one_on_the_hydration_script(
         assert!(csp.contains(directive), "{directive} in {csp}");
     }
     assert!(!csp.contains("unsafe-inline"));
-    let second = app.client.get(app.url("/")).send().await.unwrap();
+    let second = app.client.get(app.url("/status")).send().await.unwrap();
     assert!(
         !header(&second, "content-security-policy").contains(nonce),
         "a new nonce per page"
     );
+}
+
+/// `'sha256-…'` of each inline script in `html`, as a browser computes it.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    html.split("<script")
+        .skip(1)
+        .filter_map(|rest| {
+            let (tag, body) = rest.split_once('>')?;
+            let (script, _) = body.split_once("</script>")?;
+            (!tag.contains(" src=")).then(|| {
+                let digest = Sha256::digest(script.as_bytes());
+                format!(
+                    "'sha256-{}'",
+                    base64::engine::general_purpose::STANDARD.encode(digest)
+                )
+            })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn pages_without_an_island_allow_exactly_their_inline_scripts_by_hash_and_no_wasm() {
+    let app = spawn_app().await;
+    for path in ["/", "/signup", "/login", "/password/forgot", "/no-such-page"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let csp = header(&response, "content-security-policy");
+        let html = response.text().await.unwrap();
+        let hashes = inline_script_hashes(&html);
+        assert!(!hashes.is_empty(), "{path}: Leptos writes its inline bookkeeping");
+        for hash in &hashes {
+            assert!(csp.contains(hash.as_str()), "{path}: {hash} in {csp}");
+        }
+        assert!(!csp.contains("'nonce-"), "{path}: {csp}");
+        assert!(
+            !csp.contains("wasm-unsafe-eval"),
+            "{path}: no WebAssembly here: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(!html.contains(".wasm"), "{path} loads no WebAssembly");
+        assert!(
+            html.contains(r#"<script src="/enhance.js" defer></script>"#),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn anonymous_pages_are_rendered_once_and_a_visitor_with_a_session_gets_their_own() {
+    let app = spawn_app().await;
+    let anonymous = || async {
+        // A new client each time: no cookie, as a first visit.
+        let response = reqwest::Client::new()
+            .get(app.url("/login"))
+            .send()
+            .await
+            .unwrap();
+        let csp = header(&response, "content-security-policy");
+        (csp, response.text().await.unwrap())
+    };
+    let (first_csp, first) = anonymous().await;
+    let (second_csp, second) = anonymous().await;
+    assert_eq!(first, second, "the same page for everyone");
+    assert_eq!(first_csp, second_csp);
+
+    // A failed login leaves its error (a flash) in this visitor's session: their next login
+    // page shows it, and nobody else's does.
+    let visitor = browser_like_client();
+    let refused = visitor
+        .post(app.url("/login"))
+        .header("origin", app.url(""))
+        .form(&[("email", "who@example.com"), ("password", "wrong password here")])
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_redirection(), "{}", refused.status());
+    let own = visitor
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(own.contains("error-summary"), "the visitor sees their error");
+    assert!(own.contains("who@example.com"), "and the address they typed");
+    let (_, after) = anonymous().await;
+    assert_eq!(after, first, "nobody else sees it");
+    assert!(!after.contains("who@example.com"));
 }
 
 #[tokio::test]
