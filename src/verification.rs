@@ -74,7 +74,24 @@ pub async fn refresh_if_due(
     id: &UserId,
     gap: std::time::Duration,
 ) -> Result<UserRecord, VerificationError> {
+    let user = load(services, id).await?;
+    refresh_record_if_due(services, user, gap).await
+}
+
+/// [`refresh_if_due`] for a record the caller has just read: when it was checked within `gap`
+/// (most page loads), that record is the answer, with no further read and no write.
+#[tracing::instrument(skip(services, user), fields(user = %user.id))]
+pub async fn refresh_record_if_due(
+    services: &Services,
+    user: UserRecord,
+    gap: std::time::Duration,
+) -> Result<UserRecord, VerificationError> {
     let gap_ms = i64::try_from(gap.as_millis()).unwrap_or(i64::MAX);
+    let now = services.clock.now_ms();
+    if user.checked_at.is_some_and(|at| at > now - gap_ms) {
+        return Ok(user);
+    }
+    let id = &user.id;
     if !services.store.claim_status_check(id, gap_ms).await? {
         return load(services, id).await;
     }

@@ -24,7 +24,8 @@ pub async fn load_status() -> Result<Option<StatusView>, ServerFnError> {
         return Ok(None);
     };
     let services = expect_context::<onboarding::services::Services>();
-    let check = onboarding::verification::refresh_if_due(&services, &user.id, services.status_check_gap);
+    let check =
+        onboarding::verification::refresh_record_if_due(&services, user.clone(), services.status_check_gap);
     let user = match tokio::time::timeout(std::time::Duration::from_secs(2), check).await {
         Ok(Ok(fresh)) => fresh,
         Ok(Err(e)) => {

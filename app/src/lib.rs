@@ -13,6 +13,9 @@ pub mod copy;
 mod pages;
 pub mod views;
 
+#[cfg(feature = "ssr")]
+pub use components::live_status::live_fragments;
+
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};

@@ -29,6 +29,18 @@ pub struct StatusView {
     pub confirmed_secs_ago: Option<i64>,
 }
 
+/// The parts of the status page that change with the status, rendered to HTML on the server
+/// (from [`StatusView`]): what the live-status island shows, and what each live update sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveFragments {
+    /// The page's heading, as text.
+    pub heading: String,
+    /// The status card (HTML).
+    pub card: String,
+    /// Deposit, cards and the reminder setting (HTML).
+    pub extras: String,
+}
+
 /// What a form handler leaves for the page it redirects back to: errors and the values to
 /// show again (never passwords).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

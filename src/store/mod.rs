@@ -72,7 +72,7 @@ const PROVISION_GRACE_MS: Millis = 30_000;
 /// The columns a [`UserRecord`] is read from (the same SQL on every backend).
 const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, created_at, \
      ledger_user_id, verification_url, application_status, status_as_of, required_fields, \
-     status_changed_at, returned_at, reminders_off_at, denial_reason, confirmed_at, \
+     status_changed_at, returned_at, reminders_off_at, denial_reason, confirmed_at, checked_at, \
      (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at";
 
 /// Our own id for an account (a UUID), never shown to LedgerOS.
@@ -122,6 +122,9 @@ pub struct UserRecord {
     pub denial_reason: Option<String>,
     /// When LedgerOS last told us the status (a webhook applied or a read).
     pub confirmed_at: Option<Millis>,
+    /// When a read of the status at LedgerOS was last claimed or made (see
+    /// [`Applicants::claim_status_check`]).
+    pub checked_at: Option<Millis>,
 }
 
 impl std::fmt::Debug for UserRecord {

@@ -71,6 +71,7 @@ where
         reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
         denial_reason: row.try_get("denial_reason")?,
         confirmed_at: row.try_get("confirmed_at")?,
+        checked_at: row.try_get("checked_at")?,
     })
 }
 

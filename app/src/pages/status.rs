@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::live_status::LiveStatus;
+use crate::components::live_status::StatusPage;
 
 /// The applicant's home: their verification status, next step, deposit and cards.
 #[component]
 pub fn Status() -> impl IntoView {
     view! {
         <Title text="Your status" />
-        <LiveStatus refresh_first=false flash_form=Some("status".to_owned()) />
+        <StatusPage refresh_first=false flash_form=Some("status") />
     }
 }

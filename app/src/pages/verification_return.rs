@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::live_status::LiveStatus;
+use crate::components::live_status::StatusPage;
 
 /// Where LedgerOS's hosted page sends people back: fetches the status on arrival.
 #[component]
 pub fn VerificationReturn() -> impl IntoView {
     view! {
         <Title text="Welcome back" />
-        <LiveStatus refresh_first=true flash_form=None />
+        <StatusPage refresh_first=true flash_form=None />
     }
 }

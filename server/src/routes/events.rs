@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
+use onboarding::services::Services;
 use onboarding::store::UserId;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -50,25 +51,35 @@ async fn status_events(State(state): State<AppState>, auth: app::auth::Auth) -> 
         }
     };
     let changes = state.services.store.subscribe();
-    Sse::new(events_for(user, changes, ticket))
+    Sse::new(events_for(state.services.clone(), user, changes, ticket))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
 
-/// A `status` event carrying the new status for each change of `user`; a `resync` event if we
-/// fell behind (the page then reloads its status, so nothing is missed). Ends when the session
-/// logs out.
+/// A `status` event carrying the user's status as the page shows it (the heading, and the card
+/// and account features rendered to HTML, as JSON): one when the stream
+/// opens (a change may have happened since the page was rendered, or while a dropped stream
+/// reconnected), then one for each change of `user`, and one more if we fell behind. Ends when
+/// the session logs out.
 fn events_for(
+    services: Services,
     user: UserId,
     changes: tokio::sync::broadcast::Receiver<UserId>,
     ticket: StreamTicket,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(
-        (user, changes, ticket),
-        |(user, mut changes, mut ticket)| async move {
+        (services, user, changes, ticket, true),
+        |(services, user, mut changes, mut ticket, opening)| async move {
+            let mut send_now = opening;
             loop {
                 if *ticket.closed.borrow() {
                     return None;
+                }
+                if send_now {
+                    let Some(event) = status_event(&services, &user).await else {
+                        return None;
+                    };
+                    return Some((Ok(event), (services, user, changes, ticket, false)));
                 }
                 tokio::select! {
                     closed = ticket.closed.changed() => {
@@ -77,19 +88,29 @@ fn events_for(
                         }
                     }
                     change = changes.recv() => match change {
-                        Ok(changed) if changed == user => {
-                            let event = Event::default().event("status").data("changed");
-                            return Some((Ok(event), (user, changes, ticket)));
-                        }
-                        Ok(_) => continue,
-                        Err(RecvError::Lagged(_)) => {
-                            let event = Event::default().event("status").data("resync");
-                            return Some((Ok(event), (user, changes, ticket)));
-                        }
+                        Ok(changed) => send_now = changed == user,
+                        Err(RecvError::Lagged(_)) => send_now = true,
                         Err(RecvError::Closed) => return None,
                     },
                 }
             }
         },
     )
+}
+
+/// The user's current status as a `status` event; `None` (the stream ends, the page keeps what
+/// it shows) if it cannot be read.
+async fn status_event(services: &Services, user: &UserId) -> Option<Event> {
+    let record = match services.store.user(user).await {
+        Ok(Some(record)) => record,
+        Ok(None) => return None,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the status for a live page");
+            return None;
+        }
+    };
+    let view = app::auth::status_view_of(record, services.clock.now_ms());
+    let fragments = app::live_fragments(view, app::views::Flash::default());
+    let data = serde_json::to_string(&fragments).ok()?;
+    Some(Event::default().event("status").data(data))
 }

@@ -28,6 +28,12 @@ async fn a_webhook_to_one_instance_updates_a_page_open_on_the_other() {
     let response = b.client.get(b.url("/events/status")).send().await.unwrap();
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     let mut stream = response.bytes_stream();
+    // The status as the stream opens.
+    while let Some(Ok(chunk)) = stream.next().await {
+        if String::from_utf8_lossy(&chunk).contains("event: status") {
+            break;
+        }
+    }
 
     let body = json!({ "id": "evt_cross", "type": "user.application.approved",
         "createdAt": a.services.clock.now_ms(), "data": { "userId": ledger_id } })
@@ -37,7 +43,8 @@ async fn a_webhook_to_one_instance_updates_a_page_open_on_the_other() {
 
     let heard = tokio::time::timeout(Duration::from_secs(3), async {
         while let Some(Ok(chunk)) = stream.next().await {
-            if String::from_utf8_lossy(&chunk).contains("event: status") {
+            let text = String::from_utf8_lossy(&chunk).to_string();
+            if text.contains("event: status") && text.contains(r#"data-status=\"approved\""#) {
                 return true;
             }
         }

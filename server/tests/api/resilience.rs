@@ -63,6 +63,11 @@ async fn an_open_status_stream_hears_about_a_webhook_within_a_second() {
     let response = app.client.get(app.url("/events/status")).send().await.unwrap();
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     let mut stream = response.bytes_stream();
+    let opening = next_status_event(&mut stream).await;
+    assert!(
+        opening.contains(r#""card":"#),
+        "the current status first: {opening}"
+    );
 
     let body = json!({ "id": "evt_live", "type": "user.application.approved",
         "createdAt": app.services.clock.now_ms(), "data": { "userId": ledger_id } })
@@ -70,19 +75,31 @@ async fn an_open_status_stream_hears_about_a_webhook_within_a_second() {
     let sent = std::time::Instant::now();
     app.post_webhook(&body, None).await;
 
-    let chunk = tokio::time::timeout(Duration::from_secs(1), async {
-        loop {
-            let chunk = stream.next().await.expect("stream open").unwrap();
-            let text = String::from_utf8_lossy(&chunk).to_string();
-            if text.contains("event: status") {
-                return text;
-            }
-        }
-    })
-    .await
-    .expect("an event within a second");
-    assert!(chunk.contains("data: changed"));
+    let chunk = tokio::time::timeout(Duration::from_secs(1), next_status_event(&mut stream))
+        .await
+        .expect("an event within a second");
+    assert!(
+        chunk.contains(r#"data-status=\"approved\""#),
+        "the new status itself: {chunk}"
+    );
+    assert!(
+        chunk.contains(r#""heading":"Welcome aboard, Ada""#),
+        "as the page shows it: {chunk}"
+    );
     assert!(sent.elapsed() < Duration::from_secs(1));
+}
+
+/// The next `status` event's text from an open live-status stream.
+async fn next_status_event(
+    stream: &mut (impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Unpin),
+) -> String {
+    loop {
+        let chunk = stream.next().await.expect("stream open").unwrap();
+        let text = String::from_utf8_lossy(&chunk).to_string();
+        if text.contains("event: status") {
+            return text;
+        }
+    }
 }
 
 #[tokio::test]
@@ -91,6 +108,8 @@ async fn a_stream_only_carries_the_signed_in_users_changes() {
     app.sign_up("ada@example.com").await;
     let response = app.client.get(app.url("/events/status")).send().await.unwrap();
     let mut stream = response.bytes_stream();
+    // The status as the stream opens.
+    next_status_event(&mut stream).await;
 
     // Somebody else is approved.
     let other = crate::helpers::spawn_second_user(&app, "bob@example.com").await;
