@@ -76,9 +76,7 @@ fn events_for(
                     return None;
                 }
                 if send_now {
-                    let Some(event) = status_event(&services, &user).await else {
-                        return None;
-                    };
+                    let event = status_event(&services, &user).await?;
                     return Some((Ok(event), (services, user, changes, ticket, false)));
                 }
                 tokio::select! {
