@@ -69,6 +69,8 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+// The child is killed and waited for in `Server`'s `Drop`, which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 async fn start_server(database: &str, log: &std::path::Path) -> Server {
     let port = free_port();
     let site = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");

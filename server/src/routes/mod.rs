@@ -104,6 +104,11 @@ where
     Router::new()
         .merge(sessionless)
         .merge(with_sessions)
+        // Anonymous pages rendered before: served ahead of every session layer.
+        .layer(axum::middleware::from_fn_with_state(
+            state.page_cache.clone(),
+            pages::serve_cached,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::security_headers,

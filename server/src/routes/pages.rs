@@ -33,26 +33,39 @@ pub struct PageCache {
     pages: RwLock<HashMap<&'static str, (Bytes, HeaderValue)>>,
 }
 
-/// The layer on Leptos's page router (see the module documentation).
+/// Serves a rendered anonymous page to a visitor without a session, before any session,
+/// sign-in or page layer runs; anything else goes on. Placed outermost (inside the security
+/// headers), so a cached page costs little more than a static file.
+pub async fn serve_cached(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
+    if let Some(key) = cache_key(&request)
+        && let Some((body, policy)) = cache.pages.read().expect("page cache lock").get(key).cloned()
+    {
+        return html(StatusCode::OK, body, policy);
+    }
+    next.run(request).await
+}
+
+/// The cache key of a request that may be answered from the cache: a GET of one of the
+/// [`CACHED_PAGES`], with no query string and no session cookie.
+fn cache_key(request: &Request) -> Option<&'static str> {
+    if request.method() != Method::GET || request.uri().query().is_some() || has_session(request.headers()) {
+        return None;
+    }
+    let path = request.uri().path();
+    CACHED_PAGES.iter().find(|p| **p == path).copied()
+}
+
+/// The layer on Leptos's page router: a hashed policy for pages without an island, and the
+/// cache filled with the anonymous pages (see the module documentation).
 pub async fn hashed_policy_and_cache(
     State(cache): State<Arc<PageCache>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    if request.method() != Method::GET || app::ISLAND_PAGES.contains(&path) {
+    if request.method() != Method::GET || app::ISLAND_PAGES.contains(&request.uri().path()) {
         return next.run(request).await;
     }
-    let cacheable = CACHED_PAGES
-        .iter()
-        .find(|p| **p == path)
-        .copied()
-        .filter(|_| request.uri().query().is_none() && !has_session(request.headers()));
-    if let Some(key) = cacheable
-        && let Some((body, policy)) = cache.pages.read().expect("page cache lock").get(key).cloned()
-    {
-        return html(StatusCode::OK, body, policy);
-    }
+    let cacheable = cache_key(&request);
     let response = next.run(request).await;
     let is_html = response
         .headers()
