@@ -429,11 +429,10 @@ async fn a_group_of_events_is_applied_in_created_at_order_per_person_with_duplic
 async fn concurrent_deliveries_through_the_group_committer_are_each_answered_and_applied_once() {
     use onboarding::store::GroupCommit;
     let (a, b, _, _dir) = two_instances().await;
-    // Two instances, each with its committer, as two servers behind a load balancer.
-    let (on_a, on_b) = (
-        GroupCommit::for_store(a.clone()),
-        GroupCommit::for_store(b.clone()),
-    );
+    // Two instances, each with a grouping committer (what SQLite uses; on PostgreSQL this also
+    // shows that groups on two instances take their locks in one order), as two servers behind
+    // a load balancer.
+    let (on_a, on_b) = (GroupCommit::start(a.clone(), 2), GroupCommit::start(b.clone(), 2));
     let statuses = [
         ApplicationStatus::Pending,
         ApplicationStatus::ManualReview,
