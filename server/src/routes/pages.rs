@@ -62,7 +62,9 @@ pub async fn hashed_policy_and_cache(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::GET || app::ISLAND_PAGES.contains(&request.uri().path()) {
+    // HEAD runs the GET handler (the body is dropped on the way out): same headers.
+    let read = matches!(*request.method(), Method::GET | Method::HEAD);
+    if !read || app::ISLAND_PAGES.contains(&request.uri().path()) {
         return next.run(request).await;
     }
     let cacheable = cache_key(&request);

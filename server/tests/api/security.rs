@@ -97,6 +97,12 @@ async fn pages_without_an_island_allow_exactly_their_inline_scripts_by_hash_and_
             html.contains(r#"<script src="/enhance.js" defer></script>"#),
             "{path}"
         );
+        let head = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(
+            header(&head, "content-security-policy"),
+            csp,
+            "{path}: HEAD as GET"
+        );
     }
 }
 
