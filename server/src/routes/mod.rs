@@ -1,6 +1,7 @@
 //! HTTP routes: Leptos pages and server functions, plain form posts, the webhook, health.
 
 mod accounts;
+mod activity;
 mod device;
 mod documents;
 mod events;
@@ -95,6 +96,10 @@ where
         .merge(mailbox::router(&state))
         .layer(axum::middleware::from_fn(guard::same_origin_writes))
         .layer(axum::middleware::from_fn(flash::keep_flash))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            activity::keep_alive,
+        ))
         .layer(sessions);
     // No sessions here: LedgerOS's webhooks, health checks and the static bundle.
     let sessionless = Router::new()

@@ -530,6 +530,58 @@ async fn after_the_absolute_timeout_people_log_in_again_and_land_where_they_were
 }
 
 #[tokio::test]
+async fn a_session_in_use_stays_signed_in_past_30_minutes_after_login() {
+    let clock = Clock::manual(1_800_000_000_000);
+    let app = spawn_app_with_clock(clock.clone(), |_| {}).await;
+    app.sign_up("ada@example.com").await;
+    let store = &app.services.store;
+    let (table, expiry_secs, soon) = match store.kind() {
+        "postgres" => (
+            "tower_sessions.session",
+            "EXTRACT(EPOCH FROM expiry_date)::bigint",
+            "now() + interval '10 seconds'",
+        ),
+        // The SQLite store keeps RFC 3339 text.
+        _ => (
+            "tower_sessions",
+            "unixepoch(expiry_date)",
+            "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+10 seconds')",
+        ),
+    };
+    // 29 minutes 50 seconds after the last save, the person is still reading their status.
+    store
+        .execute_for_tests(&format!("UPDATE {table} SET expiry_date = {soon}"))
+        .await
+        .unwrap();
+    clock.advance(2 * 60 * 1000);
+    assert_eq!(app.get_page("/status").await.0, StatusCode::OK);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let expiry = store
+        .scalar_for_tests(&format!("SELECT MAX({expiry_secs}) FROM {table}"))
+        .await
+        .unwrap();
+    assert!(
+        expiry > now + 25 * 60,
+        "the visit moves the idle expiry 30 minutes ahead (it is {} s ahead)",
+        expiry - now
+    );
+    // Within the minute, pages do not write the session again.
+    store
+        .execute_for_tests(&format!("UPDATE {table} SET expiry_date = {soon}"))
+        .await
+        .unwrap();
+    assert_eq!(app.get_page("/status").await.0, StatusCode::OK);
+    let unchanged = store
+        .scalar_for_tests(&format!("SELECT MAX({expiry_secs}) FROM {table}"))
+        .await
+        .unwrap();
+    assert!(unchanged <= now + 60, "no write per page");
+}
+
+#[tokio::test]
 async fn signup_and_password_reset_are_rate_limited_per_address() {
     let app = spawn_app().await;
     // Mistakes in the form do not use up the address's attempts.
