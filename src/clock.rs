@@ -43,3 +43,33 @@ impl Clock {
         self.now_ms().div_euclid(1000)
     }
 }
+
+/// A day in words, UTC, such as "30 November 2026".
+pub fn date_in_words(at: Millis) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+/// A moment in words, UTC, to the minute, such as "30 November 2026, 17:05 UTC".
+pub fn time_in_words(at: Millis) -> String {
+    let format =
+        time::macros::format_description!("[day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_read_as_words() {
+        // 2026-11-30 17:05:09 UTC
+        let at = 1_796_058_309_000;
+        assert_eq!(super::date_in_words(at), "30 November 2026");
+        assert_eq!(super::time_in_words(at), "30 November 2026, 17:05 UTC");
+    }
+}

@@ -21,8 +21,10 @@ pub struct StatusView {
     pub provisioned: bool,
     /// The user came back from the hosted page since the status last changed.
     pub returned: bool,
-    /// A denied user has sent an appeal.
-    pub appeal_sent: bool,
+    /// The day of the denied user's latest appeal, in words (none sent: `None`).
+    pub appeal_sent_on: Option<String>,
+    /// The day support last answered an appeal (the reply went by email), in words.
+    pub appeal_answered_on: Option<String>,
     /// Reminder emails are on.
     pub reminders: bool,
     /// How long ago LedgerOS last told us this status (a webhook or a read), in seconds.

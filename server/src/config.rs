@@ -18,6 +18,9 @@ pub const SANDBOX_API_KEY: &str = "lk_test_sandbox";
 /// The signing secret the built-in sandbox uses (demo mode only).
 pub const SANDBOX_WEBHOOK_SECRET: &str = "whsec_sandbox_demo";
 
+/// Where the data lives when `DATABASE_URL` is not set: a SQLite file beside the app.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/onboarding.db";
+
 /// Which LedgerOS the app talks to, said plainly in the log at start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -249,7 +252,7 @@ impl Config {
                 .unwrap_or_else(|| "Onboarding <no-reply@onboarding.localhost>".to_owned()),
             worker_idle: Duration::from_secs(1),
             status_check_gap: onboarding::verification::PERSON_CHECK_GAP,
-            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/onboarding.db".to_owned()),
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             ledger_api_url,
             ledger_api_key: SecretString::from(ledger_api_key),
             webhook_secrets,

@@ -1,5 +1,6 @@
 //! The onboarding server: configuration, routes, sessions and start-up.
 
+pub mod cli;
 pub mod client_ip;
 pub mod config;
 pub mod limits;

@@ -1,14 +1,32 @@
 use leptos::config::get_configuration;
-use server::config::Config;
+use server::config::{Config, Mode};
 use server::startup::Application;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if !args.is_empty() {
+        if let Err(e) = server::cli::run(&args).await {
+            eprintln!("error: {e:#}");
+            std::process::exit(2);
+        }
+        return Ok(());
+    }
     server::telemetry::init();
     let leptos = get_configuration(None)?.leptos_options;
     let config = Config::from_env(leptos.site_addr)?;
+    let demo = config.mode == Mode::Demo;
     let app = Application::build(config, leptos).await?;
     tracing::info!(url = %app.public_url(), "onboarding app ready");
+    if demo {
+        // Demo credentials on the terminal (not in the log): the password is public anyway.
+        println!(
+            "\n  Demo ready: {url}\n  Operator console: {url}/admin (log in as {} with \"{}\")\n  Dev mailbox: {url}/dev/mailbox\n",
+            onboarding::operators::DEMO_OPERATOR_EMAIL,
+            onboarding::operators::DEMO_OPERATOR_PASSWORD,
+            url = app.public_url(),
+        );
+    }
     app.run_until_stopped().await?;
     Ok(())
 }

@@ -73,6 +73,9 @@ impl Application {
         ensure_sqlite_dir(&config.database_url)?;
         let store = Store::connect(&config.database_url, clock.clone(), &public_url).await?;
         tracing::info!(backend = store.kind(), "database ready, migrations applied");
+        if config.mode == Mode::Demo {
+            onboarding::operators::ensure_demo_operator(&store).await?;
+        }
 
         let (sandbox, ledger_url) = match &config.ledger_api_url {
             Some(url) => (None, url.clone()),
@@ -296,7 +299,7 @@ async fn prune_limits(limits: std::sync::Weak<AuthLimits>) {
 }
 
 /// Creates the folder of a SQLite file URL, so the demo works from a fresh clone.
-fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
+pub(crate) fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or(path);
     if let Some(parent) = std::path::Path::new(path)

@@ -22,6 +22,8 @@ pub enum EmailKind {
     /// LedgerOS decided or asked for something: sent once per status change, whatever the
     /// reminder setting (it is news, not a nudge).
     Decision,
+    /// Support answered a denied applicant's appeal.
+    AppealAnswer,
 }
 
 impl EmailKind {
@@ -33,6 +35,7 @@ impl EmailKind {
             Self::PasswordChanged => "password_changed",
             Self::Reminder => "reminder",
             Self::Decision => "decision",
+            Self::AppealAnswer => "appeal_answer",
         }
     }
 }

@@ -191,6 +191,19 @@ pub fn decision(
     Some(email(EmailKind::Decision, to, subject, body))
 }
 
+/// Support's reply to a denied applicant's appeal.
+pub fn appeal_answer(to: &str, first_name: &str, base: &str, reply: &str) -> OutgoingEmail {
+    let body = format!(
+        "Hi {first_name},\n\n\
+         Our support team has looked at your appeal. Their reply:\n\n\
+         {reply}\n\n\
+         Your status page shows the date of this reply: {base}/status\n\
+         To answer, reply to {SUPPORT_EMAIL}.\n\n\
+         {SIGN_OFF}\n"
+    );
+    email(EmailKind::AppealAnswer, to, "About your appeal", body)
+}
+
 /// Reminder number `number` (1-based) of `total`, or `None` when the status needs none.
 pub fn reminder(
     to: &str,

@@ -14,7 +14,7 @@ use crate::status::ApplicationStatus;
 
 /// A storage backend: everything the app keeps, plus the signals several instances share.
 #[async_trait]
-pub trait Backend: Applicants + Accounts + EmailQueue + Send + Sync + 'static {
+pub trait Backend: Applicants + Accounts + EmailQueue + super::Console + Send + Sync + 'static {
     /// "sqlite" or "postgres", for logs and benchmarks.
     fn kind(&self) -> &'static str;
 

@@ -1,12 +1,13 @@
 //! Storage behind a narrow API: callers never see SQL or the database engine.
 //!
-//! The API is three traits by area ([`Applicants`], [`Accounts`], [`EmailQueue`]) bundled as
+//! The API is four traits by area ([`Applicants`], [`Accounts`], [`EmailQueue`], [`Console`]) bundled as
 //! [`Backend`]; domain types in, domain types out. Each backend lives in its own module with
 //! its own migrations: SQLite (`migrations/sqlite/`, the embedded default) and PostgreSQL
 //! (`migrations/postgres/`, for several instances). [`Store::connect`] picks one by the
 //! `DATABASE_URL` scheme; everything else holds a [`Store`].
 
 mod backend;
+mod console;
 mod group_commit;
 mod postgres;
 mod rows;
@@ -16,6 +17,7 @@ mod sqlite;
 pub use backend::{
     Accounts, Applicants, Backend, ConfirmOutcome, EmailQueue, PendingSignup, ReminderDue, SignupTarget,
 };
+pub use console::{AppealFilter, AppealRecord, AuditEntry, Console, OperatorId};
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::SessionStore;
 
@@ -73,7 +75,8 @@ const PROVISION_GRACE_MS: Millis = 30_000;
 const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, created_at, \
      ledger_user_id, verification_url, application_status, status_as_of, required_fields, \
      status_changed_at, returned_at, reminders_off_at, denial_reason, confirmed_at, checked_at, \
-     (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at";
+     (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at, \
+     (SELECT MAX(answered_at) FROM appeals WHERE appeals.user_id = users.id) AS appeal_answered_at";
 
 /// Our own id for an account (a UUID), never shown to LedgerOS.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -116,6 +119,8 @@ pub struct UserRecord {
     pub returned_at: Option<Millis>,
     /// When the user last sent an appeal, if ever.
     pub appealed_at: Option<Millis>,
+    /// When support last answered an appeal of the user's.
+    pub appeal_answered_at: Option<Millis>,
     /// The person turned reminder emails off.
     pub reminders_off: bool,
     /// LedgerOS's reason for a denial, for operators only.

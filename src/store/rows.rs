@@ -3,10 +3,11 @@
 
 use sqlx::{ColumnIndex, Database, Decode, Row, Type};
 
-use super::{Job, JobKind, StoreError, UserId, UserRecord};
+use super::{AppealRecord, AuditEntry, Job, JobKind, OperatorId, StoreError, UserId, UserRecord};
 use crate::clock::Millis;
 use crate::email::SentEmail;
 use crate::kyc::KycState;
+use crate::operators::{OperatorRecord, Role};
 use crate::status::ApplicationStatus;
 
 /// What the readers below need of a backend's value types (text and 64-bit integers, which is
@@ -68,6 +69,7 @@ where
         status_changed_at: row.try_get("status_changed_at")?,
         returned_at: row.try_get("returned_at")?,
         appealed_at: row.try_get("appealed_at")?,
+        appeal_answered_at: row.try_get("appeal_answered_at")?,
         reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
         denial_reason: row.try_get("denial_reason")?,
         confirmed_at: row.try_get("confirmed_at")?,
@@ -92,3 +94,72 @@ where
         sent_at: row.try_get("sent_at")?,
     })
 }
+
+/// An operator, from a row of `operators`.
+pub(super) fn operator<R>(row: &R) -> Result<OperatorRecord, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    let role: String = row.try_get("role")?;
+    Ok(OperatorRecord {
+        id: OperatorId(row.try_get("id")?),
+        email: row.try_get("email")?,
+        password_hash: row.try_get("password_hash")?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role {role}")))?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// An appeal, from a row of [`APPEAL_QUERY`].
+pub(super) fn appeal<R>(row: &R) -> Result<AppealRecord, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    Ok(AppealRecord {
+        id: row.try_get("id")?,
+        user: UserId(row.try_get("user_id")?),
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        email: row.try_get("email")?,
+        message: row.try_get("message")?,
+        created_at: row.try_get("created_at")?,
+        answer: row.try_get("answer")?,
+        answered_at: row.try_get("answered_at")?,
+        answered_by: row.try_get("answered_by")?,
+        resolved_at: row.try_get("resolved_at")?,
+    })
+}
+
+/// The columns [`appeal`] reads, with the applicant and the operator who answered (append a
+/// `WHERE` and an `ORDER BY`; the same SQL on every backend).
+pub(super) const APPEAL_QUERY: &str = "SELECT a.id, a.user_id, u.first_name, u.last_name, u.email, \
+     a.message, a.created_at, a.answer, a.answered_at, o.email AS answered_by, a.resolved_at \
+     FROM appeals a JOIN users u ON u.id = a.user_id LEFT JOIN operators o ON o.id = a.answered_by";
+
+/// A line of the audit log, from `audit_log` joined with `operators` (as `operator_email`).
+pub(super) fn audit_entry<R>(row: &R) -> Result<AuditEntry, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    Ok(AuditEntry {
+        id: row.try_get("id")?,
+        operator: row.try_get("operator_email")?,
+        action: row.try_get("action")?,
+        subject: row.try_get("subject")?,
+        detail: row.try_get("detail")?,
+        at: row.try_get("at")?,
+    })
+}
+
+/// The audit log's columns, newest first (bind the limit).
+pub(super) const AUDIT_QUERY: &str = "SELECT l.id, o.email AS operator_email, l.action, l.subject, l.detail, l.at \
+     FROM audit_log l LEFT JOIN operators o ON o.id = l.operator_id ORDER BY l.id DESC LIMIT ";

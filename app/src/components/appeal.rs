@@ -2,14 +2,25 @@ use leptos::prelude::*;
 
 use crate::views::Flash;
 
-/// For denied applicants: ask the support team to look again. Stored for the team.
+/// For denied applicants: ask the support team to look again. The appeal waits in the support
+/// team's queue in the operator console; `sent` and `answered` are the days it was sent and
+/// answered, in words.
 #[component]
-pub fn AppealForm(sent: bool, flash: Flash) -> impl IntoView {
-    if sent {
+pub fn AppealForm(sent: Option<String>, answered: Option<String>, flash: Flash) -> impl IntoView {
+    if let Some(answered) = answered {
+        return view! {
+            <div class="appeal">
+                <h3>"Our support team has answered your appeal"</h3>
+                <p>"They replied on " {answered} " by email. Please check your inbox (and your spam folder). To write back, reply to that email."</p>
+            </div>
+        }
+        .into_any();
+    }
+    if let Some(sent) = sent {
         return view! {
             <div class="appeal">
                 <h3>"Your appeal is with our support team"</h3>
-                <p>"They'll reply by email within 2 business days. You don't need to do anything else."</p>
+                <p>"We received it on " {sent} ". They'll reply by email within 2 business days. You don't need to do anything else."</p>
             </div>
         }
         .into_any();

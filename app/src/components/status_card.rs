@@ -16,7 +16,7 @@ pub fn StatusCard(view: StatusView, #[prop(optional)] flash: Flash) -> impl Into
     let copy = card_copy(&view.status, view.provisioned, view.returned);
     let upload_flash = flash.clone();
     let appeal = (view.status == ApplicationStatus::Denied)
-        .then(|| view! { <AppealForm sent=view.appeal_sent flash=flash /> });
+        .then(|| view! { <AppealForm sent=view.appeal_sent_on.clone() answered=view.appeal_answered_on.clone() flash=flash /> });
     let wire = view.status.as_str().to_owned();
     let action = match copy.action {
         NextAction::Verify(label) => view! {

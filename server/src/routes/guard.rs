@@ -73,7 +73,7 @@ pub async fn limit_anonymous_forms(
 }
 
 /// Percent-encodes `value` for use inside a query string.
-fn encode_query_value(value: &str) -> String {
+pub(super) fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

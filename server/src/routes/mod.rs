@@ -2,6 +2,7 @@
 
 mod accounts;
 mod activity;
+mod console;
 mod device;
 mod documents;
 mod events;
@@ -94,6 +95,7 @@ where
         .merge(reminders::router(&state))
         .merge(events::router(&state))
         .merge(mailbox::router(&state))
+        .merge(console::router(&state))
         .layer(axum::middleware::from_fn(guard::same_origin_writes))
         .layer(axum::middleware::from_fn(flash::keep_flash))
         .layer(axum::middleware::from_fn_with_state(

@@ -171,6 +171,11 @@ impl TestApp {
         format!("{}{}", self.local, path)
     }
 
+    /// The database this app (and every instance of it) uses.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(self.url(path))

@@ -2,6 +2,7 @@
 //! per test (a SQLite file, or a PostgreSQL database when `TEST_DATABASE_URL` names a server),
 //! and a cookie-keeping client that behaves like a browser without JavaScript.
 
+mod console;
 mod contract;
 mod decisions;
 mod documents;

@@ -24,6 +24,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 mod accounts;
 mod applicants;
+mod console;
 mod mail;
 
 use super::{Backend, EventOutcome, SessionStore, StoreError, UserId};

@@ -13,6 +13,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 mod accounts;
 mod applicants;
+mod console;
 mod mail;
 
 use super::{Backend, EventOutcome, SessionStore, StoreError, UserId};

@@ -1,0 +1,225 @@
+//! The operator console at `/admin`: the fintech's support team answers appeals and reads the
+//! audit log; admins also manage operators. Operators are not customers: they sign in with an
+//! operator account (created with `server admin create`), kept under their own key in the
+//! session, so a customer's login never opens the console.
+//!
+//! Pages are rendered on the server with Leptos's `view!` (escaped like every page) into a
+//! shell with our stylesheet and no script at all; every action is a plain form post.
+
+mod appeals;
+mod login;
+mod team;
+
+use app::BRAND;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use leptos::tachys::view::RenderHtml;
+use onboarding::clock::Millis;
+use onboarding::html::escape;
+use onboarding::operators::{OperatorRecord, Role};
+use onboarding::store::OperatorId;
+use tower_sessions::Session;
+
+use super::guard::encode_query_value;
+use crate::state::AppState;
+
+/// Where the signed-in operator is kept in the session.
+const OPERATOR_KEY: &str = "operator";
+/// A message for the next console page (after a form post).
+const NOTICE_KEY: &str = "console_notice";
+/// However active, an operator signs in again after this long.
+const OPERATOR_SESSION_MS: Millis = 8 * 60 * 60 * 1000;
+
+/// Our stylesheet, and nothing that runs.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
+     frame-ancestors 'none'; form-action 'self'";
+
+pub(super) fn router(state: &AppState) -> Router<AppState> {
+    let console = Router::new()
+        .merge(login::routes(state))
+        .merge(appeals::routes())
+        .merge(team::routes());
+    super::small_and_quick(console, state)
+}
+
+/// Who is signed in to the console, as kept in the session.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct OperatorLogin {
+    id: OperatorId,
+    at: Millis,
+}
+
+/// The signed-in operator (any role). Anyone else is sent to the operator login.
+pub(super) struct Operator {
+    pub record: OperatorRecord,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Some(session) = parts.extensions.get::<Session>().cloned() else {
+            return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        };
+        let here = parts.uri.path_and_query().map_or("/admin", |pq| pq.as_str());
+        let to_login = || {
+            let next = if parts.method == axum::http::Method::GET {
+                format!("?next={}", encode_query_value(here))
+            } else {
+                String::new()
+            };
+            Redirect::to(&format!("/admin/login{next}")).into_response()
+        };
+        let login: Option<OperatorLogin> = session.get(OPERATOR_KEY).await.ok().flatten();
+        let Some(login) = login else {
+            return Err(to_login());
+        };
+        if state.services.clock.now_ms() - login.at > OPERATOR_SESSION_MS {
+            let _ = session.remove::<OperatorLogin>(OPERATOR_KEY).await;
+            return Err(to_login());
+        }
+        match state.services.store.operator(&login.id).await {
+            Ok(Some(record)) => Ok(Self { record, session }),
+            Ok(None) => {
+                let _ = session.remove::<OperatorLogin>(OPERATOR_KEY).await;
+                Err(to_login())
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}
+
+/// The signed-in operator, who must be an admin: a support operator gets 403.
+pub(super) struct Admin(pub Operator);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let operator = Operator::from_request_parts(parts, state).await?;
+        if operator.record.role == Role::Admin {
+            return Ok(Self(operator));
+        }
+        tracing::info!(operator = %operator.record.id, path = %parts.uri.path(), "console: refused, admins only");
+        let body = view! {
+            <h1>"Admins only"</h1>
+            <p>"Your role is support: you can read applicants and answer appeals. Replaying webhooks and managing operators need an admin; ask one of your admins if you need this."</p>
+            <p><a href="/admin/appeals">"Back to the appeals queue"</a></p>
+        };
+        Err(page(
+            StatusCode::FORBIDDEN,
+            "Admins only",
+            Some(&operator.record),
+            None,
+            body,
+        ))
+    }
+}
+
+impl Operator {
+    /// Takes the message left for this page by the last form post.
+    async fn take_notice(&self) -> Option<String> {
+        self.session.remove::<String>(NOTICE_KEY).await.ok().flatten()
+    }
+
+    /// Leaves `message` for the next page.
+    async fn leave_notice(&self, message: &str) {
+        if let Err(e) = self.session.insert(NOTICE_KEY, message).await {
+            tracing::warn!(error = %e, "console: could not keep a notice");
+        }
+    }
+}
+
+/// A console page: the shell (header, navigation for `operator`, an optional notice) around
+/// `body`, with no script and a strict CSP.
+fn page(
+    status: StatusCode,
+    title: &str,
+    operator: Option<&OperatorRecord>,
+    notice: Option<String>,
+    body: impl IntoView + 'static,
+) -> Response {
+    let nav = operator.map(|op| {
+        let admin = op.role == Role::Admin;
+        let (email, role) = (op.email.clone(), op.role.as_str());
+        view! {
+            <nav aria-label="Console" class="console-nav">
+                <a href="/admin/appeals">"Appeals"</a>
+                <a href="/admin/audit">"Audit log"</a>
+                {admin.then(|| view! { <a href="/admin/operators">"Operators"</a> })}
+                <span class="nav-greeting">{email} " · " {role}</span>
+                <form method="post" action="/admin/logout" class="inline-form">
+                    <button type="submit" class="link-button">"Log out"</button>
+                </form>
+            </nav>
+        }
+    });
+    let html = Owner::new().with(|| {
+        let main = view! {
+            {notice.map(|n| view! { <div class="notice" role="status"><p>{n}</p></div> })}
+            {body}
+        }
+        .to_html();
+        let nav = nav.map(|n| n.to_html()).unwrap_or_default();
+        (main, nav)
+    });
+    let (main, nav) = html;
+    let document = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} · {BRAND} console</title><link rel=\"stylesheet\" href=\"/pkg/onboarding.css\"></head>\
+         <body class=\"console\"><a class=\"skip-link\" href=\"#main\">Skip to content</a>\
+         <header class=\"site-header\"><div class=\"container header-row\">\
+         <a class=\"brand\" href=\"/admin\"><span class=\"brand-mark\" aria-hidden=\"true\"></span>{BRAND} console</a>\
+         {nav}</div></header><main id=\"main\" class=\"container\" tabindex=\"-1\">{main}</main></body></html>",
+        escape(title)
+    );
+    let headers = [
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+    ];
+    (status, headers, Html(document)).into_response()
+}
+
+/// The console could not read or write the database.
+fn unavailable(error: onboarding::store::StoreError) -> Response {
+    tracing::error!(%error, "console: the database failed");
+    let body = view! {
+        <h1>"Something went wrong on our side"</h1>
+        <p role="alert">"The database did not answer. Please reload the page in a minute; nothing you did was lost."</p>
+    };
+    page(StatusCode::SERVICE_UNAVAILABLE, "Try again", None, None, body)
+}
+
+/// How long ago `then` was, roughly, in words ("3 hours", "2 days").
+fn age_in_words(then: Millis, now: Millis) -> String {
+    let minutes = (now - then).max(0) / 60_000;
+    let (n, unit) = match minutes {
+        0 => return "under a minute".to_owned(),
+        m if m < 60 => (m, "minute"),
+        m if m < 48 * 60 => (m / 60, "hour"),
+        m => (m / (24 * 60), "day"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::age_in_words;
+
+    #[test]
+    fn ages_read_as_words() {
+        let hour = 3_600_000;
+        assert_eq!(age_in_words(0, 30_000), "under a minute");
+        assert_eq!(age_in_words(0, 60_000), "1 minute");
+        assert_eq!(age_in_words(0, 3 * hour), "3 hours");
+        assert_eq!(age_in_words(0, 47 * hour), "47 hours");
+        assert_eq!(age_in_words(0, 72 * hour), "3 days");
+        assert_eq!(age_in_words(10, 0), "under a minute");
+    }
+}

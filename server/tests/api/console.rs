@@ -1,0 +1,275 @@
+//! The operator console: operators sign in apart from customers, answer appeals (emailed to
+//! the applicant, shown on their status page), and every action lands in the audit log.
+
+use onboarding::operators::{self, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD, Role};
+use reqwest::StatusCode;
+use sandbox::Outcome;
+
+use crate::helpers::{TestApp, browser_like_client, location, page_in, spawn_app};
+
+const SUPPORT_EMAIL: &str = "support@fintech.example";
+const SUPPORT_PASSWORD: &str = "a long support passphrase";
+
+/// A browser signed in to the console as `email`.
+async fn operator_browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+    let client = browser_like_client();
+    let response = client
+        .post(app.url("/admin/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "operator login");
+    assert_eq!(location(&response), "/admin/appeals");
+    client
+}
+
+async fn add_support(app: &TestApp) {
+    operators::create_operator(
+        &app.services.store,
+        SUPPORT_EMAIL,
+        SUPPORT_PASSWORD.to_owned(),
+        Role::Support,
+    )
+    .await
+    .unwrap();
+}
+
+/// Ada, denied, with an appeal sent from her status page.
+async fn denied_with_appeal(app: &TestApp) -> i64 {
+    app.sign_up("ada@example.com").await;
+    let ledger_id = app.ledger_id_of("ada@example.com").await;
+    let reason = "Identity could not be verified".to_owned();
+    app.sandbox
+        .decide(&ledger_id, Outcome::Deny { reason })
+        .await
+        .unwrap();
+    app.wait_for_status("denied").await;
+    let sent = app
+        .post_form("/appeal", &[("message", "My name changed when I married.")])
+        .await;
+    assert_eq!(location(&sent), "/status");
+    app.services
+        .store
+        .scalar_for_tests("SELECT MAX(id) FROM appeals")
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn support_answers_an_appeal_and_the_applicant_sees_the_answer() {
+    let app = spawn_app().await;
+    let appeal = denied_with_appeal(&app).await;
+    let (_, status) = app.get_page("/status").await;
+    assert!(status.contains("We received it on"), "{status}");
+    add_support(&app).await;
+    let support = operator_browser(&app, SUPPORT_EMAIL, SUPPORT_PASSWORD).await;
+
+    let queue = page_in(&support, &app.url("/admin/appeals")).await;
+    assert!(queue.contains("Ada Lovelace"), "{queue}");
+    assert!(queue.contains("1 open."), "{queue}");
+    assert!(queue.contains("Waiting for a reply"));
+    let path = format!("/admin/appeals/{appeal}");
+    let page = page_in(&support, &app.url(&path)).await;
+    assert!(page.contains("My name changed when I married."), "{page}");
+    // Operators see LedgerOS's reason, which the applicant never does.
+    assert!(page.contains("Identity could not be verified"));
+
+    // An empty reply is refused on the spot, with the form again.
+    let empty = support
+        .post(app.url(&path))
+        .form(&[("reply", "   "), ("resolve", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().await.unwrap().contains("Write a reply"));
+
+    let reply = "We checked again with LedgerOS: please send a copy of your marriage certificate to support.";
+    let sent = support
+        .post(app.url(&path))
+        .form(&[("reply", reply), ("resolve", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&sent), "/admin/appeals");
+    let queue = page_in(&support, &app.url("/admin/appeals")).await;
+    assert!(queue.contains("Reply sent and the appeal resolved."), "{queue}");
+    assert!(queue.contains("0 open."));
+    let resolved = page_in(&support, &app.url("/admin/appeals?show=resolved")).await;
+    assert!(resolved.contains("Ada Lovelace") && resolved.contains("Resolved"));
+
+    let email = app.wait_for_email("ada@example.com", "About your appeal").await;
+    assert!(email.body.contains(reply), "{}", email.body);
+    let (_, status) = app.get_page("/status").await;
+    assert!(
+        status.contains("Our support team has answered your appeal"),
+        "{status}"
+    );
+    let audit = page_in(&support, &app.url("/admin/audit")).await;
+    assert!(audit.contains("appeal answered and resolved"), "{audit}");
+    assert!(audit.contains(SUPPORT_EMAIL));
+}
+
+#[tokio::test]
+async fn customers_and_strangers_cannot_reach_the_console() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    // Signed in as a customer: the console still asks for an operator login.
+    let response = app.client.get(app.url("/admin/appeals")).send().await.unwrap();
+    assert_eq!(location(&response), "/admin/login?next=/admin/appeals");
+    let page = page_in(&app.client, &app.url("/admin/login")).await;
+    assert!(page.contains("Operator login"));
+    // A customer's email and password do not open it.
+    let refused = app
+        .post_form(
+            "/admin/login",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("match an operator account"), "{text}");
+    let answer = app
+        .post_form("/admin/appeals/1", &[("reply", "hello"), ("resolve", "yes")])
+        .await;
+    assert_eq!(location(&answer), "/admin/login");
+    let operators = app.client.get(app.url("/admin/operators")).send().await.unwrap();
+    assert_eq!(location(&operators), "/admin/login?next=/admin/operators");
+}
+
+#[tokio::test]
+async fn support_cannot_manage_operators_and_admins_can() {
+    let app = spawn_app().await;
+    add_support(&app).await;
+    let support = operator_browser(&app, SUPPORT_EMAIL, SUPPORT_PASSWORD).await;
+    let page = support.get(app.url("/admin/operators")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::FORBIDDEN);
+    assert!(page.text().await.unwrap().contains("Admins only"));
+    let form = [
+        ("email", "new@fintech.example"),
+        ("password", "another long passphrase"),
+        ("role", "admin"),
+    ];
+    let refused = support
+        .post(app.url("/admin/operators"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let store = &app.services.store;
+    assert!(
+        store
+            .operator_by_email("new@fintech.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The demo's admin (seeded in demo mode) can.
+    let admin = operator_browser(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let page = page_in(&admin, &app.url("/admin/operators")).await;
+    assert!(page.contains(SUPPORT_EMAIL), "{page}");
+    let weak = admin
+        .post(app.url("/admin/operators"))
+        .form(&[
+            ("email", "new@fintech.example"),
+            ("password", "short"),
+            ("role", "support"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(weak.text().await.unwrap().contains("12 characters"));
+    let added = admin
+        .post(app.url("/admin/operators"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&added), "/admin/operators");
+    let created = store
+        .operator_by_email("new@fintech.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(created.role, Role::Admin);
+    let audit = page_in(&admin, &app.url("/admin/audit")).await;
+    assert!(audit.contains("added an operator"), "{audit}");
+    assert!(audit.contains(DEMO_OPERATOR_EMAIL));
+}
+
+#[tokio::test]
+async fn operator_logins_are_rate_limited_and_logout_ends_the_console_session() {
+    let app = spawn_app().await;
+    add_support(&app).await;
+    let client = browser_like_client();
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let response = client
+            .post(app.url("/admin/login"))
+            .form(&[("email", SUPPORT_EMAIL), ("password", "not the password at all")])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    assert_eq!(statuses[..5], [StatusCode::UNPROCESSABLE_ENTITY; 5]);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+    // For now even the right password waits: guessing stops here.
+    let right = client
+        .post(app.url("/admin/login"))
+        .form(&[("email", SUPPORT_EMAIL), ("password", SUPPORT_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(right.text().await.unwrap().contains("Too many attempts"));
+
+    let support = operator_browser(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let out = support.post(app.url("/admin/logout")).send().await.unwrap();
+    assert_eq!(location(&out), "/admin/login");
+    let after = support.get(app.url("/admin/appeals")).send().await.unwrap();
+    assert_eq!(location(&after), "/admin/login?next=/admin/appeals");
+}
+
+#[tokio::test]
+async fn the_server_binary_creates_operators_from_the_command_line() {
+    use std::io::Write;
+    let app = spawn_app().await;
+    let create = |email: &'static str, password: &'static str| {
+        let database = app.database_url().to_owned();
+        tokio::task::spawn_blocking(move || {
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+                .args(["admin", "create", "--email", email, "--role", "support"])
+                .env("DATABASE_URL", database)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+            child.wait_with_output().unwrap()
+        })
+    };
+    let made = create("Cli@Fintech.example", "a passphrase from stdin")
+        .await
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(String::from_utf8_lossy(&made.stdout).contains("cli@fintech.example (support) created"));
+    operator_browser(&app, "cli@fintech.example", "a passphrase from stdin").await;
+
+    let again = create("cli@fintech.example", "a passphrase from stdin")
+        .await
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has an operator account"));
+    let weak = create("weak@fintech.example", "short").await.unwrap();
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("12 characters"));
+}

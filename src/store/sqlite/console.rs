@@ -1,0 +1,181 @@
+//! The operator console's storage on SQLite.
+
+use async_trait::async_trait;
+
+use super::SqliteBackend;
+use super::mail::queue_email;
+use crate::email::OutgoingEmail;
+use crate::operators::{OperatorRecord, Role};
+use crate::store::rows::{self, APPEAL_QUERY, AUDIT_QUERY};
+use crate::store::{AppealFilter, AppealRecord, AuditEntry, Console, OperatorId, StoreError};
+
+#[async_trait]
+impl Console for SqliteBackend {
+    async fn create_operator(
+        &self,
+        email: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<OperatorId, StoreError> {
+        let id = OperatorId(uuid::Uuid::new_v4().to_string());
+        let (_writing, mut tx) = self.begin_write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO operators (id, email, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&id.0)
+        .bind(email)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(self.clock.now_ms())
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(StoreError::EmailTaken),
+            other => other?,
+        };
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn operator(&self, id: &OperatorId) -> Result<Option<OperatorRecord>, StoreError> {
+        sqlx::query("SELECT * FROM operators WHERE id = ?")
+            .bind(&id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(rows::operator)
+            .transpose()
+    }
+
+    async fn operator_by_email(&self, email: &str) -> Result<Option<OperatorRecord>, StoreError> {
+        sqlx::query("SELECT * FROM operators WHERE email = ?")
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(rows::operator)
+            .transpose()
+    }
+
+    async fn operators(&self) -> Result<Vec<OperatorRecord>, StoreError> {
+        sqlx::query("SELECT * FROM operators ORDER BY email")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::operator)
+            .collect()
+    }
+
+    async fn audit(
+        &self,
+        operator: Option<&OperatorId>,
+        action: &str,
+        subject: Option<&str>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        let (_writing, mut tx) = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(operator.map(|o| o.0.as_str()))
+        .bind(action)
+        .bind(subject)
+        .bind(detail)
+        .bind(self.clock.now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        sqlx::query(&format!("{AUDIT_QUERY} ?"))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::audit_entry)
+            .collect()
+    }
+
+    async fn appeals_queue(&self, filter: AppealFilter, limit: i64) -> Result<Vec<AppealRecord>, StoreError> {
+        let condition = match filter {
+            AppealFilter::Open => "a.resolved_at IS NULL ORDER BY a.created_at, a.id",
+            AppealFilter::Resolved => "a.resolved_at IS NOT NULL ORDER BY a.resolved_at DESC, a.id DESC",
+        };
+        sqlx::query(&format!("{APPEAL_QUERY} WHERE {condition} LIMIT ?"))
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::appeal)
+            .collect()
+    }
+
+    async fn open_appeals(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM appeals WHERE resolved_at IS NULL")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn appeal(&self, id: i64) -> Result<Option<AppealRecord>, StoreError> {
+        sqlx::query(&format!("{APPEAL_QUERY} WHERE a.id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(rows::appeal)
+            .transpose()
+    }
+
+    async fn answer_appeal(
+        &self,
+        id: i64,
+        operator: &OperatorId,
+        reply: &str,
+        resolve: bool,
+        email: &OutgoingEmail,
+    ) -> Result<bool, StoreError> {
+        let now = self.clock.now_ms();
+        let (_writing, mut tx) = self.begin_write().await?;
+        let user: Option<String> = sqlx::query_scalar(
+            "UPDATE appeals SET answer = ?, answered_at = ?, answered_by = ?, \
+             resolved_at = CASE WHEN ? THEN ? ELSE resolved_at END WHERE id = ? RETURNING user_id",
+        )
+        .bind(reply)
+        .bind(now)
+        .bind(&operator.0)
+        .bind(resolve)
+        .bind(now)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(user) = user else {
+            return Ok(false);
+        };
+        let user = crate::store::UserId(user);
+        queue_email(&mut tx, Some(&user), email, now).await?;
+        let action = if resolve {
+            "appeal answered and resolved"
+        } else {
+            "appeal answered"
+        };
+        sqlx::query(
+            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&operator.0)
+        .bind(action)
+        .bind(&user.0)
+        .bind(format!("appeal {id}"))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.mail_queued.notify_one();
+        // The applicant's open status page shows the answer at once.
+        let _ = self.changes.send(user);
+        Ok(true)
+    }
+}
