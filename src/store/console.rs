@@ -6,6 +6,7 @@ use super::{StoreError, UserId};
 use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::operators::{OperatorRecord, Role};
+use crate::status::ApplicationStatus;
 
 /// An operator's id (a UUID).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -55,6 +56,87 @@ pub enum AppealFilter {
     Resolved,
 }
 
+/// A page of the applicant list: longest in their status first.
+#[derive(Clone, Debug, Default)]
+pub struct ApplicantQuery {
+    /// Part of a name, the start of an email, or a LedgerOS user id (lower-cased and trimmed
+    /// here; empty: everyone).
+    pub search: String,
+    /// Only applicants in this status.
+    pub status: Option<ApplicationStatus>,
+    /// The page after this applicant (their `status_changed_at` and id): keyset pagination.
+    pub after: Option<(Millis, UserId)>,
+    pub limit: i64,
+}
+
+/// One applicant in the list.
+#[derive(Clone, Debug)]
+pub struct ApplicantRow {
+    pub id: UserId,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub ledger_user_id: Option<String>,
+    pub status: ApplicationStatus,
+    pub status_changed_at: Millis,
+    pub created_at: Millis,
+}
+
+/// The applicant list's SQL for `query`, with the backend's placeholder for bind `n` (from 1),
+/// and the values to bind in order (text, then integers as text is never needed).
+pub(super) fn applicants_sql(
+    query: &ApplicantQuery,
+    placeholder: impl Fn(usize) -> String,
+) -> (String, Vec<Bind>) {
+    let mut conditions = Vec::new();
+    let mut binds = Vec::new();
+    let next = |bind: Bind, binds: &mut Vec<Bind>| {
+        binds.push(bind);
+        placeholder(binds.len())
+    };
+    if let Some(status) = &query.status {
+        let p = next(Bind::Text(status.as_str().to_owned()), &mut binds);
+        conditions.push(format!("application_status = {p}"));
+    }
+    let search = query.search.trim().to_lowercase();
+    if !search.is_empty() {
+        let escaped = search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let prefix = next(Bind::Text(format!("{escaped}%")), &mut binds);
+        let anywhere = next(Bind::Text(format!("%{escaped}%")), &mut binds);
+        let exact = next(Bind::Text(query.search.trim().to_owned()), &mut binds);
+        conditions.push(format!(
+            "(email LIKE {prefix} ESCAPE '\\' OR LOWER(first_name || ' ' || last_name) LIKE {anywhere} ESCAPE '\\' \
+             OR ledger_user_id = {exact})"
+        ));
+    }
+    if let Some((at, id)) = &query.after {
+        let at = next(Bind::Int(*at), &mut binds);
+        let id = next(Bind::Text(id.0.clone()), &mut binds);
+        conditions.push(format!("(status_changed_at, id) > ({at}, {id})"));
+    }
+    let limit = next(Bind::Int(query.limit), &mut binds);
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT id, first_name, last_name, email, ledger_user_id, application_status, status_changed_at, created_at \
+         FROM users {filter} ORDER BY status_changed_at, id LIMIT {limit}"
+    );
+    (sql, binds)
+}
+
+/// A value for [`applicants_sql`]'s placeholders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
 /// The operator console's storage.
 #[async_trait]
 pub trait Console {
@@ -89,6 +171,9 @@ pub trait Console {
     /// first), at most `limit`.
     async fn appeals_queue(&self, filter: AppealFilter, limit: i64) -> Result<Vec<AppealRecord>, StoreError>;
 
+    /// A page of applicants (see [`ApplicantQuery`]).
+    async fn applicants(&self, query: &ApplicantQuery) -> Result<Vec<ApplicantRow>, StoreError>;
+
     /// How many appeals are not resolved yet.
     async fn open_appeals(&self) -> Result<i64, StoreError>;
 
@@ -105,4 +190,44 @@ pub trait Console {
         resolve: bool,
         email: &OutgoingEmail,
     ) -> Result<bool, StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_applicant_query_binds_what_it_filters_on_in_order() {
+        let query = ApplicantQuery {
+            search: " 50%_Off ".into(),
+            status: Some(ApplicationStatus::Denied),
+            after: Some((42, UserId("u1".into()))),
+            limit: 50,
+        };
+        let (sql, binds) = applicants_sql(&query, |n| format!("${n}"));
+        assert!(sql.contains("application_status = $1"), "{sql}");
+        assert!(sql.contains("(status_changed_at, id) > ($5, $6)"), "{sql}");
+        assert!(sql.ends_with("ORDER BY status_changed_at, id LIMIT $7"), "{sql}");
+        assert_eq!(
+            binds,
+            [
+                Bind::Text("denied".into()),
+                Bind::Text("50\\%\\_off%".into()),
+                Bind::Text("%50\\%\\_off%".into()),
+                Bind::Text("50%_Off".into()),
+                Bind::Int(42),
+                Bind::Text("u1".into()),
+                Bind::Int(50),
+            ]
+        );
+        let (sql, binds) = applicants_sql(
+            &ApplicantQuery {
+                limit: 10,
+                ..Default::default()
+            },
+            |_| "?".into(),
+        );
+        assert!(!sql.contains("WHERE"), "{sql}");
+        assert_eq!(binds, [Bind::Int(10)]);
+    }
 }

@@ -17,7 +17,9 @@ mod sqlite;
 pub use backend::{
     Accounts, Applicants, Backend, ConfirmOutcome, EmailQueue, PendingSignup, ReminderDue, SignupTarget,
 };
-pub use console::{AppealFilter, AppealRecord, AuditEntry, Console, OperatorId};
+pub use console::{
+    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, OperatorId,
+};
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::SessionStore;
 

@@ -3,7 +3,9 @@
 
 use sqlx::{ColumnIndex, Database, Decode, Row, Type};
 
-use super::{AppealRecord, AuditEntry, Job, JobKind, OperatorId, StoreError, UserId, UserRecord};
+use super::{
+    AppealRecord, ApplicantRow, AuditEntry, Job, JobKind, OperatorId, StoreError, UserId, UserRecord,
+};
 use crate::clock::Millis;
 use crate::email::SentEmail;
 use crate::kyc::KycState;
@@ -163,3 +165,24 @@ where
 /// The audit log's columns, newest first (bind the limit).
 pub(super) const AUDIT_QUERY: &str = "SELECT l.id, o.email AS operator_email, l.action, l.subject, l.detail, l.at \
      FROM audit_log l LEFT JOIN operators o ON o.id = l.operator_id ORDER BY l.id DESC LIMIT ";
+
+/// An applicant of the console's list, from a row of [`super::console::applicants_sql`].
+pub(super) fn applicant_row<R>(row: &R) -> Result<ApplicantRow, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    let status: String = row.try_get("application_status")?;
+    Ok(ApplicantRow {
+        id: UserId(row.try_get("id")?),
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        email: row.try_get("email")?,
+        ledger_user_id: row.try_get("ledger_user_id")?,
+        status: ApplicationStatus::parse(&status),
+        status_changed_at: row.try_get("status_changed_at")?,
+        created_at: row.try_get("created_at")?,
+    })
+}

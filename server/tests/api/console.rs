@@ -273,3 +273,61 @@ async fn the_server_binary_creates_operators_from_the_command_line() {
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("12 characters"));
 }
+
+#[tokio::test]
+async fn applicants_are_searched_filtered_and_paged_longest_in_status_first() {
+    let app = spawn_app().await;
+    let store = &app.services.store;
+    // 120 applicants: number i entered their status at minute i; every third one is denied.
+    for i in 0..120 {
+        let status = if i % 3 == 0 { "denied" } else { "pending" };
+        store
+            .execute_for_tests(&format!(
+                "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, \
+                 status_changed_at, reminders_token, application_status, ledger_user_id) VALUES \
+                 ('u{i:03}', 'person{i:03}@example.com', 'Person', 'Number{i:03}', 'x', {at}, {at}, \
+                 't{i:03}', '{status}', 'lu_{i:03}')",
+                at = 1_700_000_000_000_i64 + i * 60_000
+            ))
+            .await
+            .unwrap();
+    }
+    add_support(&app).await;
+    let support = operator_browser(&app, SUPPORT_EMAIL, SUPPORT_PASSWORD).await;
+
+    let first = page_in(&support, &app.url("/admin/applicants")).await;
+    assert!(
+        first.contains("Number000") && first.contains("Number049"),
+        "{first}"
+    );
+    assert!(!first.contains("Number050"));
+    let next = first
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|href| href.contains("after="))
+        .expect("a next page link")
+        .replace("&amp;", "&");
+    let second = page_in(&support, &app.url(&next)).await;
+    assert!(
+        second.contains("Number050") && second.contains("Number099"),
+        "{second}"
+    );
+    assert!(!second.contains("Number049"));
+
+    let denied = page_in(&support, &app.url("/admin/applicants?status=denied")).await;
+    assert!(
+        denied.contains("Number003") && !denied.contains("Number001"),
+        "{denied}"
+    );
+    for search in ["number042", "person042@", "lu_042"] {
+        let found = page_in(&support, &app.url(&format!("/admin/applicants?q={search}"))).await;
+        assert!(found.contains("Number042"), "{search}: {found}");
+        assert!(!found.contains("Number041"), "{search}");
+    }
+    // LIKE's wildcards are searched as themselves.
+    let none = page_in(&support, &app.url("/admin/applicants?q=%25")).await;
+    assert!(none.contains("No applicant matches"), "{none}");
+    // Customers are sent to the operator login.
+    let customer = app.client.get(app.url("/admin/applicants")).send().await.unwrap();
+    assert!(location(&customer).starts_with("/admin/login"));
+}

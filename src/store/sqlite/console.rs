@@ -6,8 +6,11 @@ use super::SqliteBackend;
 use super::mail::queue_email;
 use crate::email::OutgoingEmail;
 use crate::operators::{OperatorRecord, Role};
+use crate::store::console::{Bind, applicants_sql};
 use crate::store::rows::{self, APPEAL_QUERY, AUDIT_QUERY};
-use crate::store::{AppealFilter, AppealRecord, AuditEntry, Console, OperatorId, StoreError};
+use crate::store::{
+    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, OperatorId, StoreError,
+};
 
 #[async_trait]
 impl Console for SqliteBackend {
@@ -109,6 +112,23 @@ impl Console for SqliteBackend {
             .await?
             .iter()
             .map(rows::appeal)
+            .collect()
+    }
+
+    async fn applicants(&self, query: &ApplicantQuery) -> Result<Vec<ApplicantRow>, StoreError> {
+        let (sql, binds) = applicants_sql(query, |_| "?".to_owned());
+        let mut statement = sqlx::query(&sql);
+        for bind in binds {
+            statement = match bind {
+                Bind::Text(text) => statement.bind(text),
+                Bind::Int(n) => statement.bind(n),
+            };
+        }
+        statement
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::applicant_row)
             .collect()
     }
 

@@ -7,6 +7,7 @@
 //! shell with our stylesheet and no script at all; every action is a plain form post.
 
 mod appeals;
+mod applicants;
 mod login;
 mod team;
 
@@ -42,6 +43,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
     let console = Router::new()
         .merge(login::routes(state))
         .merge(appeals::routes())
+        .merge(applicants::routes())
         .merge(team::routes());
     super::small_and_quick(console, state)
 }
@@ -149,6 +151,7 @@ fn page(
         let (email, role) = (op.email.clone(), op.role.as_str());
         view! {
             <nav aria-label="Console" class="console-nav">
+                <a href="/admin/applicants">"Applicants"</a>
                 <a href="/admin/appeals">"Appeals"</a>
                 <a href="/admin/audit">"Audit log"</a>
                 {admin.then(|| view! { <a href="/admin/operators">"Operators"</a> })}
