@@ -1,7 +1,7 @@
 //! Getting a user from signup to a LedgerOS verification, and keeping their status current.
 
 use crate::clock::Millis;
-use crate::kyc::StatusUpdate;
+use crate::kyc::{StatusSource, StatusUpdate};
 use crate::ledger::{CreateUser, LedgerError, LedgerUserId};
 use crate::services::Services;
 use crate::status::ApplicationStatus;
@@ -95,7 +95,7 @@ pub async fn refresh_record_if_due(
     if !services.store.claim_status_check(id, gap_ms).await? {
         return load(services, id).await;
     }
-    match refresh_status(services, id).await {
+    match refresh_status(services, id, StatusSource::Check).await {
         Ok(user) => Ok(user),
         Err(VerificationError::Store(e)) => Err(e.into()),
         Err(e) => {
@@ -153,6 +153,7 @@ pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, V
             .apply_status(
                 id,
                 reported(verification, services.clock.now_ms() - OBSERVATION_SKEW_MS),
+                StatusSource::Initiation,
             )
             .await?;
     }
@@ -197,8 +198,15 @@ pub async fn verification_url(services: &Services, id: &UserId) -> Result<String
 /// Used when the user comes back from the hosted page and by the reconciler; webhooks remain
 /// the main source, so the read is dated [`OBSERVATION_SKEW_MS`] back.
 #[tracing::instrument(skip(services), fields(user = %id))]
-pub async fn refresh_status(services: &Services, id: &UserId) -> Result<UserRecord, VerificationError> {
-    refresh(services, id, |_| services.clock.now_ms() - OBSERVATION_SKEW_MS).await
+pub async fn refresh_status(
+    services: &Services,
+    id: &UserId,
+    source: StatusSource,
+) -> Result<UserRecord, VerificationError> {
+    refresh(services, id, source, |_| {
+        services.clock.now_ms() - OBSERVATION_SKEW_MS
+    })
+    .await
 }
 
 /// Like [`refresh_status`], right after a change we made ourselves at `changed_at` (a document
@@ -210,7 +218,7 @@ pub async fn refresh_after_change(
     id: &UserId,
     changed_at: Millis,
 ) -> Result<UserRecord, VerificationError> {
-    refresh(services, id, |held: Option<Millis>| {
+    refresh(services, id, StatusSource::AfterChange, |held: Option<Millis>| {
         held.map_or(changed_at, |as_of| as_of.max(changed_at))
     })
     .await
@@ -219,6 +227,7 @@ pub async fn refresh_after_change(
 async fn refresh(
     services: &Services,
     id: &UserId,
+    source: StatusSource,
     dated: impl FnOnce(Option<Millis>) -> Millis,
 ) -> Result<UserRecord, VerificationError> {
     let user = load(services, id).await?;
@@ -235,7 +244,7 @@ async fn refresh(
     services.store.mark_confirmed(id).await?;
     if verification.application_status != ApplicationStatus::NotStarted {
         let update = reported(verification, dated(user.kyc.as_of_ms));
-        let outcome = services.store.apply_status(id, update).await?;
+        let outcome = services.store.apply_status(id, update, source).await?;
         tracing::debug!(?outcome, "status refreshed from LedgerOS");
     }
     load(services, id).await

@@ -53,7 +53,13 @@ pub async fn refresh_status() -> Result<Option<StatusView>, ServerFnError> {
         let stored = services.store.user(&user.id).await.ok().flatten().unwrap_or(user);
         return Ok(Some(crate::auth::status_view_of(stored, services.clock.now_ms())));
     }
-    let user = match onboarding::verification::refresh_status(&services, &user.id).await {
+    let user = match onboarding::verification::refresh_status(
+        &services,
+        &user.id,
+        onboarding::kyc::StatusSource::Return,
+    )
+    .await
+    {
         Ok(fresh) => fresh,
         Err(e) => {
             // The stored status is still right to show; webhooks will bring the news.

@@ -134,6 +134,12 @@ impl Application {
             .with_expiry(Expiry::OnInactivity(time::Duration::minutes(30)));
         let auth = AuthManagerLayerBuilder::new(app::auth::Backend::new(services.clone()), sessions).build();
 
+        let refusals = Arc::new(crate::state::RefusalTally::default());
+        let tally = tokio::spawn(crate::state::RefusalTally::flush_every(
+            Arc::downgrade(&refusals),
+            store.clone(),
+            config.worker_idle.max(Duration::from_secs(1)),
+        ));
         let workers = vec![
             {
                 let (services, idle) = (services.clone(), config.worker_idle);
@@ -160,6 +166,7 @@ impl Application {
                 })
             },
             cleanup,
+            tally,
         ];
         // Several instances share one PostgreSQL: they must share the counts too.
         let shared_limits = (store.kind() == "postgres").then(|| store.clone());
@@ -178,6 +185,7 @@ impl Application {
             refresh_gate: Arc::new(app::auth::RefreshGate::default()),
             timeouts: config.timeouts.clone(),
             page_cache: Arc::default(),
+            webhook_refusals: refusals,
         };
         let router = routes::router(state, auth);
         Ok(Self {

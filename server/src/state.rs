@@ -34,6 +34,50 @@ pub struct AppState {
     pub timeouts: Timeouts,
     /// The anonymous pages, rendered once.
     pub page_cache: Arc<crate::routes::PageCache>,
+    /// Webhook deliveries refused here, on their way to the database's tally.
+    pub webhook_refusals: Arc<RefusalTally>,
+}
+
+/// Refused webhook deliveries counted in memory and added to the database's per-minute tally
+/// every few seconds ([`RefusalTally::flush_every`]): a flood of forged deliveries costs a
+/// counter increment each, not a database write each.
+#[derive(Default)]
+pub struct RefusalTally {
+    counts: std::sync::Mutex<std::collections::BTreeMap<&'static str, i64>>,
+}
+
+impl RefusalTally {
+    pub fn add(&self, reason: &'static str) {
+        *self
+            .counts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(reason)
+            .or_default() += 1;
+    }
+
+    fn take(&self) -> Vec<(&'static str, i64)> {
+        std::mem::take(&mut *self.counts.lock().unwrap_or_else(|p| p.into_inner()))
+            .into_iter()
+            .collect()
+    }
+
+    /// Adds what was counted to the database every `period`, until the tally is dropped.
+    pub async fn flush_every(
+        tally: std::sync::Weak<Self>,
+        store: onboarding::store::Store,
+        period: std::time::Duration,
+    ) {
+        loop {
+            tokio::time::sleep(period).await;
+            let Some(tally) = tally.upgrade() else { return };
+            for (reason, count) in tally.take() {
+                if let Err(e) = store.count_webhook_refusals(reason, count).await {
+                    tracing::warn!(error = %e, "could not tally refused webhooks");
+                }
+            }
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

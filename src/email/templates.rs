@@ -191,6 +191,18 @@ pub fn decision(
     Some(email(EmailKind::Decision, to, subject, body))
 }
 
+/// The way back to the hosted verification, sent again by support.
+pub fn verification_link(to: &str, first_name: &str, base: &str) -> OutgoingEmail {
+    let body = format!(
+        "Hi {first_name},\n\n\
+         Our support team asked us to send you the link to your identity verification again. It takes 5 to 10 minutes, and you continue where you left off:\n\n\
+         {base}/verification/continue\n\n\
+         You'll be asked to log in first if you aren't already. Your status page shows where you stand: {base}/status\n\n\
+         {SIGN_OFF}\n"
+    );
+    email(EmailKind::Reminder, to, "Your identity verification link", body)
+}
+
 /// Support's reply to a denied applicant's appeal.
 pub fn appeal_answer(to: &str, first_name: &str, base: &str, reply: &str) -> OutgoingEmail {
     let body = format!(

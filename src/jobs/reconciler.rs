@@ -102,7 +102,7 @@ async fn poll(
         if i > 0 {
             tokio::time::sleep(spacing).await;
         }
-        match verification::refresh_status(services, &user).await {
+        match verification::refresh_status(services, &user, crate::kyc::StatusSource::Reconciler).await {
             Ok(record) => {
                 tracing::info!(%user, status = %record.kyc.status, "reconciler: checked at LedgerOS")
             }

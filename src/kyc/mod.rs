@@ -35,6 +35,53 @@ pub struct StatusUpdate {
     pub required_fields: Vec<String>,
 }
 
+/// How a status reached us: kept with each change, for operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusSource {
+    /// A webhook from LedgerOS.
+    Webhook,
+    /// LedgerOS's answer when verification was started.
+    Initiation,
+    /// A read when the person came back from the hosted page.
+    Return,
+    /// A read by the reconciler (webhooks may be lost).
+    Reconciler,
+    /// A read at login or when the status page was opened.
+    Check,
+    /// A read after the person sent details or a document.
+    AfterChange,
+    /// A read an operator asked for in the console.
+    Operator,
+}
+
+impl StatusSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Webhook => "webhook",
+            Self::Initiation => "initiation",
+            Self::Return => "return",
+            Self::Reconciler => "reconciler",
+            Self::Check => "check",
+            Self::AfterChange => "after_change",
+            Self::Operator => "operator",
+        }
+    }
+
+    /// In words, for the console's timeline ("from …").
+    pub fn describe(source: &str) -> &'static str {
+        match source {
+            "webhook" => "a webhook",
+            "initiation" => "starting verification",
+            "return" => "the return from the hosted page",
+            "reconciler" => "the reconciler",
+            "check" => "a check at login or on the status page",
+            "after_change" => "a check after details or a document were sent",
+            "operator" => "an operator's refresh",
+            _ => "somewhere unknown",
+        }
+    }
+}
+
 /// Why an update was not applied. Both are normal: the update is recorded and acknowledged.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {

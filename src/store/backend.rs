@@ -9,7 +9,7 @@ use tokio::sync::broadcast;
 use super::{EventOutcome, InboxEvent, Job, JobKind, NewUser, SessionStore, StoreError, UserId, UserRecord};
 use crate::clock::Millis;
 use crate::email::{OutgoingEmail, QueuedEmail, SentEmail};
-use crate::kyc::StatusUpdate;
+use crate::kyc::{StatusSource, StatusUpdate};
 use crate::status::ApplicationStatus;
 
 /// A storage backend: everything the app keeps, plus the signals several instances share.
@@ -68,7 +68,13 @@ pub trait Applicants {
 
     /// Applies a status LedgerOS reported outside a webhook (a fetch on return, the
     /// reconciler) through the same rules as webhooks.
-    async fn apply_status(&self, id: &UserId, update: StatusUpdate) -> Result<EventOutcome, StoreError>;
+    /// A change is kept in the user's status history with `source`.
+    async fn apply_status(
+        &self,
+        id: &UserId,
+        update: StatusUpdate,
+        source: StatusSource,
+    ) -> Result<EventOutcome, StoreError>;
 
     /// Stores a verified webhook and applies it, in one transaction: when this returns `Ok`,
     /// the event is durable and acknowledging it is safe. A second delivery of the same event

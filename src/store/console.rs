@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{StoreError, UserId};
+use super::{StoreError, UserId, UserRecord};
 use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::operators::{OperatorRecord, Role};
@@ -137,6 +137,70 @@ pub(super) enum Bind {
     Int(i64),
 }
 
+/// One line of an applicant's timeline in the console.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub at: Millis,
+    /// What happened, in words ("Status: approved", "Email sent: …").
+    pub what: String,
+    /// More about it (the source, an error, a webhook's raw body).
+    pub detail: String,
+    /// A webhook's raw body, shown as code.
+    pub raw: Option<String>,
+}
+
+/// The parts of an applicant's timeline, each read with one query keyed by the user id (or,
+/// for webhooks, their LedgerOS id).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum TimelinePart {
+    StatusChanges,
+    Webhooks,
+    Emails,
+    Jobs,
+    Appeals,
+    Documents,
+    Audit,
+}
+
+impl TimelinePart {
+    pub(super) const ALL: [TimelinePart; 7] = [
+        Self::StatusChanges,
+        Self::Webhooks,
+        Self::Emails,
+        Self::Jobs,
+        Self::Appeals,
+        Self::Documents,
+        Self::Audit,
+    ];
+
+    /// The query, with `p` the backend's placeholder for its one bind.
+    pub(super) fn sql(self, p: &str) -> String {
+        match self {
+            Self::StatusChanges => {
+                format!("SELECT status, source, event_id, at FROM status_changes WHERE user_id = {p}")
+            }
+            Self::Webhooks => format!(
+                "SELECT id, event_type, payload, received_at, created_at_ms, outcome FROM webhook_events \
+                 WHERE ledger_user_id = {p}"
+            ),
+            Self::Emails => format!(
+                "SELECT kind, subject, created_at, sent_at, attempts, last_error FROM emails WHERE user_id = {p}"
+            ),
+            Self::Jobs => {
+                format!("SELECT kind, attempts, last_error, created_at FROM jobs WHERE user_id = {p}")
+            }
+            Self::Appeals => {
+                format!("SELECT created_at, answered_at, resolved_at FROM appeals WHERE user_id = {p}")
+            }
+            Self::Documents => format!("SELECT document_type, at FROM document_uploads WHERE user_id = {p}"),
+            Self::Audit => format!(
+                "SELECT l.id, o.email AS operator_email, l.action, l.subject, l.detail, l.at FROM audit_log l \
+                 LEFT JOIN operators o ON o.id = l.operator_id WHERE l.subject = {p}"
+            ),
+        }
+    }
+}
+
 /// The operator console's storage.
 #[async_trait]
 pub trait Console {
@@ -173,6 +237,31 @@ pub trait Console {
 
     /// A page of applicants (see [`ApplicantQuery`]).
     async fn applicants(&self, query: &ApplicantQuery) -> Result<Vec<ApplicantRow>, StoreError>;
+
+    /// Everything that happened to `user`, oldest first: signup, status changes with their
+    /// source, webhooks received (raw), emails, LedgerOS calls still due and their errors,
+    /// appeals, documents sent (type only) and operators' actions.
+    async fn applicant_timeline(&self, user: &UserRecord) -> Result<Vec<TimelineEntry>, StoreError>;
+
+    /// Queues `email` to `user` on an operator's request, with its audit line, in one
+    /// transaction.
+    async fn operator_email(
+        &self,
+        user: &UserId,
+        operator: &OperatorId,
+        action: &str,
+        email: &OutgoingEmail,
+    ) -> Result<(), StoreError>;
+
+    /// Notes that `user` sent LedgerOS a document of `document_type` (never the file).
+    async fn record_document(&self, user: &UserId, document_type: &str) -> Result<(), StoreError>;
+
+    /// Adds `count` webhook deliveries refused before anything was stored (`reason`:
+    /// "signature", "malformed") to the current minute's tally.
+    async fn count_webhook_refusals(&self, reason: &str, count: i64) -> Result<(), StoreError>;
+
+    /// Refused webhook deliveries since `since`, by reason.
+    async fn webhook_refusals(&self, since: Millis) -> Result<Vec<(String, i64)>, StoreError>;
 
     /// How many appeals are not resolved yet.
     async fn open_appeals(&self) -> Result<i64, StoreError>;

@@ -18,7 +18,7 @@ pub use backend::{
     Accounts, Applicants, Backend, ConfirmOutcome, EmailQueue, PendingSignup, ReminderDue, SignupTarget,
 };
 pub use console::{
-    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, OperatorId,
+    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, OperatorId, TimelineEntry,
 };
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::SessionStore;

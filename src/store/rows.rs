@@ -3,12 +3,13 @@
 
 use sqlx::{ColumnIndex, Database, Decode, Row, Type};
 
+use super::console::{TimelineEntry, TimelinePart};
 use super::{
     AppealRecord, ApplicantRow, AuditEntry, Job, JobKind, OperatorId, StoreError, UserId, UserRecord,
 };
 use crate::clock::Millis;
 use crate::email::SentEmail;
-use crate::kyc::KycState;
+use crate::kyc::{KycState, StatusSource};
 use crate::operators::{OperatorRecord, Role};
 use crate::status::ApplicationStatus;
 
@@ -184,5 +185,112 @@ where
         status: ApplicationStatus::parse(&status),
         status_changed_at: row.try_get("status_changed_at")?,
         created_at: row.try_get("created_at")?,
+    })
+}
+
+/// A timeline line from a row of `part`'s query.
+pub(super) fn timeline_entry<R>(part: TimelinePart, row: &R) -> Result<TimelineEntry, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    let entry = |at: Millis, what: String, detail: String| TimelineEntry {
+        at,
+        what,
+        detail,
+        raw: None,
+    };
+    Ok(match part {
+        TimelinePart::StatusChanges => {
+            let status: String = row.try_get("status")?;
+            let source: String = row.try_get("source")?;
+            let event: Option<String> = row.try_get("event_id")?;
+            let mut detail = format!("From {}", StatusSource::describe(&source));
+            if let Some(event) = event {
+                detail.push_str(&format!(" (event {event})"));
+            }
+            entry(
+                row.try_get("at")?,
+                format!("Status: {}", ApplicationStatus::parse(&status).label()),
+                detail,
+            )
+        }
+        TimelinePart::Webhooks => {
+            let outcome: Option<String> = row.try_get("outcome")?;
+            let event_type: String = row.try_get("event_type")?;
+            TimelineEntry {
+                at: row.try_get("received_at")?,
+                what: format!("Webhook received: {event_type}"),
+                detail: format!(
+                    "Signature verified; {}; event {} created at LedgerOS {} ms",
+                    outcome.as_deref().unwrap_or("waiting for the user"),
+                    row.try_get::<String, _>("id")?,
+                    row.try_get::<i64, _>("created_at_ms")?
+                ),
+                raw: Some(row.try_get("payload")?),
+            }
+        }
+        TimelinePart::Emails => {
+            let kind: String = row.try_get("kind")?;
+            let subject: String = row.try_get("subject")?;
+            let sent: Option<Millis> = row.try_get("sent_at")?;
+            let error: Option<String> = row.try_get("last_error")?;
+            let attempts: i64 = row.try_get("attempts")?;
+            let detail = match (sent, error) {
+                (Some(_), _) => format!("{kind}; delivered after {attempts} attempt(s)"),
+                (None, Some(error)) => format!("{kind}; not delivered yet, last error: {error}"),
+                (None, None) => format!("{kind}; waiting to be sent"),
+            };
+            entry(row.try_get("created_at")?, format!("Email: {subject}"), detail)
+        }
+        TimelinePart::Jobs => {
+            let kind: String = row.try_get("kind")?;
+            let attempts: i64 = row.try_get("attempts")?;
+            let error: Option<String> = row.try_get("last_error")?;
+            entry(
+                row.try_get("created_at")?,
+                format!("LedgerOS call due: {kind}"),
+                match error {
+                    Some(error) => format!("{attempts} attempt(s) so far; last error: {error}"),
+                    None => format!("{attempts} attempt(s) so far"),
+                },
+            )
+        }
+        TimelinePart::Appeals => {
+            let answered: Option<Millis> = row.try_get("answered_at")?;
+            let resolved: Option<Millis> = row.try_get("resolved_at")?;
+            let detail = match (answered, resolved) {
+                (_, Some(_)) => "Answered and resolved",
+                (Some(_), None) => "Answered, still open",
+                (None, None) => "Waiting for a reply",
+            };
+            entry(
+                row.try_get("created_at")?,
+                "Appeal sent".to_owned(),
+                detail.to_owned(),
+            )
+        }
+        TimelinePart::Documents => {
+            let kind: String = row.try_get("document_type")?;
+            entry(
+                row.try_get("at")?,
+                format!("Document sent to LedgerOS: {kind}"),
+                String::new(),
+            )
+        }
+        TimelinePart::Audit => {
+            let audit = audit_entry(row)?;
+            entry(
+                audit.at,
+                format!("Operator: {}", audit.action),
+                format!(
+                    "{} {}",
+                    audit.operator.unwrap_or_else(|| "the system".to_owned()),
+                    audit.detail
+                ),
+            )
+        }
     })
 }

@@ -199,6 +199,9 @@ async fn upload(
     let message = match result {
         Ok((size, remaining)) => {
             tracing::info!(user = %user_id, document_type = kind_for_log, size, outcome = "sent", "document sent to LedgerOS");
+            if let Err(e) = state.services.store.record_document(&user_id, kind_for_log).await {
+                tracing::warn!(error = %e, "could not note the document for operators");
+            }
             sent_message(label, remaining)
         }
         Err(refusal) => {

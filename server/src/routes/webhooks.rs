@@ -41,17 +41,20 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
         tracing::warn!("webhook without a signature refused");
+        state.webhook_refusals.add("signature");
         return refuse(StatusCode::UNAUTHORIZED, "missing signature");
     };
     let now = state.services.clock.now_secs();
     if let Err(reason) = state.webhook_secrets.verify(signature, &body, now) {
         tracing::warn!(%reason, "webhook with a bad signature refused");
+        state.webhook_refusals.add("signature");
         return refuse(StatusCode::UNAUTHORIZED, "invalid signature");
     }
     let event = match ParsedEvent::from_json(&body) {
         Ok(event) => event,
         Err(e) => {
             tracing::warn!(error = %e, "signed webhook with a malformed body refused");
+            state.webhook_refusals.add("malformed");
             return refuse(StatusCode::BAD_REQUEST, "malformed event");
         }
     };

@@ -331,3 +331,85 @@ async fn applicants_are_searched_filtered_and_paged_longest_in_status_first() {
     let customer = app.client.get(app.url("/admin/applicants")).send().await.unwrap();
     assert!(location(&customer).starts_with("/admin/login"));
 }
+
+#[tokio::test]
+async fn an_applicants_timeline_shows_our_side_and_ledgeros_side_and_support_can_act() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let ledger_id = app.ledger_id_of("ada@example.com").await;
+    app.sandbox.decide(&ledger_id, Outcome::Approve).await.unwrap();
+    app.wait_for_status("approved").await;
+    let user = app
+        .services
+        .store
+        .user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    add_support(&app).await;
+    let support = operator_browser(&app, SUPPORT_EMAIL, SUPPORT_PASSWORD).await;
+
+    let list = page_in(&support, &app.url("/admin/applicants?q=ada@")).await;
+    let path = format!("/admin/applicants/{}", user.id.0);
+    assert!(list.contains(&format!("href=\"{path}\"")), "{list}");
+    let page = page_in(&support, &app.url(&path)).await;
+    for expected in [
+        "Signed up and confirmed their email",
+        "Status: Approved",
+        "From a webhook",
+        "Webhook received: user.application.approved",
+        "Signature verified; applied",
+        "Raw body",
+        "Email: You're verified",
+        &ledger_id,
+    ] {
+        assert!(page.contains(expected), "{expected} missing in:\n{page}");
+    }
+
+    let refreshed = support.post(app.url(&format!("{path}/refresh"))).send().await.unwrap();
+    assert_eq!(location(&refreshed), path);
+    let page = page_in(&support, &app.url(&path)).await;
+    assert!(page.contains("LedgerOS says: Approved."), "{page}");
+    assert!(page.contains("Operator: read the status from LedgerOS"));
+
+    let resent = support.post(app.url(&format!("{path}/resend-link"))).send().await.unwrap();
+    assert_eq!(location(&resent), path);
+    let email = app
+        .wait_for_email("ada@example.com", "Your identity verification link")
+        .await;
+    assert!(email.body.contains("/verification/continue"));
+
+    let off = support.post(app.url(&format!("{path}/reminders-off"))).send().await.unwrap();
+    assert_eq!(location(&off), path);
+    let user = app.services.store.user(&user.id).await.unwrap().unwrap();
+    assert!(user.reminders_off);
+    let page = page_in(&support, &app.url(&path)).await;
+    assert!(page.contains("Operator: turned reminders off"), "{page}");
+    assert!(page.contains("Operator: emailed the verification link"));
+    // A customer's session is sent to the operator login, and an unknown id is a plain 404.
+    let customer = app.client.post(app.url(&format!("{path}/refresh"))).send().await.unwrap();
+    assert_eq!(location(&customer), "/admin/login");
+    let unknown = support.get(app.url("/admin/applicants/nobody")).send().await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn refused_webhook_deliveries_are_tallied_for_operators() {
+    let app = spawn_app().await;
+    let body = r#"{"id":"evt_x","type":"user.application.approved","createdAt":"2026-01-01T00:00:00Z","data":{"userId":"u"}}"#;
+    for _ in 0..3 {
+        let refused = app.post_webhook(body, Some("t=1,v1=00".to_owned())).await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    let malformed = app.post_webhook("{not json", None).await;
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    let store = &app.services.store;
+    for _ in 0..50 {
+        let tally = store.webhook_refusals(0).await.unwrap();
+        if tally == [("malformed".to_owned(), 1), ("signature".to_owned(), 3)] {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("refusals not tallied: {:?}", store.webhook_refusals(0).await.unwrap());
+}

@@ -73,7 +73,11 @@ async fn each_decision_is_emailed_once_even_when_its_webhook_comes_twice_or_afte
         at_ms: t0 + 3,
         required_fields: Vec::new(),
     };
-    app.services.store.apply_status(&user.id, lock).await.unwrap();
+    app.services
+        .store
+        .apply_status(&user.id, lock, onboarding::kyc::StatusSource::Reconciler)
+        .await
+        .unwrap();
     let locked = json!({ "userId": ledger, "applicationStatus": "locked" });
     webhook(&app, "evt_lock", locked, "user.application.updated", t0 + 4).await;
     let mail = app.wait_for_email(ADA, "Your account is locked").await;

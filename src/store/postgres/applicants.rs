@@ -7,7 +7,7 @@ use super::mail::queue_email;
 use super::{PostgresBackend, announce, lock_ledger_user};
 use crate::clock::{Clock, Millis};
 use crate::email::templates;
-use crate::kyc::{self, StatusUpdate};
+use crate::kyc::{self, StatusSource, StatusUpdate};
 use crate::status::ApplicationStatus;
 use crate::store::rows;
 use crate::store::{
@@ -66,7 +66,16 @@ impl Applicants for PostgresBackend {
                 at_ms: row.get("created_at_ms"),
                 required_fields: serde_json::from_str(&fields).unwrap_or_default(),
             });
-            let outcome = apply_update(&mut tx, &self.clock, &self.public_url, id, update).await?;
+            let outcome = apply_update(
+                &mut tx,
+                &self.clock,
+                &self.public_url,
+                id,
+                update,
+                StatusSource::Webhook,
+                Some(&event_id),
+            )
+            .await?;
             let reason: Option<String> = row.try_get("reason")?;
             keep_denial_reason(&mut tx, id, &outcome, reason.as_deref()).await?;
             mark_processed(&mut tx, &event_id, &outcome, self.clock.now_ms()).await?;
@@ -88,9 +97,23 @@ impl Applicants for PostgresBackend {
         Ok(())
     }
 
-    async fn apply_status(&self, id: &UserId, update: StatusUpdate) -> Result<EventOutcome, StoreError> {
+    async fn apply_status(
+        &self,
+        id: &UserId,
+        update: StatusUpdate,
+        source: StatusSource,
+    ) -> Result<EventOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let outcome = apply_update(&mut tx, &self.clock, &self.public_url, id, Some(update)).await?;
+        let outcome = apply_update(
+            &mut tx,
+            &self.clock,
+            &self.public_url,
+            id,
+            Some(update),
+            source,
+            None,
+        )
+        .await?;
         announce(&mut tx, id, &outcome).await?;
         tx.commit().await?;
         Ok(outcome)
@@ -305,6 +328,8 @@ async fn apply_update(
     base: &str,
     id: &UserId,
     update: Option<StatusUpdate>,
+    source: StatusSource,
+    event_id: Option<&str>,
 ) -> Result<EventOutcome, StoreError> {
     let Some(update) = update else {
         return Ok(EventOutcome::Recorded);
@@ -345,6 +370,16 @@ async fn apply_update(
             .execute(&mut *tx)
             .await?;
             if changed {
+                sqlx::query(
+                    "INSERT INTO status_changes (user_id, status, source, event_id, at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&id.0)
+                .bind(next.status.as_str())
+                .bind(source.as_str())
+                .bind(event_id)
+                .bind(clock.now_ms())
+                .execute(&mut *tx)
+                .await?;
                 let (to, first_name): (String, String) = (row.try_get("email")?, row.try_get("first_name")?);
                 if let Some(email) =
                     templates::decision(&to, &first_name, &next.status, &next.required_fields, base)
@@ -406,7 +441,16 @@ async fn ingest(
                 at_ms: event.created_at_ms,
                 required_fields: event.required_fields,
             };
-            let outcome = apply_update(&mut *tx, clock, public_url, &user, Some(update)).await?;
+            let outcome = apply_update(
+                &mut *tx,
+                clock,
+                public_url,
+                &user,
+                Some(update),
+                StatusSource::Webhook,
+                Some(&event.id),
+            )
+            .await?;
             keep_denial_reason(&mut *tx, &user, &outcome, event.reason.as_deref()).await?;
             announce(&mut *tx, &user, &outcome).await?;
             outcome

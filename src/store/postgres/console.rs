@@ -1,15 +1,18 @@
 //! The operator console's storage on PostgreSQL.
 
 use async_trait::async_trait;
+use sqlx::Row;
 
 use super::PostgresBackend;
 use super::mail::queue_email;
+use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::operators::{OperatorRecord, Role};
-use crate::store::console::{Bind, applicants_sql};
+use crate::store::console::{Bind, TimelinePart, applicants_sql};
 use crate::store::rows::{self, APPEAL_QUERY, AUDIT_QUERY};
 use crate::store::{
     AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, OperatorId, StoreError,
+    TimelineEntry, UserId, UserRecord,
 };
 
 #[async_trait]
@@ -129,6 +132,91 @@ impl Console for PostgresBackend {
             .await?
             .iter()
             .map(rows::applicant_row)
+            .collect()
+    }
+
+    async fn applicant_timeline(&self, user: &UserRecord) -> Result<Vec<TimelineEntry>, StoreError> {
+        let mut entries = vec![TimelineEntry {
+            at: user.created_at,
+            what: "Signed up and confirmed their email".to_owned(),
+            detail: String::new(),
+            raw: None,
+        }];
+        for part in TimelinePart::ALL {
+            let key = match part {
+                TimelinePart::Webhooks => match &user.ledger_user_id {
+                    Some(ledger_id) => ledger_id.as_str(),
+                    None => continue,
+                },
+                _ => user.id.0.as_str(),
+            };
+            for row in sqlx::query(&part.sql("$1"))
+                .bind(key)
+                .fetch_all(&self.pool)
+                .await?
+            {
+                entries.push(rows::timeline_entry(part, &row)?);
+            }
+        }
+        entries.sort_by_key(|e| e.at);
+        Ok(entries)
+    }
+
+    async fn operator_email(
+        &self,
+        user: &UserId,
+        operator: &OperatorId,
+        action: &str,
+        email: &OutgoingEmail,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now_ms();
+        let mut tx = self.pool.begin().await?;
+        queue_email(&mut tx, Some(user), email, now).await?;
+        sqlx::query(
+            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&operator.0)
+        .bind(action)
+        .bind(&user.0)
+        .bind("")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_document(&self, user: &UserId, document_type: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO document_uploads (user_id, document_type, at) VALUES ($1, $2, $3)")
+            .bind(&user.0)
+            .bind(document_type)
+            .bind(self.clock.now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn count_webhook_refusals(&self, reason: &str, count: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO webhook_refusals (minute, reason, count) VALUES ($1, $2, $3) ON CONFLICT (minute, reason) DO UPDATE SET count = webhook_refusals.count + excluded.count")
+            .bind(self.clock.now_ms() / 60_000 * 60_000)
+            .bind(reason)
+            .bind(count)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn webhook_refusals(&self, since: Millis) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT reason, SUM(count)::BIGINT AS n FROM webhook_refusals WHERE minute >= $1 GROUP BY reason ORDER BY reason")
+            .bind(since / 60_000 * 60_000)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("reason")?, row.try_get("n")?)))
             .collect()
     }
 

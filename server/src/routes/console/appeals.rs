@@ -173,6 +173,7 @@ async fn appeal_page(
         <h1>{title.clone()}</h1>
         <table class="info-table">
             <tbody>
+                <tr><th scope="row">"Applicant"</th><td><a href=format!("/admin/applicants/{}", appeal.user.0)>"Their timeline"</a></td></tr>
                 <tr><th scope="row">"Email"</th><td>{appeal.email.clone()}</td></tr>
                 <tr><th scope="row">"Status"</th><td>{kyc_status}</td></tr>
                 <tr><th scope="row">"LedgerOS's reason"</th><td>{reason.unwrap_or_else(|| "None given".to_owned())}</td></tr>

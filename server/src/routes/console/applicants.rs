@@ -70,9 +70,10 @@ async fn list(State(state): State<AppState>, operator: Operator, Query(query): Q
         .into_iter()
         .map(|a| {
             let name = format!("{} {}", a.first_name, a.last_name);
+            let href = format!("/admin/applicants/{}", a.id.0);
             view! {
                 <tr>
-                    <td>{name}<br /><span class="muted">{a.email}</span></td>
+                    <td><a href=href>{name}</a><br /><span class="muted">{a.email}</span></td>
                     <td>{a.status.label()}</td>
                     <td>{age_in_words(a.status_changed_at, now)}</td>
                     <td><code>{a.ledger_user_id.unwrap_or_else(|| "not created yet".to_owned())}</code></td>

@@ -7,6 +7,7 @@
 //! shell with our stylesheet and no script at all; every action is a plain form post.
 
 mod appeals;
+mod applicant;
 mod applicants;
 mod login;
 mod team;
@@ -44,6 +45,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .merge(login::routes(state))
         .merge(appeals::routes())
         .merge(applicants::routes())
+        .merge(applicant::routes())
         .merge(team::routes());
     super::small_and_quick(console, state)
 }
