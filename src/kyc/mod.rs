@@ -52,6 +52,8 @@ pub enum StatusSource {
     AfterChange,
     /// A read an operator asked for in the console.
     Operator,
+    /// A stored webhook an admin applied again from the console.
+    Replay,
 }
 
 impl StatusSource {
@@ -64,6 +66,7 @@ impl StatusSource {
             Self::Check => "check",
             Self::AfterChange => "after_change",
             Self::Operator => "operator",
+            Self::Replay => "replay",
         }
     }
 
@@ -77,6 +80,7 @@ impl StatusSource {
             "check" => "a check at login or on the status page",
             "after_change" => "a check after details or a document were sent",
             "operator" => "an operator's refresh",
+            "replay" => "an admin's replay of a stored webhook",
             _ => "somewhere unknown",
         }
     }

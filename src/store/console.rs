@@ -137,6 +137,119 @@ pub(super) enum Bind {
     Int(i64),
 }
 
+/// Which webhooks the log shows, by what happened to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebhookOutcome {
+    /// Changed (or confirmed) a status.
+    Applied,
+    /// Delivered more than once (acknowledged, applied once).
+    Duplicate,
+    /// Older than the status held, or a transition the rules refuse.
+    Stale,
+    /// Waiting for its user to appear.
+    Waiting,
+    /// Stored; reports no status.
+    Recorded,
+}
+
+impl WebhookOutcome {
+    pub const ALL: [WebhookOutcome; 5] = [
+        Self::Applied,
+        Self::Duplicate,
+        Self::Stale,
+        Self::Waiting,
+        Self::Recorded,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::Duplicate => "duplicate",
+            Self::Stale => "stale",
+            Self::Waiting => "waiting",
+            Self::Recorded => "recorded",
+        }
+    }
+
+    fn condition(self) -> &'static str {
+        match self {
+            Self::Applied => "w.outcome LIKE 'applied:%'",
+            Self::Duplicate => "w.duplicates > 0",
+            Self::Stale => "w.outcome LIKE 'ignored:%'",
+            Self::Waiting => "w.processed_at IS NULL",
+            Self::Recorded => "w.outcome = 'recorded'",
+        }
+    }
+}
+
+/// A page of the webhook log, newest first.
+#[derive(Clone, Debug, Default)]
+pub struct WebhookQuery {
+    pub event_type: Option<String>,
+    pub outcome: Option<WebhookOutcome>,
+    /// Received at or after.
+    pub since: Option<Millis>,
+    /// The page after this delivery (its `received_at` and id).
+    pub before: Option<(Millis, String)>,
+    pub limit: i64,
+}
+
+/// A stored webhook, as the log lists it.
+#[derive(Clone, Debug)]
+pub struct WebhookRow {
+    pub id: String,
+    pub event_type: String,
+    pub ledger_user_id: Option<String>,
+    /// Our applicant with that LedgerOS id, if any.
+    pub user: Option<UserId>,
+    pub created_at_ms: Millis,
+    pub received_at: Millis,
+    /// `applied:<status>`, `ignored:<why>`, `recorded`, or `None` while waiting.
+    pub outcome: Option<String>,
+    pub duplicates: i64,
+}
+
+/// The webhook log's SQL for `query` (see [`applicants_sql`]).
+pub(super) fn webhooks_sql(
+    query: &WebhookQuery,
+    placeholder: impl Fn(usize) -> String,
+) -> (String, Vec<Bind>) {
+    let mut conditions = Vec::new();
+    let mut binds = Vec::new();
+    let next = |bind: Bind, binds: &mut Vec<Bind>| {
+        binds.push(bind);
+        placeholder(binds.len())
+    };
+    if let Some(event_type) = &query.event_type {
+        let p = next(Bind::Text(event_type.clone()), &mut binds);
+        conditions.push(format!("w.event_type = {p}"));
+    }
+    if let Some(outcome) = query.outcome {
+        conditions.push(outcome.condition().to_owned());
+    }
+    if let Some(since) = query.since {
+        let p = next(Bind::Int(since), &mut binds);
+        conditions.push(format!("w.received_at >= {p}"));
+    }
+    if let Some((at, id)) = &query.before {
+        let at = next(Bind::Int(*at), &mut binds);
+        let id = next(Bind::Text(id.clone()), &mut binds);
+        conditions.push(format!("(w.received_at, w.id) < ({at}, {id})"));
+    }
+    let limit = next(Bind::Int(query.limit), &mut binds);
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT w.id, w.event_type, w.ledger_user_id, u.id AS user_id, w.created_at_ms, w.received_at, \
+         w.outcome, w.duplicates FROM webhook_events w LEFT JOIN users u ON u.ledger_user_id = w.ledger_user_id \
+         {filter} ORDER BY w.received_at DESC, w.id DESC LIMIT {limit}"
+    );
+    (sql, binds)
+}
+
 /// One line of an applicant's timeline in the console.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimelineEntry {
@@ -252,6 +365,13 @@ pub trait Console {
         action: &str,
         email: &OutgoingEmail,
     ) -> Result<(), StoreError>;
+
+    /// A page of the webhook log (see [`WebhookQuery`]).
+    async fn webhook_log(&self, query: &WebhookQuery) -> Result<Vec<WebhookRow>, StoreError>;
+
+    /// Applies a stored webhook again, through the same rules as when it arrived (a regression
+    /// is still refused). `None`: no such event.
+    async fn reapply_event(&self, event_id: &str) -> Result<Option<super::EventOutcome>, StoreError>;
 
     /// Notes that `user` sent LedgerOS a document of `document_type` (never the file).
     async fn record_document(&self, user: &UserId, document_type: &str) -> Result<(), StoreError>;

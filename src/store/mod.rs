@@ -19,6 +19,7 @@ pub use backend::{
 };
 pub use console::{
     AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, OperatorId, TimelineEntry,
+    WebhookOutcome, WebhookQuery, WebhookRow,
 };
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::SessionStore;

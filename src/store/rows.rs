@@ -3,7 +3,7 @@
 
 use sqlx::{ColumnIndex, Database, Decode, Row, Type};
 
-use super::console::{TimelineEntry, TimelinePart};
+use super::console::{TimelineEntry, TimelinePart, WebhookRow};
 use super::{
     AppealRecord, ApplicantRow, AuditEntry, Job, JobKind, OperatorId, StoreError, UserId, UserRecord,
 };
@@ -292,5 +292,25 @@ where
                 ),
             )
         }
+    })
+}
+
+/// A stored webhook, from a row of [`super::console::webhooks_sql`].
+pub(super) fn webhook_row<R>(row: &R) -> Result<WebhookRow, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    Ok(WebhookRow {
+        id: row.try_get("id")?,
+        event_type: row.try_get("event_type")?,
+        ledger_user_id: row.try_get("ledger_user_id")?,
+        user: row.try_get::<Option<String>, _>("user_id")?.map(UserId),
+        created_at_ms: row.try_get("created_at_ms")?,
+        received_at: row.try_get("received_at")?,
+        outcome: row.try_get("outcome")?,
+        duplicates: row.try_get("duplicates")?,
     })
 }

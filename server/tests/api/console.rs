@@ -366,20 +366,32 @@ async fn an_applicants_timeline_shows_our_side_and_ledgeros_side_and_support_can
         assert!(page.contains(expected), "{expected} missing in:\n{page}");
     }
 
-    let refreshed = support.post(app.url(&format!("{path}/refresh"))).send().await.unwrap();
+    let refreshed = support
+        .post(app.url(&format!("{path}/refresh")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&refreshed), path);
     let page = page_in(&support, &app.url(&path)).await;
     assert!(page.contains("LedgerOS says: Approved."), "{page}");
     assert!(page.contains("Operator: read the status from LedgerOS"));
 
-    let resent = support.post(app.url(&format!("{path}/resend-link"))).send().await.unwrap();
+    let resent = support
+        .post(app.url(&format!("{path}/resend-link")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&resent), path);
     let email = app
         .wait_for_email("ada@example.com", "Your identity verification link")
         .await;
     assert!(email.body.contains("/verification/continue"));
 
-    let off = support.post(app.url(&format!("{path}/reminders-off"))).send().await.unwrap();
+    let off = support
+        .post(app.url(&format!("{path}/reminders-off")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&off), path);
     let user = app.services.store.user(&user.id).await.unwrap().unwrap();
     assert!(user.reminders_off);
@@ -387,9 +399,18 @@ async fn an_applicants_timeline_shows_our_side_and_ledgeros_side_and_support_can
     assert!(page.contains("Operator: turned reminders off"), "{page}");
     assert!(page.contains("Operator: emailed the verification link"));
     // A customer's session is sent to the operator login, and an unknown id is a plain 404.
-    let customer = app.client.post(app.url(&format!("{path}/refresh"))).send().await.unwrap();
+    let customer = app
+        .client
+        .post(app.url(&format!("{path}/refresh")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&customer), "/admin/login");
-    let unknown = support.get(app.url("/admin/applicants/nobody")).send().await.unwrap();
+    let unknown = support
+        .get(app.url("/admin/applicants/nobody"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
 
@@ -411,5 +432,99 @@ async fn refused_webhook_deliveries_are_tallied_for_operators() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("refusals not tallied: {:?}", store.webhook_refusals(0).await.unwrap());
+    panic!(
+        "refusals not tallied: {:?}",
+        store.webhook_refusals(0).await.unwrap()
+    );
+}
+
+#[tokio::test]
+async fn the_webhook_log_filters_deliveries_and_admins_can_apply_one_again() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let ledger_id = app.ledger_id_of("ada@example.com").await;
+    app.sandbox.decide(&ledger_id, Outcome::Approve).await.unwrap();
+    app.wait_for_stored_status("ada@example.com", "approved").await;
+    let store = &app.services.store;
+    let user = store.user_by_email("ada@example.com").await.unwrap().unwrap();
+    let approved = store
+        .applicant_timeline(&user)
+        .await
+        .unwrap()
+        .into_iter()
+        .find_map(|entry| entry.raw)
+        .expect("the approval webhook, stored");
+    let approved_id = serde_json::from_str::<serde_json::Value>(&approved).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // LedgerOS delivers it again, and an older denial arrives late.
+    assert!(app.post_webhook(&approved, None).await.status().is_success());
+    let stale = format!(
+        r#"{{"createdAt":1000,"data":{{"applicationStatus":"denied","userId":"{ledger_id}","reason":"late"}},"id":"evt_late_denial","type":"user.application.denied"}}"#
+    );
+    assert!(app.post_webhook(&stale, None).await.status().is_success());
+    let forged = app.post_webhook(&stale, Some("t=1,v1=00".to_owned())).await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+
+    add_support(&app).await;
+    let support = operator_browser(&app, SUPPORT_EMAIL, SUPPORT_PASSWORD).await;
+    let all = page_in(&support, &app.url("/admin/webhooks")).await;
+    assert!(
+        all.contains("evt_late_denial") && all.contains(&approved_id),
+        "{all}"
+    );
+    assert!(all.contains("delivered 1 more time(s)"), "{all}");
+    assert!(!all.contains("Apply again"), "support cannot replay");
+    let duplicates = page_in(&support, &app.url("/admin/webhooks?outcome=duplicate")).await;
+    assert!(duplicates.contains(&approved_id) && !duplicates.contains("evt_late_denial"));
+    let stale_only = page_in(&support, &app.url("/admin/webhooks?outcome=stale&since=24h")).await;
+    assert!(stale_only.contains("evt_late_denial") && !stale_only.contains(&approved_id));
+    let denials = page_in(&support, &app.url("/admin/webhooks?type=user.application.denied")).await;
+    assert!(denials.contains("evt_late_denial") && !denials.contains(&approved_id));
+    for _ in 0..50 {
+        let page = page_in(&support, &app.url("/admin/webhooks")).await;
+        if page.contains("1 for a bad signature") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let page = page_in(&support, &app.url("/admin/webhooks")).await;
+    assert!(page.contains("1 for a bad signature"), "{page}");
+    let refused = support
+        .post(app.url("/admin/webhooks/evt_late_denial/replay"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let admin = operator_browser(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let replayed = admin
+        .post(app.url("/admin/webhooks/evt_late_denial/replay"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&replayed), "/admin/webhooks");
+    let page = page_in(&admin, &app.url("/admin/webhooks")).await;
+    assert!(
+        page.contains("Not applied: the update is older than the status we hold."),
+        "{page}"
+    );
+    assert!(page.contains("Apply again"));
+    let user = store.user(&user.id).await.unwrap().unwrap();
+    assert_eq!(
+        user.kyc.status.as_str(),
+        "approved",
+        "a replay never moves a status back"
+    );
+    let again = admin
+        .post(app.url(&format!("/admin/webhooks/{approved_id}/replay")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&again), "/admin/webhooks");
+    let page = page_in(&admin, &app.url("/admin/webhooks")).await;
+    assert!(page.contains("Applied again: the status is Approved."), "{page}");
+    let audit = page_in(&admin, &app.url("/admin/audit")).await;
+    assert!(audit.contains("applied a webhook again"), "{audit}");
 }

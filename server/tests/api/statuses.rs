@@ -82,17 +82,24 @@ async fn a_denied_user_can_send_an_appeal_that_is_stored_for_the_team() {
     assert!(page.contains("Send appeal"));
     // LedgerOS's reason is kept for operators; the customer sees the generic message only.
     assert!(!page.contains("Identity could not be verified"), "{page}");
-    let record = app
-        .services
-        .store
-        .user_by_email("ada@example.com")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        record.denial_reason.as_deref(),
-        Some("Identity could not be verified")
-    );
+    // The page may show the denial from a read before the webhook (which carries the reason)
+    // is in: wait for it.
+    let mut reason = None;
+    for _ in 0..100 {
+        let record = app
+            .services
+            .store
+            .user_by_email("ada@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        reason = record.denial_reason;
+        if reason.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(reason.as_deref(), Some("Identity could not be verified"));
 
     let empty = app.post_form("/appeal", &[("message", "   ")]).await;
     assert_eq!(location(&empty), "/status");

@@ -286,6 +286,69 @@ impl Applicants for PostgresBackend {
 
 /// Inserts an account and the job that provisions it at LedgerOS; `None` when the address has
 /// an account (without aborting the transaction, which PostgreSQL would do on an error).
+impl PostgresBackend {
+    /// Applies a stored webhook again (for the console's replay): through the same rules as
+    /// when it arrived, so a regression is still refused. `None`: no such event.
+    pub(super) async fn reapply_stored_event(
+        &self,
+        event_id: &str,
+    ) -> Result<Option<EventOutcome>, StoreError> {
+        let now = self.clock.now_ms();
+        let mut tx = self.pool.begin().await?;
+        let Some(row) = sqlx::query(
+            "SELECT ledger_user_id, status, required_fields, created_at_ms, reason FROM webhook_events WHERE id = $1",
+        )
+        .bind(event_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let ledger_id: Option<String> = row.try_get("ledger_user_id")?;
+        if let Some(ledger_id) = &ledger_id {
+            lock_ledger_user(&mut tx, ledger_id).await?;
+        }
+        let user = match &ledger_id {
+            Some(ledger_id) => sqlx::query("SELECT id FROM users WHERE ledger_user_id = $1")
+                .bind(ledger_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| UserId(row.get("id"))),
+            None => None,
+        };
+        let status: Option<String> = row.try_get("status")?;
+        let outcome = match (&user, status) {
+            (Some(user), Some(status)) => {
+                let fields: String = row.try_get("required_fields")?;
+                let update = StatusUpdate {
+                    status: ApplicationStatus::parse(&status),
+                    at_ms: row.try_get("created_at_ms")?,
+                    required_fields: serde_json::from_str(&fields).unwrap_or_default(),
+                };
+                let outcome = apply_update(
+                    &mut tx,
+                    &self.clock,
+                    &self.public_url,
+                    user,
+                    Some(update),
+                    StatusSource::Replay,
+                    Some(event_id),
+                )
+                .await?;
+                let reason: Option<String> = row.try_get("reason")?;
+                keep_denial_reason(&mut tx, user, &outcome, reason.as_deref()).await?;
+                announce(&mut tx, user, &outcome).await?;
+                outcome
+            }
+            (None, Some(_)) if ledger_id.is_some() => EventOutcome::Waiting,
+            _ => EventOutcome::Recorded,
+        };
+        mark_processed(&mut tx, event_id, &outcome, now).await?;
+        tx.commit().await?;
+        Ok(Some(outcome))
+    }
+}
+
 pub(super) async fn insert_user(
     tx: &mut PgConnection,
     now: Millis,
@@ -423,6 +486,10 @@ async fn ingest(
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
+        sqlx::query("UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = $1")
+            .bind(&event.id)
+            .execute(&mut *tx)
+            .await?;
         return Ok(EventOutcome::Duplicate);
     }
     let user = match &event.ledger_user_id {

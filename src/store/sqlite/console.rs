@@ -8,12 +8,13 @@ use super::mail::queue_email;
 use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::operators::{OperatorRecord, Role};
-use crate::store::console::{Bind, TimelinePart, applicants_sql};
+use crate::store::console::{Bind, TimelinePart, applicants_sql, webhooks_sql};
 use crate::store::rows::{self, APPEAL_QUERY, AUDIT_QUERY};
 use crate::store::{
     AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, OperatorId, StoreError,
     TimelineEntry, UserId, UserRecord,
 };
+use crate::store::{EventOutcome, WebhookQuery, WebhookRow};
 
 #[async_trait]
 impl Console for SqliteBackend {
@@ -185,6 +186,27 @@ impl Console for SqliteBackend {
         tx.commit().await?;
         self.mail_queued.notify_one();
         Ok(())
+    }
+
+    async fn webhook_log(&self, query: &WebhookQuery) -> Result<Vec<WebhookRow>, StoreError> {
+        let (sql, binds) = webhooks_sql(query, |_| "?".to_owned());
+        let mut statement = sqlx::query(&sql);
+        for bind in binds {
+            statement = match bind {
+                Bind::Text(text) => statement.bind(text),
+                Bind::Int(n) => statement.bind(n),
+            };
+        }
+        statement
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::webhook_row)
+            .collect()
+    }
+
+    async fn reapply_event(&self, event_id: &str) -> Result<Option<EventOutcome>, StoreError> {
+        self.reapply_stored_event(event_id).await
     }
 
     async fn record_document(&self, user: &UserId, document_type: &str) -> Result<(), StoreError> {

@@ -11,6 +11,7 @@ mod applicant;
 mod applicants;
 mod login;
 mod team;
+mod webhooks;
 
 use app::BRAND;
 use axum::Router;
@@ -46,7 +47,8 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .merge(appeals::routes())
         .merge(applicants::routes())
         .merge(applicant::routes())
-        .merge(team::routes());
+        .merge(team::routes())
+        .merge(webhooks::routes());
     super::small_and_quick(console, state)
 }
 
@@ -155,6 +157,7 @@ fn page(
             <nav aria-label="Console" class="console-nav">
                 <a href="/admin/applicants">"Applicants"</a>
                 <a href="/admin/appeals">"Appeals"</a>
+                <a href="/admin/webhooks">"Webhooks"</a>
                 <a href="/admin/audit">"Audit log"</a>
                 {admin.then(|| view! { <a href="/admin/operators">"Operators"</a> })}
                 <span class="nav-greeting">{email} " · " {role}</span>
