@@ -61,6 +61,9 @@ impl Default for Timeouts {
 pub struct Config {
     /// Demo (built-in sandbox) or live (real LedgerOS).
     pub mode: Mode,
+    /// `METRICS_TOKEN`: the bearer token `/metrics` asks for. Without it, `/metrics` answers
+    /// only in demo mode (on a laptop); a live deployment without a token does not expose it.
+    pub metrics_token: Option<SecretString>,
     /// `DATABASE_URL`: where the SQLite file lives.
     pub database_url: String,
     /// `LEDGER_API_URL`: real LedgerOS; `None` starts the built-in sandbox.
@@ -242,6 +245,7 @@ impl Config {
         }
         Ok(Self {
             mode: if demo { Mode::Demo } else { Mode::Live },
+            metrics_token: var("METRICS_TOKEN").map(SecretString::from),
             trusted_proxies,
             timeouts: Timeouts::default(),
             session_cleanup: Duration::from_secs(5 * 60),

@@ -5,6 +5,7 @@ pub mod client_ip;
 pub mod config;
 pub mod limits;
 pub mod live;
+pub mod observability;
 pub mod routes;
 pub mod startup;
 pub mod state;

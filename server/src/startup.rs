@@ -70,6 +70,7 @@ impl Application {
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
 
+        crate::observability::prometheus();
         ensure_sqlite_dir(&config.database_url)?;
         let store = Store::connect(&config.database_url, clock.clone(), &public_url).await?;
         tracing::info!(backend = store.kind(), "database ready, migrations applied");
@@ -186,6 +187,8 @@ impl Application {
             timeouts: config.timeouts.clone(),
             page_cache: Arc::default(),
             webhook_refusals: refusals,
+            mode: config.mode,
+            metrics_token: config.metrics_token.clone(),
         };
         let router = routes::router(state, auth);
         Ok(Self {

@@ -36,6 +36,9 @@ pub struct AppState {
     pub page_cache: Arc<crate::routes::PageCache>,
     /// Webhook deliveries refused here, on their way to the database's tally.
     pub webhook_refusals: Arc<RefusalTally>,
+    pub mode: crate::config::Mode,
+    /// What `/metrics` asks for (see [`crate::config::Config::metrics_token`]).
+    pub metrics_token: Option<secrecy::SecretString>,
 }
 
 /// Refused webhook deliveries counted in memory and added to the database's per-minute tally

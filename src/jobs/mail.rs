@@ -16,6 +16,7 @@ pub async fn deliver(store: &Store, mailer: &Mailer, clock: &Clock, email: Queue
     match mailer.deliver(&email).await {
         Ok(()) => {
             tracing::info!(email = email.id, "email sent");
+            metrics::counter!("onboarding_emails_sent_total").increment(1);
             if let Err(e) = store.email_sent(email.id, mailer.keeps_bodies()).await {
                 tracing::error!(email = email.id, error = %e, "could not record a sent email; it may be sent again");
             }
@@ -25,6 +26,8 @@ pub async fn deliver(store: &Store, mailer: &Mailer, clock: &Clock, email: Queue
             let run_at = error
                 .is_retryable()
                 .then(|| clock.now_ms() + backoff(email.attempts, None).as_millis() as i64);
+            let last = if run_at.is_some() { "false" } else { "true" };
+            metrics::counter!("onboarding_emails_failed_total", "final" => last).increment(1);
             if run_at.is_some() {
                 tracing::warn!(email = email.id, attempt = email.attempts, %error, "email not sent; will retry");
             } else {

@@ -130,6 +130,17 @@ impl LedgerClient {
         }
     }
 
+    /// Whether LedgerOS answers HTTP at all (any status: the contract has no health endpoint,
+    /// and a read would spend the shared read budget), within `timeout`.
+    pub async fn reachable(&self, timeout: Duration) -> bool {
+        self.http
+            .head(self.base_url.clone())
+            .timeout(timeout)
+            .send()
+            .await
+            .is_ok()
+    }
+
     /// `POST /v1/users`. Reuse `idempotency_key` when retrying the same signup.
     #[tracing::instrument(skip_all)]
     pub async fn create_user(

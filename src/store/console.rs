@@ -314,6 +314,19 @@ impl TimelinePart {
     }
 }
 
+/// What the metrics endpoint reports from the database (shared by every instance).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Applicants per status (wire name).
+    pub applicants_by_status: Vec<(String, i64)>,
+    /// Emails waiting to leave, and when the oldest was queued.
+    pub emails_waiting: i64,
+    pub oldest_email_at: Option<Millis>,
+    /// LedgerOS calls waiting (the job outbox), and when the oldest was created.
+    pub jobs_waiting: i64,
+    pub oldest_job_at: Option<Millis>,
+}
+
 /// The operator console's storage.
 #[async_trait]
 pub trait Console {
@@ -382,6 +395,9 @@ pub trait Console {
 
     /// Refused webhook deliveries since `since`, by reason.
     async fn webhook_refusals(&self, since: Millis) -> Result<Vec<(String, i64)>, StoreError>;
+
+    /// The figures the metrics endpoint reports (a few aggregate queries).
+    async fn figures(&self) -> Result<Figures, StoreError>;
 
     /// How many appeals are not resolved yet.
     async fn open_appeals(&self) -> Result<i64, StoreError>;

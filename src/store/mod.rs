@@ -18,8 +18,8 @@ pub use backend::{
     Accounts, Applicants, Backend, ConfirmOutcome, EmailQueue, PendingSignup, ReminderDue, SignupTarget,
 };
 pub use console::{
-    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, OperatorId, TimelineEntry,
-    WebhookOutcome, WebhookQuery, WebhookRow,
+    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, Figures, OperatorId,
+    TimelineEntry, WebhookOutcome, WebhookQuery, WebhookRow,
 };
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::SessionStore;

@@ -121,7 +121,12 @@ fn is_same_origin(headers: &HeaderMap) -> bool {
 
 /// One span per request with its method and route; never the query string (it may hold tokens).
 pub fn request_span(request: &Request<Body>) -> tracing::Span {
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::trace::TraceLayer;
@@ -107,10 +108,13 @@ where
     let sessionless = Router::new()
         .merge(webhooks::router(&state))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(crate::observability::ready))
+        .route("/metrics", get(crate::observability::metrics))
         .nest_service(&pkg, assets);
     Router::new()
         .merge(sessionless)
         .merge(with_sessions)
+        .route_layer(axum::middleware::from_fn(crate::observability::label_route))
         // Anonymous pages rendered before: served ahead of every session layer.
         .layer(axum::middleware::from_fn_with_state(
             state.page_cache.clone(),
@@ -124,6 +128,11 @@ where
         // A client must keep its body coming: a pause this long between two chunks ends it.
         .layer(RequestBodyTimeoutLayer::new(state.timeouts.body))
         .layer(TraceLayer::new_for_http().make_span_with(guard::request_span))
+        // Each request gets an id (unless a proxy gave one): in every log line of its span, and
+        // in the answer's `x-request-id`.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(axum::middleware::from_fn(crate::observability::track_requests))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 

@@ -40,7 +40,11 @@ pub async fn serve_cached(State(cache): State<Arc<PageCache>>, request: Request,
     if let Some(key) = cache_key(&request)
         && let Some((body, policy)) = cache.pages.read().expect("page cache lock").get(key).cloned()
     {
-        return html(StatusCode::OK, body, policy);
+        let mut response = html(StatusCode::OK, body, policy);
+        response
+            .extensions_mut()
+            .insert(crate::observability::RouteLabel(key));
+        return response;
     }
     next.run(request).await
 }

@@ -42,12 +42,14 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     let Some(signature) = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
         tracing::warn!("webhook without a signature refused");
         state.webhook_refusals.add("signature");
+        count("unknown", "refused_signature");
         return refuse(StatusCode::UNAUTHORIZED, "missing signature");
     };
     let now = state.services.clock.now_secs();
     if let Err(reason) = state.webhook_secrets.verify(signature, &body, now) {
         tracing::warn!(%reason, "webhook with a bad signature refused");
         state.webhook_refusals.add("signature");
+        count("unknown", "refused_signature");
         return refuse(StatusCode::UNAUTHORIZED, "invalid signature");
     }
     let event = match ParsedEvent::from_json(&body) {
@@ -55,6 +57,7 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
         Err(e) => {
             tracing::warn!(error = %e, "signed webhook with a malformed body refused");
             state.webhook_refusals.add("malformed");
+            count("unknown", "malformed");
             return refuse(StatusCode::BAD_REQUEST, "malformed event");
         }
     };
@@ -77,6 +80,14 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
         Ok(outcome) => {
             tracing::info!(event = %event.id.as_str(), kind = %event.type_name, ?outcome, "webhook accepted");
             let duplicate = outcome == EventOutcome::Duplicate;
+            let kind = match &outcome {
+                EventOutcome::Applied(_) => "applied",
+                EventOutcome::Duplicate => "duplicate",
+                EventOutcome::Ignored(_) => "stale",
+                EventOutcome::Recorded => "recorded",
+                EventOutcome::Waiting => "waiting",
+            };
+            count(&event.type_name, kind);
             (
                 StatusCode::OK,
                 Json(json!({ "received": true, "duplicate": duplicate })),
@@ -88,4 +99,17 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
             refuse(StatusCode::INTERNAL_SERVER_ERROR, "temporarily unavailable")
         }
     }
+}
+
+/// Counts a delivery by type (LedgerOS's three; anything else is "other", so a sender cannot
+/// grow the label set) and outcome.
+fn count(event_type: &str, outcome: &'static str) {
+    let event_type = match event_type {
+        "user.application.approved"
+        | "user.application.denied"
+        | "user.application.needs_info"
+        | "unknown" => event_type.to_owned(),
+        _ => "other".to_owned(),
+    };
+    metrics::counter!("onboarding_webhooks_total", "type" => event_type, "outcome" => outcome).increment(1);
 }

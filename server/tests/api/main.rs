@@ -9,6 +9,7 @@ mod documents;
 mod email;
 mod helpers;
 mod instances;
+mod observability;
 mod onboarding_flow;
 mod reminders;
 mod resilience;

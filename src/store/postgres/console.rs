@@ -11,8 +11,8 @@ use crate::operators::{OperatorRecord, Role};
 use crate::store::console::{Bind, TimelinePart, applicants_sql, webhooks_sql};
 use crate::store::rows::{self, APPEAL_QUERY, AUDIT_QUERY};
 use crate::store::{
-    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, OperatorId, StoreError,
-    TimelineEntry, UserId, UserRecord,
+    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, Figures, OperatorId,
+    StoreError, TimelineEntry, UserId, UserRecord,
 };
 use crate::store::{EventOutcome, WebhookQuery, WebhookRow};
 
@@ -240,6 +240,32 @@ impl Console for PostgresBackend {
         rows.iter()
             .map(|row| Ok((row.try_get("reason")?, row.try_get("n")?)))
             .collect()
+    }
+
+    async fn figures(&self) -> Result<Figures, StoreError> {
+        let applicants_by_status = sqlx::query(
+            "SELECT application_status, COUNT(*)::BIGINT AS n FROM users GROUP BY application_status ORDER BY application_status",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("application_status")?, row.try_get("n")?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        let emails = sqlx::query(
+            "SELECT COUNT(*)::BIGINT AS n, MIN(created_at) AS oldest FROM emails WHERE sent_at IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let jobs = sqlx::query("SELECT COUNT(*)::BIGINT AS n, MIN(created_at) AS oldest FROM jobs")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Figures {
+            applicants_by_status,
+            emails_waiting: emails.try_get("n")?,
+            oldest_email_at: emails.try_get("oldest")?,
+            jobs_waiting: jobs.try_get("n")?,
+            oldest_job_at: jobs.try_get("oldest")?,
+        })
     }
 
     async fn open_appeals(&self) -> Result<i64, StoreError> {
