@@ -24,6 +24,8 @@ pub mod clock;
 #[cfg(feature = "server")]
 pub mod email;
 #[cfg(feature = "server")]
+pub mod funnel;
+#[cfg(feature = "server")]
 pub mod jobs;
 #[cfg(feature = "server")]
 pub mod kyc;

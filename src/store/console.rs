@@ -327,6 +327,61 @@ pub struct Figures {
     pub oldest_job_at: Option<Millis>,
 }
 
+/// The funnel's queries for accounts created in `[from, to)`, with the backend's placeholders
+/// `a` and `b` for the two bounds: signup forms, people, their status changes, their reminders.
+pub(super) fn funnel_sql(a: &str, b: &str) -> [String; 4] {
+    let cohort = format!("u.created_at >= {a} AND u.created_at < {b}");
+    [
+        format!(
+            "SELECT COUNT(*) AS n FROM emails WHERE kind = 'confirm_signup' AND created_at >= {a} AND created_at < {b}"
+        ),
+        format!("SELECT u.id, u.created_at, u.started_at FROM users u WHERE {cohort}"),
+        format!(
+            "SELECT c.user_id, c.status, c.at FROM status_changes c JOIN users u ON u.id = c.user_id \
+             WHERE {cohort} ORDER BY c.at, c.id"
+        ),
+        format!(
+            "SELECT e.user_id, e.created_at FROM emails e JOIN users u ON u.id = e.user_id \
+             WHERE e.kind = 'reminder' AND {cohort}"
+        ),
+    ]
+}
+
+/// Puts the funnel's rows together: people by id, with their changes and reminders.
+pub(super) fn funnel_input(
+    signup_forms: i64,
+    people: Vec<(String, Millis, Option<Millis>)>,
+    changes: Vec<(String, String, Millis)>,
+    reminders: Vec<(String, Millis)>,
+) -> crate::funnel::FunnelInput {
+    use std::collections::HashMap;
+    let mut by_id: HashMap<String, crate::funnel::Person> = people
+        .into_iter()
+        .map(|(id, confirmed_at, started_at)| {
+            let person = crate::funnel::Person {
+                confirmed_at,
+                started_at,
+                ..Default::default()
+            };
+            (id, person)
+        })
+        .collect();
+    for (id, status, at) in changes {
+        if let Some(person) = by_id.get_mut(&id) {
+            person.changes.push((ApplicationStatus::parse(&status), at));
+        }
+    }
+    for (id, at) in reminders {
+        if let Some(person) = by_id.get_mut(&id) {
+            person.reminders.push(at);
+        }
+    }
+    crate::funnel::FunnelInput {
+        signup_forms,
+        people: by_id.into_values().collect(),
+    }
+}
+
 /// The operator console's storage.
 #[async_trait]
 pub trait Console {
@@ -395,6 +450,12 @@ pub trait Console {
 
     /// Refused webhook deliveries since `since`, by reason.
     async fn webhook_refusals(&self, since: Millis) -> Result<Vec<(String, i64)>, StoreError>;
+
+    /// What the funnel needs about the accounts created in `[from, to)`.
+    async fn funnel(&self, from: Millis, to: Millis) -> Result<crate::funnel::FunnelInput, StoreError>;
+
+    /// Notes that `user` opened the hosted verification (the first time counts).
+    async fn mark_started(&self, user: &UserId) -> Result<(), StoreError>;
 
     /// The figures the metrics endpoint reports (a few aggregate queries).
     async fn figures(&self) -> Result<Figures, StoreError>;

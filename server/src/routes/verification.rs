@@ -46,7 +46,12 @@ async fn start(State(state): State<AppState>, auth: Auth) -> Response {
         return Redirect::to("/login").into_response();
     };
     match verification::verification_url(&state.services, &user).await {
-        Ok(url) => Redirect::to(&url).into_response(),
+        Ok(url) => {
+            if let Err(e) = state.services.store.mark_started(&user).await {
+                tracing::warn!(%user, error = %e, "could not note the start of verification");
+            }
+            Redirect::to(&url).into_response()
+        }
         Err(e) => {
             tracing::warn!(%user, error = %e, "could not get a verification link");
             let message = "We couldn't reach our verification partner just now. Your progress is saved: please try again in a minute.";

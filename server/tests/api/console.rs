@@ -528,3 +528,36 @@ async fn the_webhook_log_filters_deliveries_and_admins_can_apply_one_again() {
     let audit = page_in(&admin, &app.url("/admin/audit")).await;
     assert!(audit.contains("applied a webhook again"), "{audit}");
 }
+
+#[tokio::test]
+async fn the_funnel_counts_each_stage_for_the_period() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    crate::helpers::complete_hosted_steps(&app).await;
+    let ledger_id = app.ledger_id_of("ada@example.com").await;
+    app.sandbox.decide(&ledger_id, Outcome::Approve).await.unwrap();
+    app.wait_for_stored_status("ada@example.com", "approved").await;
+    // Bob confirms his email and stops there.
+    let bob = browser_like_client();
+    crate::helpers::sign_up_in(&app, &bob, "Bob", "bob@example.com", "correct horse battery").await;
+    add_support(&app).await;
+    let support = operator_browser(&app, SUPPORT_EMAIL, SUPPORT_PASSWORD).await;
+
+    let page = page_in(&support, &app.url("/admin/funnel?days=7")).await;
+    for (stage, count) in [
+        ("Signed up", 2),
+        ("Email confirmed", 2),
+        ("Verification started", 1),
+        ("Submitted", 1),
+        ("Approved", 1),
+        ("Denied", 0),
+    ] {
+        let row = format!("<th scope=\"row\">{stage}</th><td>{count}</td>");
+        assert!(page.contains(&row), "{row} missing in:\n{page}");
+    }
+    assert!(page.contains("<svg"), "a chart");
+    assert!(
+        page.contains("1 stopped between “Email confirmed” and “Verification started”"),
+        "{page}"
+    );
+}

@@ -8,7 +8,7 @@ use super::mail::queue_email;
 use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::operators::{OperatorRecord, Role};
-use crate::store::console::{Bind, TimelinePart, applicants_sql, webhooks_sql};
+use crate::store::console::{Bind, TimelinePart, applicants_sql, funnel_input, funnel_sql, webhooks_sql};
 use crate::store::rows::{self, APPEAL_QUERY, AUDIT_QUERY};
 use crate::store::{
     AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, Figures, OperatorId,
@@ -241,6 +241,56 @@ impl Console for SqliteBackend {
         rows.iter()
             .map(|row| Ok((row.try_get("reason")?, row.try_get("n")?)))
             .collect()
+    }
+
+    async fn funnel(&self, from: Millis, to: Millis) -> Result<crate::funnel::FunnelInput, StoreError> {
+        let [forms, people, changes, reminders] = funnel_sql("?", "?");
+        let forms = sqlx::query(&forms)
+            .bind(from)
+            .bind(to)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        let people = sqlx::query(&people)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("created_at")?,
+                    r.try_get("started_at")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let changes = sqlx::query(&changes)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("user_id")?, r.try_get("status")?, r.try_get("at")?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let reminders = sqlx::query(&reminders)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("user_id")?, r.try_get("created_at")?)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(funnel_input(forms, people, changes, reminders))
+    }
+
+    async fn mark_started(&self, user: &UserId) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET started_at = COALESCE(started_at, ?) WHERE id = ?")
+            .bind(self.clock.now_ms())
+            .bind(&user.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn figures(&self) -> Result<Figures, StoreError> {

@@ -9,6 +9,7 @@
 mod appeals;
 mod applicant;
 mod applicants;
+mod funnel;
 mod login;
 mod team;
 mod webhooks;
@@ -48,6 +49,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .merge(applicants::routes())
         .merge(applicant::routes())
         .merge(team::routes())
+        .merge(funnel::routes())
         .merge(webhooks::routes());
     super::small_and_quick(console, state)
 }
@@ -158,6 +160,7 @@ fn page(
                 <a href="/admin/applicants">"Applicants"</a>
                 <a href="/admin/appeals">"Appeals"</a>
                 <a href="/admin/webhooks">"Webhooks"</a>
+                <a href="/admin/funnel">"Funnel"</a>
                 <a href="/admin/audit">"Audit log"</a>
                 {admin.then(|| view! { <a href="/admin/operators">"Operators"</a> })}
                 <span class="nav-greeting">{email} " · " {role}</span>
