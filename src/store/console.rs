@@ -59,8 +59,9 @@ pub enum AppealFilter {
 /// A page of the applicant list: longest in their status first.
 #[derive(Clone, Debug, Default)]
 pub struct ApplicantQuery {
-    /// Part of a name, the start of an email, or a LedgerOS user id (lower-cased and trimmed
-    /// here; empty: everyone).
+    /// Part of a name, the start of an email, or a LedgerOS user id (trimmed and lower-cased
+    /// here; empty: everyone). A LedgerOS id (`user_…`) and an address with `@` are looked up
+    /// on their indexes; anything else is matched against names, emails and ids.
     pub search: String,
     /// Only applicants in this status.
     pub status: Option<ApplicationStatus>,
@@ -83,10 +84,13 @@ pub struct ApplicantRow {
 }
 
 /// The applicant list's SQL for `query`, with the backend's placeholder for bind `n` (from 1),
-/// and the values to bind in order (text, then integers as text is never needed).
+/// and the values to bind in order. On PostgreSQL (`postgres`), an email prefix is a `LIKE` on
+/// a `text_pattern_ops` index (a range would follow the database's collation); on SQLite, a
+/// range on the binary-ordered index.
 pub(super) fn applicants_sql(
     query: &ApplicantQuery,
     placeholder: impl Fn(usize) -> String,
+    postgres: bool,
 ) -> (String, Vec<Bind>) {
     let mut conditions = Vec::new();
     let mut binds = Vec::new();
@@ -99,17 +103,29 @@ pub(super) fn applicants_sql(
         conditions.push(format!("application_status = {p}"));
     }
     let search = query.search.trim().to_lowercase();
-    if !search.is_empty() {
-        let escaped = search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
+    let exact = query.search.trim();
+    if exact.starts_with("user_") && !exact.contains(char::is_whitespace) {
+        // A LedgerOS user id: one indexed lookup.
+        let p = next(Bind::Text(exact.to_owned()), &mut binds);
+        conditions.push(format!("ledger_user_id = {p}"));
+    } else if search.contains('@') && postgres {
+        // The start of an email (stored lower-cased), on the email pattern index.
+        let p = next(Bind::Text(format!("{}%", escape_like(&search))), &mut binds);
+        conditions.push(format!("email LIKE {p} ESCAPE '\\'"));
+    } else if search.contains('@') {
+        // The start of an email (stored lower-cased): a range on the email index.
+        let from = next(Bind::Text(search.clone()), &mut binds);
+        let to = next(Bind::Text(format!("{search}\u{10FFFF}")), &mut binds);
+        conditions.push(format!("email >= {from} AND email < {to}"));
+    } else if !search.is_empty() {
+        // Part of a name, the start of an email, or a whole id: a scan, stopped at the page size.
+        let escaped = escape_like(&search);
         let prefix = next(Bind::Text(format!("{escaped}%")), &mut binds);
         let anywhere = next(Bind::Text(format!("%{escaped}%")), &mut binds);
-        let exact = next(Bind::Text(query.search.trim().to_owned()), &mut binds);
+        let whole = next(Bind::Text(exact.to_owned()), &mut binds);
         conditions.push(format!(
             "(email LIKE {prefix} ESCAPE '\\' OR LOWER(first_name || ' ' || last_name) LIKE {anywhere} ESCAPE '\\' \
-             OR ledger_user_id = {exact})"
+             OR ledger_user_id = {whole})"
         ));
     }
     if let Some((at, id)) = &query.after {
@@ -128,6 +144,11 @@ pub(super) fn applicants_sql(
          FROM users {filter} ORDER BY status_changed_at, id LIMIT {limit}"
     );
     (sql, binds)
+}
+
+/// `text` with `LIKE`'s wildcards (and the escape character) escaped by `\`.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// A value for [`applicants_sql`]'s placeholders.
@@ -490,7 +511,7 @@ mod tests {
             after: Some((42, UserId("u1".into()))),
             limit: 50,
         };
-        let (sql, binds) = applicants_sql(&query, |n| format!("${n}"));
+        let (sql, binds) = applicants_sql(&query, |n| format!("${n}"), false);
         assert!(sql.contains("application_status = $1"), "{sql}");
         assert!(sql.contains("(status_changed_at, id) > ($5, $6)"), "{sql}");
         assert!(sql.ends_with("ORDER BY status_changed_at, id LIMIT $7"), "{sql}");
@@ -506,12 +527,35 @@ mod tests {
                 Bind::Int(50),
             ]
         );
+        let by_id = ApplicantQuery {
+            search: "user_abc123".into(),
+            limit: 5,
+            ..Default::default()
+        };
+        let (sql, binds) = applicants_sql(&by_id, |n| format!("${n}"), true);
+        assert!(sql.contains("WHERE ledger_user_id = $1 ORDER"), "{sql}");
+        assert_eq!(binds[0], Bind::Text("user_abc123".into()));
+        let by_email = ApplicantQuery {
+            search: "Ada@Ex".into(),
+            limit: 5,
+            ..Default::default()
+        };
+        let (sql, binds) = applicants_sql(&by_email, |n| format!("${n}"), false);
+        assert!(sql.contains("WHERE email >= $1 AND email < $2 ORDER"), "{sql}");
+        assert_eq!(
+            binds[..2],
+            [Bind::Text("ada@ex".into()), Bind::Text("ada@ex\u{10FFFF}".into())]
+        );
+        let (sql, binds) = applicants_sql(&by_email, |n| format!("${n}"), true);
+        assert!(sql.contains("WHERE email LIKE $1 ESCAPE"), "{sql}");
+        assert_eq!(binds[0], Bind::Text("ada@ex%".into()));
         let (sql, binds) = applicants_sql(
             &ApplicantQuery {
                 limit: 10,
                 ..Default::default()
             },
             |_| "?".into(),
+            false,
         );
         assert!(!sql.contains("WHERE"), "{sql}");
         assert_eq!(binds, [Bind::Int(10)]);

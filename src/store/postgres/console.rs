@@ -120,7 +120,7 @@ impl Console for PostgresBackend {
     }
 
     async fn applicants(&self, query: &ApplicantQuery) -> Result<Vec<ApplicantRow>, StoreError> {
-        let (sql, binds) = applicants_sql(query, |n| format!("${n}"));
+        let (sql, binds) = applicants_sql(query, |n| format!("${n}"), true);
         let mut statement = sqlx::query(&sql);
         for bind in binds {
             statement = match bind {

@@ -120,7 +120,7 @@ impl Console for SqliteBackend {
     }
 
     async fn applicants(&self, query: &ApplicantQuery) -> Result<Vec<ApplicantRow>, StoreError> {
-        let (sql, binds) = applicants_sql(query, |_| "?".to_owned());
+        let (sql, binds) = applicants_sql(query, |_| "?".to_owned(), false);
         let mut statement = sqlx::query(&sql);
         for bind in binds {
             statement = match bind {
