@@ -55,6 +55,9 @@ pub struct SandboxConfig {
     /// for (pending, manual review, needs verification, locked…). Off by default, as with the
     /// real service, which only promises `approved`, `denied` and `needs_info`.
     pub status_updates: bool,
+    /// Where the sandbox keeps its users between runs (the demo's `data/sandbox.json`):
+    /// read at start, written within a second of each change. `None`: memory only.
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for SandboxConfig {
@@ -67,6 +70,7 @@ impl std::fmt::Debug for SandboxConfig {
             )
             .field("app_url", &self.app_url)
             .field("status_updates", &self.status_updates)
+            .field("state_file", &self.state_file)
             .finish()
     }
 }
@@ -116,10 +120,21 @@ impl Sandbox {
             .no_proxy()
             .build()
             .map_err(std::io::Error::other)?;
+        let state = match &config.state_file {
+            Some(path) => match std::fs::read(path) {
+                Ok(bytes) => State::from_json(&bytes).unwrap_or_else(|error| {
+                    tracing::warn!(%error, path = %path.display(), "sandbox: state file unreadable; starting empty");
+                    State::default()
+                }),
+                Err(_) => State::default(),
+            },
+            None => State::default(),
+        };
+        let persist = config.state_file.clone();
         let inner = Arc::new(Inner {
             config,
             base_url,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(state),
             outage: AtomicBool::new(false),
             api_requests: std::sync::atomic::AtomicU64::new(0),
             deliveries: Mutex::new(Vec::new()),
@@ -135,6 +150,10 @@ impl Sandbox {
             }
         })
         .abort_handle();
+        if let Some(path) = persist {
+            let saver = tokio::spawn(keep_saved(Arc::downgrade(&inner), path)).abort_handle();
+            lock(&inner.tasks).push(saver);
+        }
         tracing::info!(base_url = %inner.base_url, "sandbox: LedgerOS sandbox listening");
         Ok(Sandbox { inner, server })
     }
@@ -231,6 +250,26 @@ fn base_url_for(addr: SocketAddr) -> String {
         ip.to_string()
     };
     format!("http://{host}:{}", addr.port())
+}
+
+/// Writes the state to `path` whenever it changed, checking every second, until the sandbox
+/// stops. The file is replaced whole (written beside it, then renamed).
+async fn keep_saved(inner: std::sync::Weak<Inner>, path: std::path::PathBuf) {
+    let mut written = std::fs::read(&path).unwrap_or_default();
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let Some(inner) = inner.upgrade() else { return };
+        let bytes = inner.state().to_json();
+        drop(inner);
+        if bytes == written {
+            continue;
+        }
+        let temporary = path.with_extension("json.tmp");
+        match std::fs::write(&temporary, &bytes).and_then(|()| std::fs::rename(&temporary, &path)) {
+            Ok(()) => written = bytes,
+            Err(error) => tracing::warn!(%error, path = %path.display(), "sandbox: could not save its state"),
+        }
+    }
 }
 
 /// Locks a mutex, carrying on after a panic elsewhere (the data stays usable for a sandbox).

@@ -17,7 +17,56 @@ pub(super) struct State {
     pub idempotency: HashMap<(String, String), (StatusCode, Value)>,
 }
 
+/// The state as written to the demo's state file (JSON).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Snapshot {
+    users: Vec<User>,
+    tokens: HashMap<String, String>,
+    /// (endpoint, key, status, body).
+    idempotency: Vec<(String, String, u16, Value)>,
+}
+
 impl State {
+    /// The state as JSON, in a stable order (so an unchanged state gives the same bytes).
+    pub fn to_json(&self) -> Vec<u8> {
+        let mut users: Vec<User> = self.users.values().cloned().collect();
+        users.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut idempotency: Vec<(String, String, u16, Value)> = self
+            .idempotency
+            .iter()
+            .map(|((endpoint, key), (status, body))| {
+                (endpoint.clone(), key.clone(), status.as_u16(), body.clone())
+            })
+            .collect();
+        idempotency.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let tokens = self.tokens.clone();
+        let snapshot = Snapshot {
+            users,
+            tokens,
+            idempotency,
+        };
+        // A BTreeMap-ordered rendering: serde_json's Value sorts object keys.
+        let value = serde_json::to_value(&snapshot).unwrap_or(Value::Null);
+        serde_json::to_vec(&value).unwrap_or_default()
+    }
+
+    /// The state written by [`State::to_json`].
+    pub fn from_json(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        let snapshot: Snapshot = serde_json::from_slice(bytes)?;
+        Ok(Self {
+            users: snapshot.users.into_iter().map(|u| (u.id.clone(), u)).collect(),
+            tokens: snapshot.tokens,
+            idempotency: snapshot
+                .idempotency
+                .into_iter()
+                .map(|(endpoint, key, status, body)| {
+                    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+                    ((endpoint, key), (status, body))
+                })
+                .collect(),
+        })
+    }
+
     pub fn user_by_token(&mut self, token: &str) -> Option<&mut User> {
         let user_id = self.tokens.get(token)?;
         self.users.get_mut(user_id)
@@ -25,7 +74,7 @@ impl State {
 }
 
 /// Where the user is on the hosted page. `Review` means the four steps are done.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub(super) enum Step {
     Personal = 1,
     GovernmentId = 2,
@@ -64,6 +113,7 @@ impl Step {
 }
 
 /// A LedgerOS user as the sandbox keeps it: no SSN, date of birth, address or document bytes.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct User {
     pub id: String,
     pub first_name: String,
@@ -83,7 +133,8 @@ pub(super) struct User {
     pub step: Step,
     /// Bumped by each decision; a scheduled stage of an older decision does nothing.
     pub generation: u64,
-    /// What is scheduled to happen, for the controls page.
+    /// What is scheduled to happen, for the controls page (timers do not survive a restart).
+    #[serde(skip)]
     pub scheduled: Option<String>,
 }
 

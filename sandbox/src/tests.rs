@@ -74,6 +74,7 @@ async fn harness_with(fail_first: usize, status_updates: bool) -> Harness {
         webhook_secrets: vec!["whsec_old".into(), "whsec_new".into()],
         app_url: app_url.clone(),
         status_updates,
+        state_file: None,
     };
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sandbox = Sandbox::start(config, listener).await.unwrap();

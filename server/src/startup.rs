@@ -94,6 +94,7 @@ impl Application {
                         ],
                         app_url: public_url.clone(),
                         status_updates: config.sandbox_status_updates,
+                        state_file: sandbox_state_file(&config.database_url),
                     },
                     sandbox_listener,
                 )
@@ -310,6 +311,20 @@ async fn prune_limits(limits: std::sync::Weak<AuthLimits>) {
 }
 
 /// Creates the folder of a SQLite file URL, so the demo works from a fresh clone.
+/// Where the demo's sandbox keeps its users: beside the SQLite database
+/// (`data/onboarding.db` → `data/onboarding.sandbox.json`), so a restarted demo still knows
+/// every LedgerOS user and verification link the database refers to. On PostgreSQL, none.
+fn sandbox_state_file(database_url: &str) -> Option<std::path::PathBuf> {
+    let path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path.starts_with(":memory:") {
+        return None;
+    }
+    Some(std::path::Path::new(path).with_extension("sandbox.json"))
+}
+
 pub(crate) fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or(path);

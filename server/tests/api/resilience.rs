@@ -156,3 +156,24 @@ async fn a_user_who_closed_the_hosted_page_half_way_can_get_back_in() {
         "the same verification, resumed"
     );
 }
+
+#[tokio::test]
+async fn the_demo_sandbox_remembers_its_users_across_a_restart() {
+    let app = crate::helpers::spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let ledger_id = app.ledger_id_of("ada@example.com").await;
+    app.sandbox
+        .decide(&ledger_id, sandbox::Outcome::Approve)
+        .await
+        .unwrap();
+    app.wait_for_stored_status("ada@example.com", "approved").await;
+    // The state file is written within a second of a change.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.stop();
+    let restarted = crate::helpers::spawn_instance_of(&app, onboarding::clock::Clock::system(), |_| {}).await;
+    assert_eq!(
+        restarted.sandbox.status_of(&ledger_id),
+        Some(onboarding::status::ApplicationStatus::Approved),
+        "the restarted sandbox knows the user and their status"
+    );
+}
