@@ -174,6 +174,12 @@ impl Sandbox {
         self.inner.decide(user_id, decision)
     }
 
+    /// Forgets every user (the demo's reset), and any decision or delivery still waiting.
+    pub fn reset(&self) {
+        *self.inner.state() = State::default();
+        lock(&self.inner.deliveries).clear();
+    }
+
     /// While on, every API request is answered `503` (the hosted pages keep working).
     pub fn set_outage(&self, on: bool) {
         tracing::info!(on, "sandbox: outage switch");

@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod client_ip;
 pub mod config;
+pub mod demo;
 pub mod limits;
 pub mod live;
 pub mod observability;

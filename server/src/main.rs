@@ -18,6 +18,16 @@ async fn main() -> anyhow::Result<()> {
     let demo = config.mode == Mode::Demo;
     let app = Application::build(config, leptos).await?;
     tracing::info!(url = %app.public_url(), "onboarding app ready");
+    let seed = std::env::var("DEMO_APPLICANTS")
+        .ok()
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    if let (true, Some(count), Some(sandbox)) = (demo, seed, app.sandbox()) {
+        tokio::spawn(server::demo::seed(
+            app.services().clone(),
+            sandbox,
+            count.min(1000),
+        ));
+    }
     if demo {
         // Demo credentials on the terminal (not in the log): the password is public anyway.
         println!(

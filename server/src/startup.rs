@@ -189,6 +189,7 @@ impl Application {
             page_cache: Arc::default(),
             webhook_refusals: refusals,
             mode: config.mode,
+            sandbox: sandbox.clone(),
             metrics_token: config.metrics_token.clone(),
         };
         let router = routes::router(state, auth);

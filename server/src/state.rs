@@ -37,6 +37,8 @@ pub struct AppState {
     /// Webhook deliveries refused here, on their way to the database's tally.
     pub webhook_refusals: Arc<RefusalTally>,
     pub mode: crate::config::Mode,
+    /// The built-in LedgerOS sandbox (demo mode): the console's demo data goes through it.
+    pub sandbox: Option<Arc<sandbox::Sandbox>>,
     /// What `/metrics` asks for (see [`crate::config::Config::metrics_token`]).
     pub metrics_token: Option<secrecy::SecretString>,
 }

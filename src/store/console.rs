@@ -403,6 +403,22 @@ pub(super) fn funnel_input(
     }
 }
 
+/// What [`Console::reset_demo`] empties, children first.
+pub(super) const DEMO_TABLES: [&str; 12] = [
+    "status_changes",
+    "document_uploads",
+    "appeals",
+    "jobs",
+    "tokens",
+    "known_devices",
+    "emails",
+    "webhook_events",
+    "webhook_refusals",
+    "signups",
+    "rate_limits",
+    "users",
+];
+
 /// The operator console's storage.
 #[async_trait]
 pub trait Console {
@@ -477,6 +493,10 @@ pub trait Console {
 
     /// Notes that `user` opened the hosted verification (the first time counts).
     async fn mark_started(&self, user: &UserId) -> Result<(), StoreError>;
+
+    /// Empties the demo: every applicant and everything about them (emails, webhooks, appeals,
+    /// jobs, signups, rate limits, the audit log); operators stay. Demo mode only.
+    async fn reset_demo(&self) -> Result<(), StoreError>;
 
     /// The figures the metrics endpoint reports (a few aggregate queries).
     async fn figures(&self) -> Result<Figures, StoreError>;

@@ -561,3 +561,55 @@ async fn the_funnel_counts_each_stage_for_the_period() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn admins_fill_the_demo_with_applicants_in_every_status_and_reset_it() {
+    let app = spawn_app().await;
+    let admin = operator_browser(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let page = page_in(&admin, &app.url("/admin/demo")).await;
+    assert!(page.contains("Add demo applicants"), "{page}");
+    let added = admin
+        .post(app.url("/admin/demo/applicants"))
+        .form(&[("count", "16")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&added), "/admin/demo");
+    let store = &app.services.store;
+    let count = |sql: &'static str| async move { store.scalar_for_tests(sql).await.unwrap() };
+    for _ in 0..200 {
+        let approved = count("SELECT COUNT(*) FROM users WHERE application_status = 'approved'").await;
+        let denied = count("SELECT COUNT(*) FROM users WHERE application_status = 'denied'").await;
+        let asked = count("SELECT COUNT(*) FROM users WHERE application_status = 'needsInformation'").await;
+        if approved >= 4 && denied >= 2 && asked >= 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(count("SELECT COUNT(*) FROM users").await, 16);
+    assert!(count("SELECT COUNT(*) FROM users WHERE application_status = 'approved'").await >= 4);
+    assert!(count("SELECT COUNT(*) FROM users WHERE application_status = 'denied'").await >= 2);
+    assert!(count("SELECT COUNT(*) FROM users WHERE application_status = 'pending'").await >= 2);
+    assert!(count("SELECT COUNT(*) FROM appeals").await >= 1);
+    let list = page_in(&admin, &app.url("/admin/applicants")).await;
+    assert!(list.contains("@demo.example"), "{list}");
+    let audit = page_in(&admin, &app.url("/admin/audit")).await;
+    assert!(audit.contains("added demo applicants"));
+
+    // Support cannot.
+    add_support(&app).await;
+    let support = operator_browser(&app, SUPPORT_EMAIL, SUPPORT_PASSWORD).await;
+    let refused = support.post(app.url("/admin/demo/reset")).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let reset = admin.post(app.url("/admin/demo/reset")).send().await.unwrap();
+    assert_eq!(location(&reset), "/admin/demo");
+    assert_eq!(count("SELECT COUNT(*) FROM users").await, 0);
+    assert_eq!(count("SELECT COUNT(*) FROM webhook_events").await, 0);
+    assert_eq!(app.sandbox.user_count(), 0);
+    let list = page_in(&admin, &app.url("/admin/applicants")).await;
+    assert!(list.contains("No applicant matches"), "{list}");
+    // Operators stay, and the reset itself is on the record.
+    let audit = page_in(&admin, &app.url("/admin/audit")).await;
+    assert!(audit.contains("reset the demo"), "{audit}");
+}

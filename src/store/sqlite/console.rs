@@ -8,7 +8,9 @@ use super::mail::queue_email;
 use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::operators::{OperatorRecord, Role};
-use crate::store::console::{Bind, TimelinePart, applicants_sql, funnel_input, funnel_sql, webhooks_sql};
+use crate::store::console::{
+    Bind, DEMO_TABLES, TimelinePart, applicants_sql, funnel_input, funnel_sql, webhooks_sql,
+};
 use crate::store::rows::{self, APPEAL_QUERY, AUDIT_QUERY};
 use crate::store::{
     AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, Figures, OperatorId,
@@ -290,6 +292,18 @@ impl Console for SqliteBackend {
             .bind(&user.0)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    async fn reset_demo(&self) -> Result<(), StoreError> {
+        let (_writing, mut tx) = self.begin_write().await?;
+        for table in DEMO_TABLES {
+            sqlx::query(&format!("DELETE FROM {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("DELETE FROM audit_log").execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -9,6 +9,7 @@
 mod appeals;
 mod applicant;
 mod applicants;
+mod demo;
 mod funnel;
 mod login;
 mod team;
@@ -42,6 +43,21 @@ const OPERATOR_SESSION_MS: Millis = 8 * 60 * 60 * 1000;
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
      frame-ancestors 'none'; form-action 'self'";
 
+tokio::task_local! {
+    /// Whether this deployment is the demo, for the navigation of the page being rendered.
+    static DEMO: bool;
+}
+
+/// Runs the console's handlers knowing whether this is the demo.
+async fn in_mode(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    DEMO.scope(state.mode == crate::config::Mode::Demo, next.run(request))
+        .await
+}
+
 pub(super) fn router(state: &AppState) -> Router<AppState> {
     let console = Router::new()
         .merge(login::routes(state))
@@ -50,7 +66,9 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .merge(applicant::routes())
         .merge(team::routes())
         .merge(funnel::routes())
+        .merge(demo::routes())
         .merge(webhooks::routes());
+    let console = console.route_layer(axum::middleware::from_fn_with_state(state.clone(), in_mode));
     super::small_and_quick(console, state)
 }
 
@@ -152,6 +170,7 @@ fn page(
     notice: Option<String>,
     body: impl IntoView + 'static,
 ) -> Response {
+    let demo = DEMO.try_with(|demo| *demo).unwrap_or(false);
     let nav = operator.map(|op| {
         let admin = op.role == Role::Admin;
         let (email, role) = (op.email.clone(), op.role.as_str());
@@ -163,6 +182,7 @@ fn page(
                 <a href="/admin/funnel">"Funnel"</a>
                 <a href="/admin/audit">"Audit log"</a>
                 {admin.then(|| view! { <a href="/admin/operators">"Operators"</a> })}
+                {(admin && demo).then(|| view! { <a href="/admin/demo">"Demo data"</a> })}
                 <span class="nav-greeting">{email} " · " {role}</span>
                 <form method="post" action="/admin/logout" class="inline-form">
                     <button type="submit" class="link-button">"Log out"</button>
