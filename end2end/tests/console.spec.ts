@@ -35,3 +35,43 @@ test("support answers an appeal and the applicant sees it", async ({ page, brows
   await console.getByRole("link", { name: "Audit log" }).click();
   await expect(console.getByRole("cell", { name: "appeal answered and resolved" }).first()).toBeVisible();
 });
+
+test("support finds an applicant and is refused what only admins may do", async ({ page, browser }) => {
+  const lastName = `Findable${Date.now()}`;
+  await signUp(page, "Farah", lastName);
+  await verifyWithOutcome(page, "deny");
+  await expect(page.getByRole("heading", { name: "We couldn't verify your identity" })).toBeVisible();
+
+  // An admin adds a support operator.
+  const supportEmail = `support${Date.now()}@fintech.example`;
+  const admin = await (await browser.newContext()).newPage();
+  await admin.goto("/admin/login");
+  await admin.getByLabel("Work email").fill(OPERATOR.email);
+  await admin.getByLabel("Password").fill(OPERATOR.password);
+  await admin.getByRole("button", { name: "Log in to the console" }).click();
+  await admin.getByRole("link", { name: "Operators" }).click();
+  await admin.getByLabel("Work email").fill(supportEmail);
+  await admin.getByLabel("First password").fill("a long support passphrase");
+  await admin.getByLabel("Role").selectOption("support");
+  await admin.getByRole("button", { name: "Add operator" }).click();
+  await expect(admin.getByText("Operator added.")).toBeVisible();
+
+  const support = await (await browser.newContext()).newPage();
+  await support.goto("/admin/login");
+  await support.getByLabel("Work email").fill(supportEmail);
+  await support.getByLabel("Password").fill("a long support passphrase");
+  await support.getByRole("button", { name: "Log in to the console" }).click();
+  await support.getByRole("link", { name: "Applicants" }).click();
+  await support.getByLabel("Name, email or LedgerOS id").fill(lastName);
+  await support.getByLabel("Status").selectOption("denied");
+  await support.getByRole("button", { name: "Search" }).click();
+  await support.getByRole("link", { name: `Farah ${lastName}` }).click();
+  await expect(support.getByRole("heading", { name: `Farah ${lastName}` })).toBeVisible();
+  await expect(support.getByText("Status: Not approved")).toBeVisible();
+  await expect(support.getByText("Webhook received: user.application.denied")).toBeVisible();
+  // No operators link for support, and the page itself refuses.
+  await expect(support.getByRole("link", { name: "Operators" })).toHaveCount(0);
+  const refused = await support.goto("/admin/operators");
+  expect(refused?.status()).toBe(403);
+  await expect(support.getByRole("heading", { name: "Admins only" })).toBeVisible();
+});
