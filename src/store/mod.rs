@@ -8,6 +8,7 @@
 
 mod backend;
 mod console;
+mod console_sql;
 mod group_commit;
 mod postgres;
 mod rows;

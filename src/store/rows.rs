@@ -3,7 +3,8 @@
 
 use sqlx::{ColumnIndex, Database, Decode, Row, Type};
 
-use super::console::{TimelineEntry, TimelinePart, WebhookRow};
+use super::console::{TimelineEntry, WebhookRow};
+use super::console_sql::TimelinePart;
 use super::{
     AppealRecord, ApplicantRow, AuditEntry, Job, JobKind, OperatorId, StoreError, UserId, UserRecord,
 };

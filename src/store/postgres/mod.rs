@@ -26,6 +26,7 @@ mod accounts;
 mod applicants;
 mod console;
 mod mail;
+mod reports;
 
 use super::{Backend, EventOutcome, SessionStore, StoreError, UserId};
 use crate::clock::Clock;

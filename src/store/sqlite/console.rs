@@ -8,15 +8,31 @@ use super::mail::queue_email;
 use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::operators::{OperatorRecord, Role};
-use crate::store::console::{
-    Bind, DEMO_TABLES, TimelinePart, applicants_sql, funnel_input, funnel_sql, webhooks_sql,
-};
+use crate::store::console_sql::{Bind, TimelinePart, applicants_sql, webhooks_sql};
 use crate::store::rows::{self, APPEAL_QUERY, AUDIT_QUERY};
 use crate::store::{
     AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, Figures, OperatorId,
     StoreError, TimelineEntry, UserId, UserRecord,
 };
 use crate::store::{EventOutcome, WebhookQuery, WebhookRow};
+
+impl SqliteBackend {
+    /// Runs `sql` with `binds` (from [`crate::store::console_sql`]) and returns its rows.
+    async fn fetch_bound(
+        &self,
+        sql: &str,
+        binds: Vec<Bind>,
+    ) -> Result<Vec<sqlx::sqlite::SqliteRow>, StoreError> {
+        let mut statement = sqlx::query(sql);
+        for bind in binds {
+            statement = match bind {
+                Bind::Text(text) => statement.bind(text),
+                Bind::Int(n) => statement.bind(n),
+            };
+        }
+        Ok(statement.fetch_all(&self.pool).await?)
+    }
+}
 
 #[async_trait]
 impl Console for SqliteBackend {
@@ -123,15 +139,7 @@ impl Console for SqliteBackend {
 
     async fn applicants(&self, query: &ApplicantQuery) -> Result<Vec<ApplicantRow>, StoreError> {
         let (sql, binds) = applicants_sql(query, |_| "?".to_owned(), false);
-        let mut statement = sqlx::query(&sql);
-        for bind in binds {
-            statement = match bind {
-                Bind::Text(text) => statement.bind(text),
-                Bind::Int(n) => statement.bind(n),
-            };
-        }
-        statement
-            .fetch_all(&self.pool)
+        self.fetch_bound(&sql, binds)
             .await?
             .iter()
             .map(rows::applicant_row)
@@ -192,15 +200,7 @@ impl Console for SqliteBackend {
 
     async fn webhook_log(&self, query: &WebhookQuery) -> Result<Vec<WebhookRow>, StoreError> {
         let (sql, binds) = webhooks_sql(query, |_| "?".to_owned());
-        let mut statement = sqlx::query(&sql);
-        for bind in binds {
-            statement = match bind {
-                Bind::Text(text) => statement.bind(text),
-                Bind::Int(n) => statement.bind(n),
-            };
-        }
-        statement
-            .fetch_all(&self.pool)
+        self.fetch_bound(&sql, binds)
             .await?
             .iter()
             .map(rows::webhook_row)
@@ -246,44 +246,7 @@ impl Console for SqliteBackend {
     }
 
     async fn funnel(&self, from: Millis, to: Millis) -> Result<crate::funnel::FunnelInput, StoreError> {
-        let [forms, people, changes, reminders] = funnel_sql("?", "?");
-        let forms = sqlx::query(&forms)
-            .bind(from)
-            .bind(to)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get("n")?;
-        let people = sqlx::query(&people)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    r.try_get("created_at")?,
-                    r.try_get("started_at")?,
-                ))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let changes = sqlx::query(&changes)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("user_id")?, r.try_get("status")?, r.try_get("at")?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let reminders = sqlx::query(&reminders)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("user_id")?, r.try_get("created_at")?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(funnel_input(forms, people, changes, reminders))
+        self.funnel_rows(from, to).await
     }
 
     async fn mark_started(&self, user: &UserId) -> Result<(), StoreError> {
@@ -296,40 +259,11 @@ impl Console for SqliteBackend {
     }
 
     async fn reset_demo(&self) -> Result<(), StoreError> {
-        let (_writing, mut tx) = self.begin_write().await?;
-        for table in DEMO_TABLES {
-            sqlx::query(&format!("DELETE FROM {table}"))
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("DELETE FROM audit_log").execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
+        self.empty_demo().await
     }
 
     async fn figures(&self) -> Result<Figures, StoreError> {
-        let applicants_by_status = sqlx::query(
-            "SELECT application_status, COUNT(*) AS n FROM users GROUP BY application_status ORDER BY application_status",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|row| Ok((row.try_get("application_status")?, row.try_get("n")?)))
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let emails =
-            sqlx::query("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM emails WHERE sent_at IS NULL")
-                .fetch_one(&self.pool)
-                .await?;
-        let jobs = sqlx::query("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM jobs")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(Figures {
-            applicants_by_status,
-            emails_waiting: emails.try_get("n")?,
-            oldest_email_at: emails.try_get("oldest")?,
-            jobs_waiting: jobs.try_get("n")?,
-            oldest_job_at: jobs.try_get("oldest")?,
-        })
+        self.read_figures().await
     }
 
     async fn open_appeals(&self) -> Result<i64, StoreError> {
