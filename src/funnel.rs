@@ -20,7 +20,7 @@ pub struct Person {
     pub confirmed_at: Millis,
     /// First opened the hosted verification.
     pub started_at: Option<Millis>,
-    /// Every status change, oldest first.
+    /// When each status was first reached (any order).
     pub changes: Vec<(ApplicationStatus, Millis)>,
     /// When reminders were sent.
     pub reminders: Vec<Millis>,
@@ -56,12 +56,14 @@ fn median(mut values: Vec<Millis>) -> Option<Millis> {
     Some(values[values.len() / 2])
 }
 
+/// When the person first reached a status `wanted` accepts.
 fn first(person: &Person, wanted: impl Fn(&ApplicationStatus) -> bool) -> Option<Millis> {
     person
         .changes
         .iter()
-        .find(|(status, _)| wanted(status))
+        .filter(|(status, _)| wanted(status))
         .map(|(_, at)| *at)
+        .min()
 }
 
 /// Submitted: LedgerOS has acted on the applicant's answers. LedgerOS reports "pending" from

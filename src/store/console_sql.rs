@@ -184,8 +184,8 @@ pub(super) fn funnel_sql(a: &str, b: &str) -> [String; 4] {
         ),
         format!("SELECT u.id, u.created_at, u.started_at FROM users u WHERE {cohort}"),
         format!(
-            "SELECT c.user_id, c.status, c.at FROM status_changes c JOIN users u ON u.id = c.user_id \
-             WHERE {cohort} ORDER BY c.at, c.id"
+            "SELECT c.user_id, c.status, MIN(c.at) AS at FROM status_changes c JOIN users u ON u.id = c.user_id \
+             WHERE {cohort} GROUP BY c.user_id, c.status"
         ),
         format!(
             "SELECT e.user_id, e.created_at FROM emails e JOIN users u ON u.id = e.user_id \
