@@ -130,17 +130,19 @@ pub(super) enum TimelinePart {
     Webhooks,
     Emails,
     Jobs,
+    JobFailures,
     Appeals,
     Documents,
     Audit,
 }
 
 impl TimelinePart {
-    pub(super) const ALL: [TimelinePart; 7] = [
+    pub(super) const ALL: [TimelinePart; 8] = [
         Self::StatusChanges,
         Self::Webhooks,
         Self::Emails,
         Self::Jobs,
+        Self::JobFailures,
         Self::Appeals,
         Self::Documents,
         Self::Audit,
@@ -161,6 +163,9 @@ impl TimelinePart {
             ),
             Self::Jobs => {
                 format!("SELECT kind, attempts, last_error, created_at FROM jobs WHERE user_id = {p}")
+            }
+            Self::JobFailures => {
+                format!("SELECT kind, attempt, error, at FROM job_failures WHERE user_id = {p}")
             }
             Self::Appeals => {
                 format!("SELECT created_at, answered_at, resolved_at FROM appeals WHERE user_id = {p}")

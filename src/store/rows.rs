@@ -259,6 +259,15 @@ where
                 },
             )
         }
+        TimelinePart::JobFailures => {
+            let kind: String = row.try_get("kind")?;
+            let attempt: i64 = row.try_get("attempt")?;
+            entry(
+                row.try_get("at")?,
+                format!("LedgerOS call failed: {kind} (attempt {attempt})"),
+                format!("{}; tried again later", row.try_get::<String, _>("error")?),
+            )
+        }
         TimelinePart::Appeals => {
             let answered: Option<Millis> = row.try_get("answered_at")?;
             let resolved: Option<Millis> = row.try_get("resolved_at")?;

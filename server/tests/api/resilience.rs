@@ -30,6 +30,16 @@ async fn signup_succeeds_during_an_outage_and_verification_is_set_up_when_ledger
     let page = app.wait_for_status("pending").await;
     assert!(page.contains("Continue verification"));
     assert_eq!(app.services.store.pending_jobs().await.unwrap(), 0);
+    // The failed attempts stay on the applicant's timeline for operators.
+    let store = &app.services.store;
+    let user = store.user_by_email("ada@example.com").await.unwrap().unwrap();
+    let timeline = store.applicant_timeline(&user).await.unwrap();
+    assert!(
+        timeline
+            .iter()
+            .any(|e| e.what == "LedgerOS call failed: provision (attempt 1)"),
+        "{timeline:?}"
+    );
 }
 
 #[tokio::test]

@@ -232,12 +232,24 @@ impl Applicants for PostgresBackend {
     }
 
     async fn retry_job(&self, job: &Job, run_at: Millis, error: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE jobs SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
             .bind(run_at)
             .bind(error)
             .bind(job.id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "INSERT INTO job_failures (user_id, kind, attempt, error, at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&job.user_id.0)
+        .bind(job.kind.as_str())
+        .bind(job.attempts)
+        .bind(error)
+        .bind(self.clock.now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

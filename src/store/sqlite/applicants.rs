@@ -210,12 +210,22 @@ impl Applicants for SqliteBackend {
     }
 
     async fn retry_job(&self, job: &Job, run_at: Millis, error: &str) -> Result<(), StoreError> {
+        let (_writing, mut tx) = self.begin_write().await?;
         sqlx::query("UPDATE jobs SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
             .bind(run_at)
             .bind(error)
             .bind(job.id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        sqlx::query("INSERT INTO job_failures (user_id, kind, attempt, error, at) VALUES (?, ?, ?, ?, ?)")
+            .bind(&job.user_id.0)
+            .bind(job.kind.as_str())
+            .bind(job.attempts)
+            .bind(error)
+            .bind(self.clock.now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
