@@ -104,17 +104,25 @@ pub async fn ensure_demo_operator(store: &Store) -> Result<(), OperatorError> {
     if store.operator_by_email(DEMO_OPERATOR_EMAIL).await?.is_some() {
         return Ok(());
     }
-    match create_operator(
-        store,
-        DEMO_OPERATOR_EMAIL,
-        DEMO_OPERATOR_PASSWORD.to_owned(),
-        Role::Admin,
-    )
-    .await
+    // The password is public and the same everywhere: hash it once per process (test runs
+    // start many demo apps, and argon2 is slow on purpose).
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let hash = HASH
+        .get_or_init(|| hash_password(DEMO_OPERATOR_PASSWORD.to_owned()))
+        .await;
+    match store
+        .create_operator(DEMO_OPERATOR_EMAIL, hash, Role::Admin)
+        .await
     {
+        Ok(id) => {
+            store
+                .audit(None, "operator created", Some(&id.0), "role admin (the demo's)")
+                .await?;
+            Ok(())
+        }
         // Another instance made it meanwhile.
-        Ok(_) | Err(OperatorError::EmailTaken) => Ok(()),
-        Err(e) => Err(e),
+        Err(StoreError::EmailTaken) => Ok(()),
+        Err(e) => Err(e.into()),
     }
 }
 
