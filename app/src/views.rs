@@ -31,10 +31,35 @@ pub struct StatusView {
     pub confirmed_secs_ago: Option<i64>,
 }
 
+impl StatusView {
+    /// A fingerprint of what the page says, leaving out the clock ("confirmed 2 minutes ago"):
+    /// equal fingerprints mean there is nothing new to show.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        (
+            &self.first_name,
+            self.status.as_str(),
+            &self.required_fields,
+            self.provisioned,
+            self.returned,
+            &self.appeal_sent_on,
+            &self.appeal_answered_on,
+            self.reminders,
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
 /// The parts of the status page that change with the status, rendered to HTML on the server
 /// (from [`StatusView`]): what the live-status island shows, and what each live update sends.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveFragments {
+    /// [`StatusView::fingerprint`] of what these fragments show. An update with the same
+    /// fingerprint is not swapped in: the page may show more (a form's errors and the values
+    /// typed), which the update, made for every open page alike, does not carry.
+    pub fingerprint: u64,
     /// The page's heading, as text.
     pub heading: String,
     /// The status card (HTML).

@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::state::{DOCUMENT_TYPES, State as SandboxState, User, random_id};
-use super::{Inner, hosted};
+use super::{Inner, Outage, hosted};
 use onboarding::status::ApplicationStatus;
 
 /// Largest document upload accepted.
@@ -104,17 +104,32 @@ fn respond(result: ApiResult) -> Response {
 /// Outage switch first, then the API key.
 async fn guard(State(inner): State<Arc<Inner>>, request: Request, next: Next) -> Response {
     inner.api_requests.fetch_add(1, Ordering::SeqCst);
-    if inner.outage.load(Ordering::SeqCst) {
-        let mut response = ApiError {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            kind: "api_error",
-            code: "service_unavailable",
-            message: "LedgerOS is temporarily unavailable (sandbox outage switch)".into(),
-        }
-        .into_response();
+    let refusal = match inner.outage() {
+        Outage::Up => None,
+        Outage::Unavailable => Some((
+            ApiError {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                kind: "api_error",
+                code: "service_unavailable",
+                message: "LedgerOS is temporarily unavailable (sandbox outage switch)".into(),
+            },
+            1,
+        )),
+        Outage::Throttled => Some((
+            ApiError {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                kind: "rate_limit_error",
+                code: "rate_limited",
+                message: "Too many requests (sandbox outage switch); retry after the time given".into(),
+            },
+            Outage::RETRY_AFTER_SECS,
+        )),
+    };
+    if let Some((error, retry_after)) = refusal {
+        let mut response = error.into_response();
         response
             .headers_mut()
-            .insert("retry-after", HeaderValue::from_static("1"));
+            .insert("retry-after", HeaderValue::from(retry_after));
         return response;
     }
     let unauthorized = |message: &str| ApiError {
@@ -178,6 +193,7 @@ impl Inner {
         };
         let slot = (endpoint.to_owned(), key);
         if let Some((status, body)) = state.idempotency.get(&slot) {
+            self.replays.fetch_add(1, Ordering::SeqCst);
             let mut response = (*status, axum::Json(body.clone())).into_response();
             response
                 .headers_mut()

@@ -27,7 +27,7 @@ mod state;
 mod tests;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -135,8 +135,9 @@ impl Sandbox {
             config,
             base_url,
             state: Mutex::new(state),
-            outage: AtomicBool::new(false),
-            api_requests: std::sync::atomic::AtomicU64::new(0),
+            outage: AtomicU8::new(Outage::Up as u8),
+            api_requests: AtomicU64::new(0),
+            replays: AtomicU64::new(0),
             deliveries: Mutex::new(Vec::new()),
             tasks: Mutex::new(Vec::new()),
             http,
@@ -182,8 +183,17 @@ impl Sandbox {
 
     /// While on, every API request is answered `503` (the hosted pages keep working).
     pub fn set_outage(&self, on: bool) {
-        tracing::info!(on, "sandbox: outage switch");
-        self.inner.outage.store(on, Ordering::SeqCst);
+        self.set_outage_mode(if on { Outage::Unavailable } else { Outage::Up });
+    }
+
+    /// How the API answers from now on: normally, `503`, or `429` with `Retry-After`.
+    pub fn set_outage_mode(&self, mode: Outage) {
+        self.inner.set_outage(mode);
+    }
+
+    /// How many `POST`s were answered by replaying an earlier response (`Idempotency-Key`).
+    pub fn idempotent_replays(&self) -> u64 {
+        self.inner.replays.load(Ordering::SeqCst)
     }
 
     /// How many API requests the sandbox has received so far.
@@ -278,6 +288,40 @@ async fn keep_saved(inner: std::sync::Weak<Inner>, path: std::path::PathBuf) {
     }
 }
 
+/// How the sandbox's API answers: the outage switch of the overview page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Outage {
+    /// Normally.
+    Up = 0,
+    /// `503` with `Retry-After: 1` to every request.
+    Unavailable = 1,
+    /// `429` with `Retry-After` to every request: LedgerOS's rate limit.
+    Throttled = 2,
+}
+
+impl Outage {
+    /// Seconds a throttled answer asks the app to wait.
+    pub const RETRY_AFTER_SECS: u64 = 2;
+
+    fn from_u8(value: u8) -> Self {
+        match value {
+            1 => Self::Unavailable,
+            2 => Self::Throttled,
+            _ => Self::Up,
+        }
+    }
+
+    /// The form value and the JSON name: `up`, `503` or `429`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Up => "up",
+            Self::Unavailable => "503",
+            Self::Throttled => "429",
+        }
+    }
+}
+
 /// Locks a mutex, carrying on after a panic elsewhere (the data stays usable for a sandbox).
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -288,9 +332,12 @@ struct Inner {
     config: SandboxConfig,
     base_url: String,
     state: Mutex<State>,
-    outage: AtomicBool,
+    /// An [`Outage`], as its number.
+    outage: AtomicU8,
     /// API requests received (any endpoint, any answer), for tests that count calls.
-    api_requests: std::sync::atomic::AtomicU64,
+    api_requests: AtomicU64,
+    /// `POST`s answered by replaying the first response for their `Idempotency-Key`.
+    replays: AtomicU64,
     deliveries: Mutex<Vec<Delivery>>,
     /// Background tasks (scheduled decisions, deliveries), aborted when the handle drops.
     tasks: Mutex<Vec<AbortHandle>>,
@@ -298,6 +345,15 @@ struct Inner {
 }
 
 impl Inner {
+    fn outage(&self) -> Outage {
+        Outage::from_u8(self.outage.load(Ordering::SeqCst))
+    }
+
+    fn set_outage(&self, mode: Outage) {
+        tracing::info!(mode = mode.as_str(), "sandbox: outage switch");
+        self.outage.store(mode as u8, Ordering::SeqCst);
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
     }

@@ -360,6 +360,20 @@ async fn a_repeated_idempotency_key_replays_the_first_response() {
         2,
         "the replay created nobody"
     );
+    assert_eq!(h.sandbox.idempotent_replays(), 1);
+    // The same counts are on /stats, for harnesses that run the app as its own process.
+    let stats: Value = h
+        .http
+        .get(h.url("/stats"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["idempotentReplays"], 1);
+    assert_eq!(stats["users"].as_array().unwrap().len(), 2);
+    assert_eq!(stats["outage"], "up");
 }
 
 #[tokio::test]
@@ -618,6 +632,38 @@ async fn the_outage_switch_answers_503() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["error"]["type"], "api_error");
     h.sandbox.set_outage(false);
+    assert_eq!(h.status(&user_id).await["applicationStatus"], "notStarted");
+}
+
+#[tokio::test]
+async fn throttling_answers_429_with_retry_after_until_switched_off() {
+    let h = harness(0).await;
+    let user_id = h.create_user().await;
+    // The overview page's form, as the demo and the outage harness use it.
+    let switch = |on: &'static str, mode: &'static str| {
+        h.http
+            .post(h.url("/outage"))
+            .form(&[("on", on), ("mode", mode)])
+            .send()
+    };
+    assert_eq!(
+        switch("true", "429").await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    let response = h
+        .http
+        .get(h.url(&format!("/v1/verification/user/{user_id}")))
+        .header("Api-Key", KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()["retry-after"], "2");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    let page = h.http.get(h.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("throttled (answering 429)"), "{page}");
+    switch("false", "").await.unwrap();
     assert_eq!(h.status(&user_id).await["applicationStatus"], "notStarted");
 }
 

@@ -12,6 +12,11 @@ use crate::verification::{self, VerificationError};
 pub const LEASE_MS: i64 = 60_000;
 /// The longest wait between two attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+/// The longest wait after a failure LedgerOS recovers from (an outage, a rate limit, a
+/// timeout), unless LedgerOS asks for longer: each waiting call is tried at least this often,
+/// so accounts are set up within this long once LedgerOS is back. The first call that works
+/// then brings every other waiting call forward.
+pub const MAX_TRANSIENT_BACKOFF: Duration = Duration::from_secs(30);
 
 /// The wait before attempt `attempts + 1`: exponential from 1 s, capped, never shorter than
 /// what LedgerOS asked for with `Retry-After`.
@@ -24,6 +29,18 @@ pub fn backoff(attempts: i64, retry_after: Option<Duration>) -> Duration {
     }
 }
 
+/// The wait before the next attempt after `error`: capped at [`MAX_TRANSIENT_BACKOFF`] when
+/// LedgerOS will recover by itself, at [`MAX_BACKOFF`] when the call itself was refused.
+pub fn wait_after(attempts: i64, retry_after: Option<Duration>, permanent: bool) -> Duration {
+    let wait = backoff(attempts, retry_after);
+    if permanent {
+        wait
+    } else {
+        wait.min(MAX_TRANSIENT_BACKOFF)
+            .max(retry_after.unwrap_or_default())
+    }
+}
+
 /// Runs a claimed job, then completes it or schedules the next attempt.
 #[tracing::instrument(skip(services, job), fields(job = job.id, user = %job.user_id, attempt = job.attempts))]
 pub async fn run(services: &Services, job: Job) -> bool {
@@ -31,14 +48,28 @@ pub async fn run(services: &Services, job: Job) -> bool {
         JobKind::Provision => verification::provision(services, &job.user_id).await.map(|_| ()),
     };
     let outcome = match result {
-        Ok(()) => services.store.complete_job(&job).await.map(|()| true),
+        Ok(()) => {
+            let done = services.store.complete_job(&job).await.map(|()| true);
+            // It had failed before and works now: LedgerOS is back, so the other calls that
+            // were waiting out their backoff go now.
+            if job.attempts > 1 {
+                match services.store.hasten_failed_jobs().await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(jobs = n, "LedgerOS answers again; waiting calls brought forward")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "could not bring waiting calls forward"),
+                }
+            }
+            done
+        }
         Err(error) => {
             let retry_after = match &error {
                 VerificationError::Ledger(e) => e.retry_after(),
                 _ => None,
             };
-            let wait = backoff(job.attempts, retry_after);
             let permanent = matches!(&error, VerificationError::Ledger(e) if !e.is_retryable());
+            let wait = wait_after(job.attempts, retry_after, permanent);
             if permanent {
                 tracing::error!(%error, ?wait, "LedgerOS refused the call; retrying later, but this needs a look");
             } else {
@@ -91,6 +122,18 @@ pub async fn work(services: Services, idle: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transient_failures_wait_at_most_30_s_unless_ledgeros_asks_for_longer() {
+        assert_eq!(wait_after(3, None, false), Duration::from_secs(4));
+        assert_eq!(wait_after(7, None, false), MAX_TRANSIENT_BACKOFF);
+        assert_eq!(wait_after(7, None, true), Duration::from_secs(64));
+        assert_eq!(wait_after(40, None, true), MAX_BACKOFF);
+        assert_eq!(
+            wait_after(7, Some(Duration::from_secs(90)), false),
+            Duration::from_secs(90)
+        );
+    }
 
     #[test]
     fn backoff_doubles_from_one_second_and_is_capped() {

@@ -111,6 +111,10 @@ pub trait Applicants {
     /// The job failed: release it to run again at `run_at`, keeping the reason for operators.
     async fn retry_job(&self, job: &Job, run_at: Millis, error: &str) -> Result<(), StoreError>;
 
+    /// LedgerOS answered again after failing: every job waiting after a failure becomes due
+    /// now rather than at the end of its backoff. Returns how many were brought forward.
+    async fn hasten_failed_jobs(&self) -> Result<u64, StoreError>;
+
     /// How many jobs wait in the queue (due or not).
     async fn pending_jobs(&self) -> Result<i64, StoreError>;
 

@@ -40,6 +40,8 @@ pub fn AppealForm(sent: Option<String>, answered: Option<String>, flash: Flash) 
                     rows="4"
                     maxlength="4000"
                     required=true
+                    // Sent empty: the page comes back with the focus in the field to fix.
+                    autofocus=invalid
                     aria-invalid=if invalid { "true" } else { "false" }
                     aria-describedby=if invalid { "field-message-hint field-message-error" } else { "field-message-hint" }
                 >

@@ -2,13 +2,14 @@ use leptos::prelude::*;
 
 use onboarding::details::DetailField;
 
-use crate::components::form::Field;
+use crate::components::form::{ErrorSummary, Field};
 use crate::views::Flash;
 
 /// Details LedgerOS asked for again (not documents): one labelled field per detail, sent to
 /// LedgerOS from our server. Works without JavaScript.
 #[component]
 pub fn DetailsForm(details: Vec<DetailField>, flash: Flash) -> impl IntoView {
+    let errors = flash.errors.clone();
     let error = |name: &str| flash.errors.get(name).map(str::to_owned);
     let value = |name: &str| flash.value(name).to_owned();
     let fields = details
@@ -55,6 +56,7 @@ pub fn DetailsForm(details: Vec<DetailField>, flash: Flash) -> impl IntoView {
         <form method="post" action="/details" class="details-form" id="details" novalidate>
             <h4>"Confirm your details"</h4>
             <p class="field-hint">"Exactly as on your ID. We send them straight to LedgerOS."</p>
+            <ErrorSummary errors=errors />
             {fields}
             <button type="submit" class="button">"Send to LedgerOS"</button>
         </form>

@@ -85,12 +85,13 @@ pub fn PasswordField(
     }
 }
 
-/// The list of problems at the top of a form, focused-for and announced on arrival.
+/// The list of problems at the top of a form, announced and focused on arrival (`autofocus`,
+/// so the focus lands on it after the post even without JavaScript); each item links to its field.
 #[component]
 pub fn ErrorSummary(errors: FieldErrors) -> impl IntoView {
     (!errors.is_empty()).then(|| {
         view! {
-            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
                 <h2 id="error-summary-title">"Please fix the following"</h2>
                 <ul>
                     {errors.0.into_iter().map(|e| view! {

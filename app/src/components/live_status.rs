@@ -77,7 +77,9 @@ pub fn live_fragments(view: StatusView, flash: Flash) -> LiveFragments {
     };
     // Reminders matter only while the verification waits on the person.
     let reminders = view.status.awaits_user().then_some(view.reminders);
+    let fingerprint = view.fingerprint();
     Owner::new().with(|| LiveFragments {
+        fingerprint,
         heading,
         card: view! { <StatusCard view flash /> }.to_html(),
         extras: view! {
@@ -108,7 +110,13 @@ pub fn LiveStatus(initial: LiveFragments) -> impl IntoView {
     // Only in the browser: listen for changes, and let browser tests (and people) know the
     // status is live.
     Effect::new(move |_| {
-        listen_for_changes(move |fresh| live.set(fresh));
+        listen_for_changes(move |fresh| {
+            // The stream opens with the status as it is: usually what the page shows already,
+            // perhaps with a form's errors that must stay (and keep the focus).
+            if fresh.fingerprint != live.read_untracked().fingerprint {
+                live.set(fresh);
+            }
+        });
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }

@@ -28,7 +28,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::state::{Step, User};
-use super::{Decision, Inner, Outcome, WebhookMode};
+use super::{Decision, Inner, Outage, Outcome, WebhookMode};
 use onboarding::status::ApplicationStatus;
 
 mod input;
@@ -44,6 +44,7 @@ pub(super) fn router() -> Router<Arc<Inner>> {
     Router::new()
         .route("/", get(index))
         .route("/outage", post(outage))
+        .route("/stats", get(stats))
         .route("/healthz", get(|| async { "ok" }))
         .route("/verify/{token}", get(show))
         .route("/verify/{token}/personal", post(personal))
@@ -117,31 +118,70 @@ async fn index(State(inner): State<Arc<Inner>>) -> Response {
         }
         main.push_str("</tbody></table>");
     }
-    let down = inner.outage.load(std::sync::atomic::Ordering::SeqCst);
+    let mode = inner.outage();
     let _ = write!(
         main,
-        "<h2>Outage switch</h2><p>While on, every API call from the app gets <code>503</code>, so you can show \
-         that signups still work and verification is set up once LedgerOS is back. Hosted pages keep working.</p>\
-         <p>The API is <strong>{}</strong>.</p>\
-         <form method=\"post\" action=\"/outage\"><input type=\"hidden\" name=\"on\" value=\"{}\">\
-         <button type=\"submit\">{}</button></form>",
-        if down { "down (answering 503)" } else { "up" },
-        if down { "false" } else { "true" },
-        if down { "End the outage" } else { "Start an outage" },
+        "<h2>Outage switch</h2><p>While on, every API call from the app gets <code>503</code> (or <code>429</code> \
+         with <code>Retry-After</code>, as LedgerOS's rate limit answers), so you can show that signups still work \
+         and verification is set up once LedgerOS is back. Hosted pages keep working.</p>\
+         <p>The API is <strong>{}</strong>.</p>",
+        match mode {
+            Outage::Up => "up",
+            Outage::Unavailable => "down (answering 503)",
+            Outage::Throttled => "throttled (answering 429)",
+        },
     );
+    if mode == Outage::Up {
+        main.push_str(
+            "<form method=\"post\" action=\"/outage\" class=\"inline\"><input type=\"hidden\" name=\"on\" value=\"true\">\
+             <button type=\"submit\">Start an outage</button></form> \
+             <form method=\"post\" action=\"/outage\" class=\"inline\"><input type=\"hidden\" name=\"on\" value=\"true\">\
+             <input type=\"hidden\" name=\"mode\" value=\"429\"><button type=\"submit\">Throttle the API (429)</button></form>",
+        );
+    } else {
+        main.push_str(
+            "<form method=\"post\" action=\"/outage\"><input type=\"hidden\" name=\"on\" value=\"false\">\
+             <button type=\"submit\">End the outage</button></form>",
+        );
+    }
     page(StatusCode::OK, "Overview", &main)
 }
 
 #[derive(serde::Deserialize)]
 struct OutageForm {
     on: bool,
+    /// `503` (the default) or `429`.
+    #[serde(default)]
+    mode: Option<String>,
 }
 
-/// The demo's outage switch, the same as [`super::Sandbox::set_outage`].
+/// The demo's outage switch, the same as [`super::Sandbox::set_outage_mode`].
 async fn outage(State(inner): State<Arc<Inner>>, axum::Form(form): axum::Form<OutageForm>) -> Response {
-    tracing::info!(on = form.on, "sandbox: outage switch");
-    inner.outage.store(form.on, std::sync::atomic::Ordering::SeqCst);
+    let mode = match (form.on, form.mode.as_deref()) {
+        (false, _) => Outage::Up,
+        (true, Some("429")) => Outage::Throttled,
+        (true, _) => Outage::Unavailable,
+    };
+    inner.set_outage(mode);
     Redirect::to("/").into_response()
+}
+
+/// What the sandbox has seen, for harnesses that run the app as its own process: the outage
+/// mode, request and replay counts, and each LedgerOS user's email and id (demo data only).
+async fn stats(State(inner): State<Arc<Inner>>) -> Response {
+    let state = inner.state();
+    let users: Vec<serde_json::Value> = state
+        .users
+        .values()
+        .map(|u| serde_json::json!({ "id": u.id, "email": u.email, "createdAt": u.created_at }))
+        .collect();
+    axum::Json(serde_json::json!({
+        "outage": inner.outage().as_str(),
+        "apiRequests": inner.api_requests.load(std::sync::atomic::Ordering::SeqCst),
+        "idempotentReplays": inner.replays.load(std::sync::atomic::Ordering::SeqCst),
+        "users": users,
+    }))
+    .into_response()
 }
 
 async fn show(

@@ -51,7 +51,7 @@ pub(super) fn error_summary(errors: &[(&'static str, String)]) -> String {
         return String::new();
     }
     let mut html = String::from(
-        "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\">\
+        "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\" tabindex=\"-1\" autofocus>\
          <h2 id=\"error-summary-title\">There is a problem</h2><ul>",
     );
     for (name, message) in errors {
@@ -211,6 +211,7 @@ button{font:inherit;font-weight:600;padding:.65rem 1.4rem;border:0;border-radius
 button:hover{background:var(--accent-dark)}\
 .actions{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;margin-top:1.25rem}\
 a{color:var(--accent)}\
+.inline{display:inline-block;margin:0 .5rem .5rem 0}\
 .error-summary{border:3px solid var(--error);padding:.75rem 1rem;margin:0 0 1rem;border-radius:.3rem}\
 .error-summary h2{font-size:1.1rem;margin:0 0 .25rem;color:var(--error)}\
 .error-summary a{color:var(--error);font-weight:600}\

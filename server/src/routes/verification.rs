@@ -95,7 +95,9 @@ async fn details(State(state): State<AppState>, auth: Auth, Form(form): Form<Det
                 values: form.values(),
                 notice: None,
             };
-            return Back::to("/status#details", flash).into_response();
+            // No `#details`: with a fragment the browser skips `autofocus`, and the list of
+            // errors (which takes the focus, and scrolls into view) is at the top of the form.
+            return Back::to("/status", flash).into_response();
         }
     };
     let sent = services

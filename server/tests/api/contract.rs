@@ -117,9 +117,12 @@ async fn a_date_of_birth_request_is_answered_with_a_form_and_reaches_ledgeros_as
     let response = app
         .post_form("/details", &[("date_of_birth", "27/04/1990")])
         .await;
-    assert_eq!(crate::helpers::location(&response), "/status#details");
+    assert_eq!(crate::helpers::location(&response), "/status");
     let (_, page) = app.get_page("/status").await;
     assert!(page.contains("for example 1990-04-27"), "{page}");
+    // The errors are listed at the top of the form, and the list takes the focus.
+    assert!(page.contains("class=\"error-summary\""), "{page}");
+    assert!(page.contains("autofocus"), "{page}");
     assert!(
         app.sandbox.details_received(&ledger_id).is_empty(),
         "nothing sent"

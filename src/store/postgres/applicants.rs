@@ -231,6 +231,18 @@ impl Applicants for PostgresBackend {
         Ok(())
     }
 
+    async fn hasten_failed_jobs(&self) -> Result<u64, StoreError> {
+        let now = self.clock.now_ms();
+        let done = sqlx::query(
+            "UPDATE jobs SET run_at = $1 WHERE run_at > $1 AND last_error IS NOT NULL \
+             AND (locked_until IS NULL OR locked_until < $1)",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn retry_job(&self, job: &Job, run_at: Millis, error: &str) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE jobs SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")

@@ -209,6 +209,20 @@ impl Applicants for SqliteBackend {
         Ok(())
     }
 
+    async fn hasten_failed_jobs(&self) -> Result<u64, StoreError> {
+        let now = self.clock.now_ms();
+        let done = sqlx::query(
+            "UPDATE jobs SET run_at = ? WHERE run_at > ? AND last_error IS NOT NULL \
+             AND (locked_until IS NULL OR locked_until < ?)",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn retry_job(&self, job: &Job, run_at: Millis, error: &str) -> Result<(), StoreError> {
         let (_writing, mut tx) = self.begin_write().await?;
         sqlx::query("UPDATE jobs SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")

@@ -88,7 +88,7 @@ async fn queue(
             view! { <p>{if resolved { "No resolved appeals yet." } else { "No open appeals: everyone has had a reply." }}</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Appeals">
                     <table class="info-table">
                         <thead><tr><th scope="col">"Applicant"</th><th scope="col">"Received"</th><th scope="col">"State"</th><th scope="col">"Message"</th></tr></thead>
                         <tbody>{rows}</tbody>

@@ -111,7 +111,7 @@ async fn list(State(state): State<AppState>, operator: Operator, Query(query): Q
             view! { <p>{if paged { "No more applicants." } else { "No applicant matches. Try part of a name, the start of an email, or a whole LedgerOS id." }}</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Applicants">
                     <table class="info-table">
                         <thead><tr><th scope="col">"Applicant"</th><th scope="col">"Status"</th><th scope="col">"In this status for"</th><th scope="col">"LedgerOS id"</th><th scope="col">"Signed up"</th></tr></thead>
                         <tbody>{rows}</tbody>

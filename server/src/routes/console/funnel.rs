@@ -126,7 +126,7 @@ async fn show(
             </svg>
             <figcaption class="muted">"Each bar: how many reached the stage, and the share of the stage before (decisions: of those who submitted)."</figcaption>
         </figure>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Funnel stages">
             <table class="info-table">
                 <thead><tr><th scope="col">"Stage"</th><th scope="col">"People"</th><th scope="col">"Of the stage before"</th><th scope="col">"Median time from the stage before"</th></tr></thead>
                 <tbody>{rows}</tbody>

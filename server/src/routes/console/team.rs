@@ -48,7 +48,7 @@ async fn audit(State(state): State<AppState>, operator: Operator) -> Response {
             view! { <p>"Nothing yet."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Audit log">
                     <table class="info-table">
                         <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"About"</th></tr></thead>
                         <tbody>{rows}</tbody>
@@ -90,7 +90,7 @@ async fn operators_view(
     let body = view! {
         <h1>"Operators"</h1>
         <p class="lead">"Support can read applicants, answer appeals and refresh a status. Admins can also replay webhooks and add operators."</p>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Operators">
             <table class="info-table">
                 <thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Added"</th></tr></thead>
                 <tbody>{rows}</tbody>

@@ -189,7 +189,7 @@ async fn log(State(state): State<AppState>, operator: Operator, Query(query): Qu
             view! { <p>"No webhook matches."</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Webhook deliveries">
                     <table class="info-table">
                         <thead><tr>
                             <th scope="col">"Received"</th><th scope="col">"Event"</th><th scope="col">"For"</th><th scope="col">"Outcome"</th>

@@ -1,0 +1,548 @@
+//! Crash without loss: the proof harness for webhook ingest (`cargo make proof` runs it long;
+//! `cargo make test` runs a short version on SQLite and on PostgreSQL).
+//!
+//! The server binary runs as its own process. Known users are seeded, then senders replay
+//! signed deliveries (a share of them duplicates, all shuffled, so many arrive older than the
+//! status they would replace), each retried until it gets a 2xx, while this harness kills the
+//! server with SIGKILL mid-stream and starts it again on the same database. At the end, read
+//! straight from the database:
+//!
+//! - lost: an acknowledged event that is not stored (must be 0);
+//! - double-applied: an event that changed a status more than once (must be 0);
+//! - applied out of order: a user's status changed by an event older than one applied before
+//!   (must be 0);
+//! - wrong final status: a user whose status is not the one their newest event reports (must
+//!   be 0).
+//!
+//! Settings: `PROOF_EVENTS` (deliveries, default 2000), `PROOF_USERS` (default 200),
+//! `PROOF_KILLS` (default 2), `PROOF_SENDERS` (default 16). `TEST_DATABASE_URL` pointing at
+//! PostgreSQL runs it there (a fresh database); SQLite otherwise.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use onboarding::clock::Clock;
+use onboarding::store::{NewUser, Store};
+use onboarding::webhook::signature::{SIGNATURE_HEADER, signature_header};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use serde_json::json;
+use server::config::SANDBOX_WEBHOOK_SECRET;
+use sqlx::Row;
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis() as i64
+}
+
+/// One unique event: whom it is for, when LedgerOS made it, what it reports, and its body.
+struct Event {
+    id: String,
+    user: usize,
+    created_at_ms: i64,
+    status: &'static str,
+    body: Vec<u8>,
+}
+
+/// Each user gets a few `needs_info` events, then a decision (approved or denied) as the
+/// newest: in `createdAt` order every step is allowed, so the newest event is the final status
+/// whatever order they arrive in.
+fn plan(users: usize, deliveries: usize, seed: u64) -> (Vec<Event>, Vec<usize>) {
+    let unique = deliveries * 4 / 5;
+    let base = now_ms() - 3_600_000;
+    let mut events = Vec::with_capacity(unique);
+    for n in 0..unique {
+        let user = n % users;
+        let step = n / users;
+        events.push((user, step));
+    }
+    let mut per_user = vec![0usize; users];
+    for &(user, _) in &events {
+        per_user[user] += 1;
+    }
+    let events: Vec<Event> = events
+        .into_iter()
+        .enumerate()
+        .map(|(n, (user, step))| {
+            let newest = step + 1 == per_user[user];
+            let created_at_ms = base + step as i64 * 1000 + user as i64;
+            let (kind, status) = match (newest, user % 2) {
+                (true, 0) => ("user.application.approved", "approved"),
+                (true, _) => ("user.application.denied", "denied"),
+                (false, _) => ("user.application.needs_info", "needsInformation"),
+            };
+            let id = format!("evt_crash_{n}");
+            let mut data = json!({ "userId": format!("user_crash_{user}") });
+            if status == "needsInformation" {
+                let field = ["proofOfAddress", "governmentIdBack", "dateOfBirth"][step % 3];
+                data["requiredFields"] = json!([field]);
+            }
+            if status == "denied" {
+                data["reason"] = json!("document mismatch");
+            }
+            let body = json!({ "id": id, "type": kind, "createdAt": created_at_ms, "data": data });
+            Event {
+                id,
+                user,
+                created_at_ms,
+                status,
+                body: serde_json::to_vec(&body).expect("json"),
+            }
+        })
+        .collect();
+    // Every event once, and a fifth of the deliveries again; then all shuffled.
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    let mut again: Vec<usize> = (0..events.len()).collect();
+    again.shuffle(&mut rng);
+    order.extend(again.into_iter().take(deliveries - events.len()));
+    order.shuffle(&mut rng);
+    (events, order)
+}
+
+struct Server {
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// The child is killed and waited for in `Server`'s `Drop` (or by the harness on purpose).
+#[allow(clippy::zombie_processes)]
+async fn start_server(database: &str, port: u16, log: &Path) -> Server {
+    let log_file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("log file");
+    let child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATABASE_URL", database)
+        .env("SANDBOX_ADDR", "127.0.0.1:0")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env(
+            "LEPTOS_SITE_ROOT",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
+        )
+        // Only webhooks move these users: the reconciler would ask the sandbox, which does
+        // not know them.
+        .env("RECONCILE_AFTER_SECS", "86400")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(log_file)
+        .spawn()
+        .expect("the server binary starts");
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        if client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return Server { child };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not answer within 30 s (log: {})", log.display());
+}
+
+async fn fresh_postgres_database(server: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("crash_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(server)
+        .await
+        .expect("TEST_DATABASE_URL reaches PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create a database");
+    let (base, _) = server
+        .rsplit_once('/')
+        .expect("the URL ends with a database name");
+    format!("{base}/{name}")
+}
+
+async fn seed(database: &str, users: usize) {
+    let store = Store::connect(database, Clock::system(), "http://crash.invalid")
+        .await
+        .expect("seed store");
+    for n in 0..users {
+        let email = format!("crash{n}@example.com");
+        let id = store
+            .create_user(NewUser {
+                email: &email,
+                first_name: "Crash",
+                last_name: "Test",
+                password_hash: "not-a-login",
+            })
+            .await
+            .expect("seed user");
+        store
+            .link_ledger_user(&id, &format!("user_crash_{n}"))
+            .await
+            .expect("link");
+        // Provisioned: the LedgerOS call the account was made with completes without a call.
+        store
+            .set_verification_url(&id, &format!("http://crash.invalid/verify/{n}"))
+            .await
+            .expect("verification url");
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    acknowledged: AtomicUsize,
+    retried: AtomicUsize,
+}
+
+/// What the database holds at the end, checked against the plan.
+struct Findings {
+    stored: usize,
+    lost: usize,
+    double_applied: usize,
+    out_of_order: usize,
+    wrong_final: usize,
+    outcomes: Vec<(String, i64)>,
+}
+
+async fn check(database: &str, events: &[Event], acked: &HashSet<usize>, users: usize) -> Findings {
+    let postgres = database.starts_with("postgres");
+    let connect = |url: &str| {
+        let url = url.to_owned();
+        async move {
+            if postgres {
+                Db::Pg(sqlx::PgPool::connect(&url).await.expect("connect"))
+            } else {
+                Db::Lite(sqlx::SqlitePool::connect(&url).await.expect("connect"))
+            }
+        }
+    };
+    let db = connect(database).await;
+    let stored_ids: HashSet<String> = db
+        .strings("SELECT id FROM webhook_events")
+        .await
+        .into_iter()
+        .collect();
+    let lost = acked
+        .iter()
+        .filter(|&&n| !stored_ids.contains(&events[n].id))
+        .count();
+
+    // Status changes made by webhooks, in the order they were made.
+    let changes = db
+        .pairs(
+            "SELECT u.ledger_user_id, c.event_id FROM status_changes c JOIN users u ON u.id = c.user_id \
+             WHERE c.source = 'webhook' ORDER BY c.id",
+        )
+        .await;
+    let by_id: HashMap<&str, &Event> = events.iter().map(|e| (e.id.as_str(), e)).collect();
+    let mut applied_count: HashMap<String, usize> = HashMap::new();
+    let mut newest_applied: HashMap<String, i64> = HashMap::new();
+    let mut out_of_order = 0;
+    for (ledger_user, event_id) in &changes {
+        *applied_count.entry(event_id.clone()).or_default() += 1;
+        let at = by_id.get(event_id.as_str()).map_or(i64::MIN, |e| e.created_at_ms);
+        let newest = newest_applied.entry(ledger_user.clone()).or_insert(i64::MIN);
+        if at < *newest {
+            out_of_order += 1;
+        }
+        *newest = (*newest).max(at);
+    }
+    let double_applied = applied_count.values().filter(|&&n| n > 1).count();
+
+    let mut expected: HashMap<String, (i64, &str)> = HashMap::new();
+    for event in events {
+        let key = format!("user_crash_{}", event.user);
+        let slot = expected.entry(key).or_insert((i64::MIN, ""));
+        if event.created_at_ms > slot.0 {
+            *slot = (event.created_at_ms, event.status);
+        }
+    }
+    let statuses = db
+        .pairs("SELECT ledger_user_id, application_status FROM users")
+        .await;
+    let held: HashMap<String, String> = statuses.into_iter().collect();
+    let wrong_final = (0..users)
+        .filter(|n| {
+            let key = format!("user_crash_{n}");
+            held.get(&key).map(String::as_str) != expected.get(&key).map(|e| e.1)
+        })
+        .count();
+    let outcomes = db
+        .counts(
+            "SELECT COALESCE(outcome, 'waiting'), COUNT(*) FROM webhook_events GROUP BY COALESCE(outcome, 'waiting') ORDER BY 1",
+        )
+        .await;
+    Findings {
+        stored: stored_ids.len(),
+        lost,
+        double_applied,
+        out_of_order,
+        wrong_final,
+        outcomes,
+    }
+}
+
+enum Db {
+    Lite(sqlx::SqlitePool),
+    Pg(sqlx::PgPool),
+}
+
+impl Db {
+    async fn strings(&self, sql: &str) -> Vec<String> {
+        match self {
+            Db::Lite(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+            Db::Pg(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+        }
+    }
+
+    async fn pairs(&self, sql: &str) -> Vec<(String, String)> {
+        match self {
+            Db::Lite(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(|r| {
+                    (
+                        r.get::<Option<String>, _>(0).unwrap_or_default(),
+                        r.get::<Option<String>, _>(1).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            Db::Pg(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(|r| {
+                    (
+                        r.get::<Option<String>, _>(0).unwrap_or_default(),
+                        r.get::<Option<String>, _>(1).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    async fn counts(&self, sql: &str) -> Vec<(String, i64)> {
+        match self {
+            Db::Lite(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect(),
+            Db::Pg(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect(),
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn main() -> ExitCode {
+    let deliveries = setting("PROOF_EVENTS", 2000);
+    let users = setting("PROOF_USERS", 200).min(deliveries * 4 / 5).max(1);
+    let kills = setting("PROOF_KILLS", 2);
+    let senders = setting("PROOF_SENDERS", 16);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (database, backend) = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            (runtime.block_on(fresh_postgres_database(&url)), "PostgreSQL")
+        }
+        _ => (
+            format!("sqlite://{}", dir.path().join("crash.db").display()),
+            "SQLite",
+        ),
+    };
+    let log: PathBuf = dir.path().join("server.log");
+    runtime.block_on(seed(&database, users));
+    let (events, order) = plan(users, deliveries, 13);
+    let events = Arc::new(events);
+    let order = Arc::new(order);
+    println!(
+        "crash proof on {backend}: {deliveries} deliveries ({} events, {} duplicates) for {users} users, \
+         {senders} senders, {kills} SIGKILLs",
+        events.len(),
+        deliveries - events.len()
+    );
+
+    let port = free_port();
+    let started = Instant::now();
+    let outcome = runtime.block_on(async {
+        let mut server = start_server(&database, port, &log).await;
+        let tally = Arc::new(Tally::default());
+        let next = Arc::new(AtomicUsize::new(0));
+        let acked = Arc::new(Mutex::new(HashSet::new()));
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client");
+        let url = format!("http://127.0.0.1:{port}/webhooks/ledger");
+        let tasks: Vec<_> = (0..senders)
+            .map(|_| {
+                let (events, order, next, tally, acked, client, url) = (
+                    events.clone(),
+                    order.clone(),
+                    next.clone(),
+                    tally.clone(),
+                    acked.clone(),
+                    client.clone(),
+                    url.clone(),
+                );
+                tokio::spawn(async move {
+                    loop {
+                        let slot = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&n) = order.get(slot) else { break };
+                        let event = &events[n];
+                        loop {
+                            let header =
+                                signature_header([SANDBOX_WEBHOOK_SECRET], now_ms() / 1000, &event.body);
+                            let sent = client
+                                .post(&url)
+                                .header("content-type", "application/json")
+                                .header(SIGNATURE_HEADER, header)
+                                .body(event.body.clone())
+                                .send()
+                                .await;
+                            if sent.is_ok_and(|r| r.status().is_success()) {
+                                tally.acknowledged.fetch_add(1, Ordering::Relaxed);
+                                acked.lock().expect("acked").insert(n);
+                                break;
+                            }
+                            tally.retried.fetch_add(1, Ordering::Relaxed);
+                            tokio::time::sleep(Duration::from_millis(25)).await;
+                        }
+                    }
+                })
+            })
+            .collect();
+
+        // Kill mid-stream at evenly spaced points, and start again on the same database.
+        let mut killed_at = Vec::new();
+        for k in 1..=kills {
+            let at = deliveries * k / (kills + 1);
+            while tally.acknowledged.load(Ordering::Relaxed) < at {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            server.child.kill().expect("SIGKILL the server");
+            let _ = server.child.wait();
+            killed_at.push(tally.acknowledged.load(Ordering::Relaxed));
+            server = start_server(&database, port, &log).await;
+        }
+        for task in tasks {
+            task.await.expect("sender");
+        }
+        let elapsed = started.elapsed();
+        drop(server);
+        let acked = acked.lock().expect("acked").clone();
+        let findings = check(&database, &events, &acked, users).await;
+        (tally, killed_at, elapsed, acked.len(), findings)
+    });
+    let (tally, killed_at, elapsed, acked_events, f) = outcome;
+    let acknowledged = tally.acknowledged.load(Ordering::Relaxed);
+    println!(
+        "killed (SIGKILL) after {killed_at:?} acknowledgements; {:.1} s in all",
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "| sent | acknowledged | retried | events acknowledged | stored | lost | double-applied | applied out of order | wrong final status |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| {deliveries} | {acknowledged} | {} | {acked_events} | {} | {} | {} | {} | {} |",
+        tally.retried.load(Ordering::Relaxed),
+        f.stored,
+        f.lost,
+        f.double_applied,
+        f.out_of_order,
+        f.wrong_final
+    );
+    println!(
+        "outcomes stored: {}",
+        f.outcomes
+            .iter()
+            .map(|(o, n)| format!("{o} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let failures = [
+        (acknowledged != deliveries, "not every delivery was acknowledged"),
+        (acked_events != events.len(), "not every event was acknowledged"),
+        (
+            f.stored != events.len(),
+            "the stored events are not the events sent",
+        ),
+        (f.lost > 0, "acknowledged events were lost"),
+        (f.double_applied > 0, "an event was applied twice"),
+        (f.out_of_order > 0, "an older event was applied after a newer one"),
+        (
+            f.wrong_final > 0,
+            "a user's final status is not their newest event's",
+        ),
+        (killed_at.len() != kills, "the server was not killed as planned"),
+    ];
+    let mut failed = false;
+    for (bad, why) in failures {
+        if bad {
+            eprintln!("crash proof FAILED: {why}");
+            failed = true;
+        }
+    }
+    if failed {
+        eprintln!(
+            "--- server log ({}) ---\n{}",
+            log.display(),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        ExitCode::FAILURE
+    } else {
+        println!("crash proof passed: lost 0, double-applied 0, out of order 0, wrong final status 0");
+        ExitCode::SUCCESS
+    }
+}
