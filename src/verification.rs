@@ -33,6 +33,8 @@ pub enum VerificationError {
     UntrustedVerificationUrl,
     #[error("LedgerOS's read limit is used up for now; the stored status stands")]
     ReadBudget,
+    #[error("LedgerOS took longer than {0:?} to answer; tried again later")]
+    TooSlow(std::time::Duration),
 }
 
 /// LedgerOS allows 100 status reads a minute for the whole app. We keep to 90, with bursts of

@@ -211,6 +211,17 @@ impl Sandbox {
             .unwrap_or_default()
     }
 
+    /// Every LedgerOS user as (email, id, whether verification was initiated), for harnesses
+    /// that check each person was set up exactly once.
+    pub fn users_by_email(&self) -> Vec<(String, String, bool)> {
+        self.inner
+            .state()
+            .users
+            .values()
+            .map(|u| (u.email.clone(), u.id.clone(), u.token.is_some()))
+            .collect()
+    }
+
     /// How many LedgerOS users exist (an idempotent replay creates none).
     pub fn user_count(&self) -> usize {
         self.inner.state().users.len()

@@ -7,9 +7,13 @@ use crate::services::Services;
 use crate::store::{Job, JobKind, UserId};
 use crate::verification::{self, VerificationError};
 
-/// How long a worker holds a job before another may take it over (a crashed worker's jobs
-/// come back after this).
-pub const LEASE_MS: i64 = 60_000;
+/// How long a worker holds a job before another may take it over: a crashed worker's jobs
+/// come back after this, so it is short. An attempt is given up a little before its lease
+/// ends ([`ATTEMPT_LIMIT`]), so two workers never run one job at once.
+pub const LEASE_MS: i64 = 20_000;
+/// The longest one attempt may take (LedgerOS's `Retry-After` waits included); past it the
+/// attempt counts as failed and is retried (the idempotency key makes that safe).
+pub const ATTEMPT_LIMIT: Duration = Duration::from_millis(LEASE_MS as u64 - 5_000);
 /// The longest wait between two attempts.
 pub const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
 /// The longest wait after a failure LedgerOS recovers from (an outage, a rate limit, a
@@ -44,9 +48,14 @@ pub fn wait_after(attempts: i64, retry_after: Option<Duration>, permanent: bool)
 /// Runs a claimed job, then completes it or schedules the next attempt.
 #[tracing::instrument(skip(services, job), fields(job = job.id, user = %job.user_id, attempt = job.attempts))]
 pub async fn run(services: &Services, job: Job) -> bool {
-    let result = match job.kind {
-        JobKind::Provision => verification::provision(services, &job.user_id).await.map(|_| ()),
+    let attempt = async {
+        match job.kind {
+            JobKind::Provision => verification::provision(services, &job.user_id).await.map(|_| ()),
+        }
     };
+    let result = tokio::time::timeout(ATTEMPT_LIMIT, attempt)
+        .await
+        .unwrap_or(Err(VerificationError::TooSlow(ATTEMPT_LIMIT)));
     let outcome = match result {
         Ok(()) => {
             let done = services.store.complete_job(&job).await.map(|()| true);

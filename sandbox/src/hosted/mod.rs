@@ -173,7 +173,14 @@ async fn stats(State(inner): State<Arc<Inner>>) -> Response {
     let users: Vec<serde_json::Value> = state
         .users
         .values()
-        .map(|u| serde_json::json!({ "id": u.id, "email": u.email, "createdAt": u.created_at }))
+        .map(|u| {
+            serde_json::json!({
+                "id": u.id,
+                "email": u.email,
+                "createdAt": u.created_at,
+                "verificationStarted": u.token.is_some(),
+            })
+        })
         .collect();
     axum::Json(serde_json::json!({
         "outage": inner.outage().as_str(),

@@ -15,6 +15,8 @@ mod reminders;
 mod resilience;
 mod review;
 mod security;
+#[path = "../support/smtp.rs"]
+mod smtp;
 mod statuses;
 mod store;
 mod webhooks;

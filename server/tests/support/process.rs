@@ -1,0 +1,168 @@
+//! What the proof harnesses share: the server binary as its own process (so it can be killed
+//! with SIGKILL and started again), a database of their own, and plain SQL to read the end
+//! state with.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use sqlx::Row;
+
+/// A free TCP port on loopback (the server is started on it, and again after a kill).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A fresh database: a new PostgreSQL database when `TEST_DATABASE_URL` names a PostgreSQL
+/// server, a SQLite file in `dir` otherwise. Returns its URL and the backend's name.
+pub async fn fresh_database(dir: &Path, prefix: &str) -> (String, &'static str) {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(server) if server.starts_with("postgres") => {
+            use sqlx::Connection;
+            let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = sqlx::PgConnection::connect(&server)
+                .await
+                .expect("TEST_DATABASE_URL reaches PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create a database");
+            let (base, _) = server
+                .rsplit_once('/')
+                .expect("the URL ends with a database name");
+            (format!("{base}/{name}"), "PostgreSQL")
+        }
+        _ => (
+            format!("sqlite://{}", dir.join(format!("{prefix}.db")).display()),
+            "SQLite",
+        ),
+    }
+}
+
+/// The server binary, running. Killed (and waited for) when dropped.
+pub struct ServerProcess {
+    child: Child,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ServerProcess {
+    /// Starts the server on `port` with `env` (its log appended to `log`) and waits until it
+    /// answers `/healthz`.
+    // The child is killed and waited for in `Drop` (or by `kill`).
+    #[allow(clippy::zombie_processes)]
+    pub async fn start(port: u16, env: &[(&str, String)], log: &Path) -> Self {
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .expect("log file");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        command
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env(
+                "LEPTOS_SITE_ROOT",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site"),
+            )
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(log_file);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let child = command.spawn().expect("the server binary starts");
+        let client = reqwest::Client::new();
+        for _ in 0..600 {
+            if client
+                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return Self { child };
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server did not answer within 30 s (log: {})", log.display());
+    }
+
+    /// SIGKILL: no shutdown, no flush, nothing the process could still do.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL the server");
+        let _ = self.child.wait();
+    }
+}
+
+/// The database, read with plain SQL (the same on both backends).
+pub enum Db {
+    Lite(sqlx::SqlitePool),
+    Pg(sqlx::PgPool),
+}
+
+impl Db {
+    pub async fn connect(url: &str) -> Self {
+        if url.starts_with("postgres") {
+            Db::Pg(sqlx::PgPool::connect(url).await.expect("connect"))
+        } else {
+            Db::Lite(sqlx::SqlitePool::connect(url).await.expect("connect"))
+        }
+    }
+
+    /// Rows of two nullable text columns (NULL read as "").
+    pub async fn pairs(&self, sql: &str) -> Vec<(String, String)> {
+        fn pair<R: Row>(r: &R) -> (String, String)
+        where
+            for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+            usize: sqlx::ColumnIndex<R>,
+        {
+            (
+                r.get::<Option<String>, _>(0).unwrap_or_default(),
+                r.get::<Option<String>, _>(1).unwrap_or_default(),
+            )
+        }
+        match self {
+            Db::Lite(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(pair)
+                .collect(),
+            Db::Pg(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(pair)
+                .collect(),
+        }
+    }
+
+    /// Rows of a text column and a count (`BIGINT`).
+    pub async fn counts(&self, sql: &str) -> Vec<(String, i64)> {
+        match self {
+            Db::Lite(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect(),
+            Db::Pg(p) => sqlx::query(sql)
+                .fetch_all(p)
+                .await
+                .expect("query")
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect(),
+        }
+    }
+}
