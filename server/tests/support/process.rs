@@ -2,6 +2,9 @@
 //! with SIGKILL and started again), a database of their own, and plain SQL to read the end
 //! state with.
 
+// Each harness uses a part.
+#![allow(dead_code)]
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -92,6 +95,17 @@ impl ServerProcess {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("the server did not answer within 30 s (log: {})", log.display());
+    }
+
+    /// The server's resident memory, in MB (from `/proc`).
+    pub fn rss_mb(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
     }
 
     /// SIGKILL: no shutdown, no flush, nothing the process could still do.

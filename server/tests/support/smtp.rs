@@ -2,6 +2,9 @@
 //! given: the HTTP suite checks what goes out over `SMTP_URL`, and the outage harness lets the
 //! app's emails be delivered in live mode.
 
+// Each test binary uses a part.
+#![allow(dead_code)]
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -33,7 +36,6 @@ impl SmtpListener {
     }
 
     /// Waits for a message whose headers or body contain `needle`.
-    #[allow(dead_code)] // not every test binary waits for a message
     pub async fn wait_for(&self, needle: &str) -> String {
         for _ in 0..200 {
             if let Some(found) = self
