@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { hydrated, openEmail, signUp } from "./helpers";
+import { audit } from "./a11y";
 
 // Forgotten password: the link by email, a new password, and the old session ends.
 
@@ -26,6 +27,7 @@ test("a forgotten password is reset by email, and other sessions end", async ({ 
   await other.getByRole("button", { name: "Save new password" }).click();
   await expect(other).toHaveURL(/\/status$/);
   await expect(other.getByText("Your password is changed")).toBeVisible();
+  await audit(other, "status: password changed notice");
 
   // The first browser's session has ended.
   await page.goto("/status");

@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { hydrated, signUp, verifyWithOutcome } from "./helpers";
+import { audit } from "./a11y";
 
 // The operator console: support finds a denied applicant's appeal, answers it, and the
 // applicant's open status page shows the answer.
@@ -32,6 +33,7 @@ test("support answers an appeal and the applicant sees it", async ({ page, brows
 
   // The applicant's open page changes by itself (no reload), and the email is in the mailbox.
   await expect(page.getByRole("heading", { name: "Our support team has answered your appeal" })).toBeVisible({ timeout: 15_000 });
+  await audit(page, "status: appeal answered");
   await console.getByRole("link", { name: "Audit log" }).click();
   await expect(console.getByRole("cell", { name: "appeal answered and resolved" }).first()).toBeVisible();
 });
@@ -74,4 +76,5 @@ test("support finds an applicant and is refused what only admins may do", async 
   const refused = await support.goto("/admin/operators");
   expect(refused?.status()).toBe(403);
   await expect(support.getByRole("heading", { name: "Admins only" })).toBeVisible();
+  await audit(support, "console: admins only");
 });

@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { signUp, verifyWithOutcome } from "./helpers";
+import { audit } from "./a11y";
 
 // LedgerOS asks for one more document; the person uploads it from the status page.
 
@@ -32,4 +33,5 @@ test("needs information: upload the requested document, then manual review", asy
   await expect(page.getByRole("heading", { name: "Verification in progress" })).toBeVisible();
   await expect(page.getByText("A person at LedgerOS is reviewing")).toBeVisible();
   await expect(page.locator("[data-status=manualReview]")).toBeVisible();
+  await audit(page, "status: document sent, manual review");
 });

@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { hydrated, signUp } from "./helpers";
+import { audit } from "./a11y";
 
 // LedgerOS is down at signup: the account is kept, and verification is set up when it's back.
 
@@ -12,12 +13,14 @@ test("signing up during a LedgerOS outage, then watching it recover", async ({ p
   await probe.goto(sandbox + "/");
   await probe.getByRole("button", { name: "Start an outage" }).click();
   await expect(probe.getByText("down (answering 503)")).toBeVisible();
+  await audit(probe, "sandbox overview during an outage");
   await probe.context().clearCookies();
 
   try {
     await signUp(page, "Patient", "Person");
     await expect(page.getByRole("heading", { name: "Setting up your verification" })).toBeVisible();
     await hydrated(page);
+    await audit(page, "status: setting up (LedgerOS down)");
   } finally {
     await probe.goto(sandbox + "/");
     await probe.getByRole("button", { name: "End the outage" }).click();

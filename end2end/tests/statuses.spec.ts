@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { hydrated, signUp, verifyWithOutcome, sendWebhook } from "./helpers";
+import { audit } from "./a11y";
 
 // Each status as a person sees it: plain words, and what happens next.
 
@@ -10,6 +11,7 @@ test("coming back before a decision says we're waiting for LedgerOS", async ({ p
   // The person leaves half way and comes back through the app.
   await page.goto("/verification/return");
   await expect(page.getByRole("heading", { name: "We're waiting for LedgerOS" })).toBeVisible();
+  await audit(page, "status: back before a decision");
   await expect(page.getByRole("button", { name: "Continue verification" })).toBeVisible();
   // And can always get back in: the same hosted page, at the step they reached.
   await page.getByRole("button", { name: "Continue verification" }).click();
