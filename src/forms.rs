@@ -245,8 +245,9 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
         return None;
     }
     let local = &resolved[url::Position::BeforePath..];
-    // `/.//evil` resolves to the path `//evil`, which a browser would read as a host.
-    (local.starts_with('/') && !local.starts_with("//")).then(|| local.to_owned())
+    // `/.//evil` resolves to the path `//evil`, which a browser would read as a host. The
+    // length is checked again: percent-encoding can make the path three times longer.
+    (local.starts_with('/') && !local.starts_with("//") && local.len() <= MAX_LEN).then(|| local.to_owned())
 }
 
 #[cfg(test)]
