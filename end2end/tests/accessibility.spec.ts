@@ -55,7 +55,7 @@ test("keyboard only: from the landing page to approved, every page accessible", 
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/status$/);
   await hydrated(page);
-  await audit(page, "status: not started");
+  await audit(page, "status: pending, after signup");
 
   // To the hosted page (the sandbox) and through its four steps.
   await tabTo(page, page.getByRole("button", { name: /Continue verification|Start verification/ }));
