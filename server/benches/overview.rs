@@ -14,94 +14,24 @@
 //! Settings: `BENCH_SECONDS` (per page row, default 5), `OVERVIEW_EVENTS` (webhooks at 32
 //! senders, default 100000), `BENCH_USERS` (known LedgerOS users, default 300).
 
-use std::process::{Child, Command, Stdio};
+#[path = "../tests/support/harness.rs"]
+mod harness;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use onboarding::clock::Clock;
-use onboarding::store::{NewUser, Store};
 use onboarding::webhook::signature::{SIGNATURE_HEADER, signature_header};
 use serde_json::json;
 use server::config::SANDBOX_WEBHOOK_SECRET;
 use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 
+use harness::{ServerProcess, free_port, seed_linked_users, setting};
+
 const CONNECTIONS: usize = 32;
 const PASSWORD: &str = "bench passphrase that is long";
-
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn rss_mb(&self) -> f64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-// The child is killed and waited for in `Server`'s `Drop`, which clippy cannot see.
-#[allow(clippy::zombie_processes)]
-async fn start_server(database: &str, log: &std::path::Path) -> Server {
-    let port = free_port();
-    let site = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
-    let child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("DATABASE_URL", database)
-        .env("SANDBOX_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", site)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(log).expect("log file"))
-        .spawn()
-        .expect("the server binary starts");
-    let url = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    for _ in 0..300 {
-        if client
-            .get(format!("{url}/healthz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Server { child, url };
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "the server did not answer /healthz within 30 s (log: {})",
-        log.display()
-    );
-}
 
 struct Rate {
     per_second: f64,
@@ -349,29 +279,6 @@ async fn bare_sqlite_loop(path: &std::path::Path, seconds: u64) -> f64 {
     rows as f64 / started.elapsed().as_secs_f64()
 }
 
-/// Known users, created and linked before the server starts (as if they had signed up).
-async fn seed_users(database: &str, users: usize) {
-    let store = Store::connect(database, Clock::system(), "http://bench.invalid")
-        .await
-        .expect("seed store");
-    for i in 0..users {
-        let email = format!("seed{i}@example.com");
-        let id = store
-            .create_user(NewUser {
-                email: &email,
-                first_name: "Seed",
-                last_name: "User",
-                password_hash: "not-a-login",
-            })
-            .await
-            .expect("seed user");
-        store
-            .link_ledger_user(&id, &format!("user_bench_{i}"))
-            .await
-            .expect("link");
-    }
-}
-
 fn main() {
     let seconds = setting("BENCH_SECONDS", 5) as u64;
     let events_total = setting("OVERVIEW_EVENTS", 100_000);
@@ -388,11 +295,17 @@ fn main() {
     runtime.block_on(async {
         let database = format!("sqlite://{}", dir.path().join("app.db").display());
         eprintln!("… seeding {users} users");
-        seed_users(&database, users).await;
-        let server = start_server(&database, &dir.path().join("server.log")).await;
+        // Known users, linked and set up before the server starts (as if they had signed up).
+        seed_linked_users(&database, "bench", users as u64, |_| "Seed".to_owned(), "not-a-login").await;
+        let port = free_port();
+        let env = [
+            ("DATABASE_URL", database.clone()),
+            ("SANDBOX_ADDR", "127.0.0.1:0".to_owned()),
+        ];
+        let server = ServerProcess::start(port, &env, &dir.path().join("server.log")).await;
         tokio::time::sleep(Duration::from_secs(2)).await;
         let rss_rest = server.rss_mb();
-        let url = server.url.clone();
+        let url = format!("http://127.0.0.1:{port}");
 
         eprintln!("… pages, {seconds} s each at {CONNECTIONS} connections");
         let healthz = hammer(&format!("{url}/healthz"), None, seconds).await;

@@ -18,39 +18,23 @@
 //! `PROOF_KILLS` (default 2), `PROOF_SENDERS` (default 16). `TEST_DATABASE_URL` pointing at
 //! PostgreSQL runs it there (a fresh database); SQLite otherwise.
 
-#[path = "support/process.rs"]
-mod process;
+#[path = "support/harness.rs"]
+mod harness;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use onboarding::clock::Clock;
-use onboarding::store::{NewUser, Store};
 use onboarding::webhook::signature::{SIGNATURE_HEADER, signature_header};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use serde_json::json;
 use server::config::SANDBOX_WEBHOOK_SECRET;
 
-use process::{Db, ServerProcess, free_port, fresh_database};
-
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_millis() as i64
-}
+use harness::{Db, ServerProcess, free_port, fresh_database, now_ms, seed_linked_users, setting};
 
 /// One unique event: whom it is for, when LedgerOS made it, what it reports, and its body.
 struct Event {
@@ -115,33 +99,6 @@ fn plan(users: usize, deliveries: usize, seed: u64) -> (Vec<Event>, Vec<usize>) 
     order.extend(again.into_iter().take(deliveries - events.len()));
     order.shuffle(&mut rng);
     (events, order)
-}
-
-async fn seed(database: &str, users: usize) {
-    let store = Store::connect(database, Clock::system(), "http://crash.invalid")
-        .await
-        .expect("seed store");
-    for n in 0..users {
-        let email = format!("crash{n}@example.com");
-        let id = store
-            .create_user(NewUser {
-                email: &email,
-                first_name: "Crash",
-                last_name: "Test",
-                password_hash: "not-a-login",
-            })
-            .await
-            .expect("seed user");
-        store
-            .link_ledger_user(&id, &format!("user_crash_{n}"))
-            .await
-            .expect("link");
-        // Provisioned: the LedgerOS call the account was made with completes without a call.
-        store
-            .set_verification_url(&id, &format!("http://crash.invalid/verify/{n}"))
-            .await
-            .expect("verification url");
-    }
 }
 
 #[derive(Default)]
@@ -241,10 +198,7 @@ fn main() -> ExitCode {
     let users = setting("PROOF_USERS", 200).min(deliveries * 4 / 5).max(1);
     let kills = setting("PROOF_KILLS", 2);
     let senders = setting("PROOF_SENDERS", 16);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = harness::runtime();
     let dir = tempfile::tempdir().expect("temp dir");
     let (database, backend) = runtime.block_on(fresh_database(dir.path(), "crash"));
     // Demo mode (webhooks signed with the sandbox's secret). Only webhooks move these users:
@@ -255,7 +209,13 @@ fn main() -> ExitCode {
         ("RECONCILE_AFTER_SECS", "86400".to_owned()),
     ];
     let log: PathBuf = dir.path().join("server.log");
-    runtime.block_on(seed(&database, users));
+    runtime.block_on(seed_linked_users(
+        &database,
+        "crash",
+        users as u64,
+        |_| "Crash".to_owned(),
+        "not-a-login",
+    ));
     let (events, order) = plan(users, deliveries, 13);
     let events = Arc::new(events);
     let order = Arc::new(order);

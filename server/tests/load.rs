@@ -16,23 +16,21 @@
 //! Settings: `LOAD_STREAMS` (default 100), `LOAD_RATE` (webhooks/s, default 50), `LOAD_SECS`
 //! (default 15). `TEST_DATABASE_URL` pointing at PostgreSQL runs it there.
 
-#[path = "support/process.rs"]
-mod process;
+#[path = "support/harness.rs"]
+mod harness;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
-use onboarding::clock::Clock;
-use onboarding::store::{NewUser, Store};
 use onboarding::webhook::signature::{SIGNATURE_HEADER, signature_header};
 use reqwest::StatusCode;
 use serde_json::json;
 use server::config::SANDBOX_WEBHOOK_SECRET;
 
-use process::{ServerProcess, free_port, fresh_database};
+use harness::{ServerProcess, free_port, fresh_database, now_ms, seed_linked_users, setting};
 
 const PASSWORD: &str = "load harness passphrase";
 /// The two documents asked for in turn: each webhook swaps one for the other, so each changes
@@ -43,20 +41,6 @@ const ASKS: [(&str, &str); 2] = [
 ];
 /// The p95 the claim allows, from a webhook's 2xx to the change on the open page.
 const P95_LIMIT: Duration = Duration::from_secs(1);
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("after 1970")
-        .as_millis() as i64
-}
 
 /// One user's page, as the harness tracks it.
 #[derive(Default)]
@@ -79,35 +63,6 @@ struct Tally {
     refused: AtomicUsize,
     streams_open: AtomicUsize,
     streams_ended: AtomicUsize,
-}
-
-async fn seed(database: &str, users: u64) {
-    let store = Store::connect(database, Clock::system(), "http://load.invalid")
-        .await
-        .expect("seed store");
-    // One hash for everyone (the same password): logging in still verifies it each time.
-    let hash = onboarding::accounts::hash_password(PASSWORD.into()).await;
-    for n in 0..users {
-        let email = format!("load{n}@example.com");
-        let first_name = format!("Load{n}");
-        let id = store
-            .create_user(NewUser {
-                email: &email,
-                first_name: &first_name,
-                last_name: "Tester",
-                password_hash: &hash,
-            })
-            .await
-            .expect("seed user");
-        store
-            .link_ledger_user(&id, &format!("user_load_{n}"))
-            .await
-            .expect("link");
-        store
-            .set_verification_url(&id, &format!("http://load.invalid/verify/{n}"))
-            .await
-            .expect("verification url");
-    }
 }
 
 /// Logs user `n` in through the form; returns the session cookie.
@@ -215,15 +170,14 @@ fn main() -> ExitCode {
     let streams = setting("LOAD_STREAMS", 100).max(1);
     let rate = setting("LOAD_RATE", 50).max(1);
     let seconds = setting("LOAD_SECS", 15).max(5);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = harness::runtime();
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("server.log");
     let outcome = runtime.block_on(async {
         let (database, backend) = fresh_database(dir.path(), "load").await;
-        seed(&database, streams).await;
+        // One hash for everyone (the same password): logging in still verifies it each time.
+        let hash = onboarding::accounts::hash_password(PASSWORD.into()).await;
+        seed_linked_users(&database, "load", streams, |n| format!("Load{n}"), &hash).await;
         let port = free_port();
         let app = format!("http://127.0.0.1:{port}");
         let env = [

@@ -17,8 +17,8 @@
 //! Settings: `OUTAGE_PEOPLE` (default 20), `OUTAGE_SECS` (default 12; half `503`, half `429`).
 //! `TEST_DATABASE_URL` pointing at PostgreSQL runs it there.
 
-#[path = "support/process.rs"]
-mod process;
+#[path = "support/harness.rs"]
+mod harness;
 #[path = "support/smtp.rs"]
 mod smtp;
 
@@ -33,7 +33,7 @@ use reqwest::StatusCode;
 use sandbox::{Outage, Sandbox, SandboxConfig};
 use tokio::sync::RwLock;
 
-use process::{Db, ServerProcess, free_port, fresh_database};
+use harness::{Db, ServerProcess, free_port, fresh_database, setting};
 use smtp::SmtpListener;
 
 const API_KEY: &str = "lk_test_outage_harness";
@@ -41,13 +41,6 @@ const SECRET: &str = "whsec_outage_harness";
 const PASSWORD: &str = "outage harness passphrase";
 /// How soon after recovery every person must be set up at LedgerOS.
 const RECOVERY_LIMIT: Duration = Duration::from_secs(60);
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn email_of(n: u64) -> String {
     format!("outage{n}@example.com")
@@ -141,10 +134,7 @@ fn expect_redirect(response: &reqwest::Response, to: &str, what: &str) -> Result
 fn main() -> ExitCode {
     let people = setting("OUTAGE_PEOPLE", 20).max(1);
     let outage = Duration::from_secs(setting("OUTAGE_SECS", 12).max(2));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = harness::runtime();
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("server.log");
     let failed = runtime.block_on(async {

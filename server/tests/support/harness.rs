@@ -1,15 +1,79 @@
-//! What the proof harnesses share: the server binary as its own process (so it can be killed
-//! with SIGKILL and started again), a database of their own, and plain SQL to read the end
-//! state with.
+//! What the proof harnesses share: their settings, the server binary as its own process (so
+//! it can be killed with SIGKILL and started again), a database of their own with known users,
+//! and plain SQL to read the end state with.
 
 // Each harness uses a part.
 #![allow(dead_code)]
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use onboarding::clock::Clock;
+use onboarding::store::{NewUser, Store};
 use sqlx::Row;
+
+/// A size from the environment (`PROOF_EVENTS`, `LOAD_SECS`…), or `default`.
+pub fn setting<T: FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Milliseconds since the epoch, as webhooks' `createdAt` counts them.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis() as i64
+}
+
+/// The harness's own runtime (its `main` is not a test).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// `count` accounts made straight in the database, as if they had signed up and been set up
+/// at LedgerOS: `{prefix}{n}@example.com`, first name `first_name(n)`, LedgerOS id
+/// `user_{prefix}_{n}`, and a verification link (so the provisioning job the account was made
+/// with completes without calling LedgerOS).
+pub async fn seed_linked_users(
+    database: &str,
+    prefix: &str,
+    count: u64,
+    first_name: impl Fn(u64) -> String,
+    password_hash: &str,
+) {
+    let store = Store::connect(database, Clock::system(), "http://harness.invalid")
+        .await
+        .expect("seed store");
+    for n in 0..count {
+        let email = format!("{prefix}{n}@example.com");
+        let first_name = first_name(n);
+        let id = store
+            .create_user(NewUser {
+                email: &email,
+                first_name: &first_name,
+                last_name: "Tester",
+                password_hash,
+            })
+            .await
+            .expect("seed user");
+        store
+            .link_ledger_user(&id, &format!("user_{prefix}_{n}"))
+            .await
+            .expect("link");
+        store
+            .set_verification_url(&id, &format!("http://harness.invalid/verify/{n}"))
+            .await
+            .expect("verification url");
+    }
+}
 
 /// A free TCP port on loopback (the server is started on it, and again after a kill).
 pub fn free_port() -> u16 {
