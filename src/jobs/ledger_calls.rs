@@ -100,10 +100,17 @@ pub async fn run(services: &Services, job: Job) -> bool {
 }
 
 /// Provisions `user` right now if its job is free (at signup, so the common case needs no
-/// wait). Returns whether it succeeded; if not, the worker retries.
+/// wait). Returns whether it succeeded; if not, the worker retries. The person is waiting, so
+/// a `429` is not waited out here: the queue does that, without holding their request.
 pub async fn provision_now(services: &Services, user: &UserId) -> bool {
     match services.store.claim_job(JobKind::Provision, user, LEASE_MS).await {
-        Ok(Some(job)) => run(services, job).await,
+        Ok(Some(job)) => {
+            let quick = Services {
+                ledger: services.ledger.impatient(),
+                ..services.clone()
+            };
+            run(&quick, job).await
+        }
         Ok(None) => false,
         Err(e) => {
             tracing::error!(error = %e, "could not claim the provisioning job");

@@ -101,6 +101,18 @@ impl LedgerClient {
         })
     }
 
+    /// The same client (the same connections) that never waits out a `429` in place: for calls
+    /// a person is waiting on, which the durable call queue can retry later instead.
+    pub fn impatient(&self) -> Self {
+        Self {
+            config: ClientConfig {
+                rate_limit_retries: 0,
+                ..self.config.clone()
+            },
+            ..self.clone()
+        }
+    }
+
     /// Whether `url` may be shown to people as LedgerOS's hosted verification page: https on
     /// the configured LedgerOS host or another host of its domain (`verify.ledger.so` next to
     /// `api.ledger.so`), or, for a sandbox on plain http (loopback only), that same origin.

@@ -449,6 +449,28 @@ async fn rate_limit_retries_in_place_are_bounded() {
 }
 
 #[tokio::test]
+async fn an_impatient_client_hands_a_short_rate_limit_straight_back() {
+    // For calls a person waits on: the durable queue waits it out instead.
+    let (fake, base_url) = spawn_fake(vec![
+        Reply::rate_limited("1"),
+        Reply::json(200, verification_body("pending")),
+    ])
+    .await;
+    let started = Instant::now();
+
+    let error = client(&base_url)
+        .impatient()
+        .initiate_verification(&user_id("user_1"), "idem-5")
+        .await
+        .unwrap_err();
+
+    assert!(matches!(error, LedgerError::RateLimited { .. }), "{error:?}");
+    assert_eq!(error.retry_after(), Some(Duration::from_secs(1)));
+    assert!(started.elapsed() < Duration::from_secs(1), "no wait in place");
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn a_server_error_is_unavailable_and_retryable() {
     let (_fake, base_url) = spawn_fake(vec![Reply::json(503, json!({ "error": "maintenance" }))]).await;
 
