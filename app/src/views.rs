@@ -111,3 +111,46 @@ pub struct LinkInfo {
     pub reminders_on: bool,
     pub demo: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> StatusView {
+        StatusView {
+            first_name: "Ada".into(),
+            status: ApplicationStatus::NeedsInformation,
+            required_fields: vec!["proofOfAddress".into()],
+            provisioned: true,
+            returned: false,
+            appeal_sent_on: None,
+            appeal_answered_on: None,
+            reminders: true,
+            confirmed_secs_ago: Some(5),
+        }
+    }
+
+    #[test]
+    fn the_fingerprint_ignores_the_clock_and_follows_what_the_page_says() {
+        let later = StatusView {
+            confirmed_secs_ago: Some(600),
+            ..view()
+        };
+        assert_eq!(view().fingerprint(), later.fingerprint(), "only time passed");
+        let asked_more = StatusView {
+            required_fields: vec!["proofOfAddress".into(), "selfie".into()],
+            ..view()
+        };
+        let decided = StatusView {
+            status: ApplicationStatus::Approved,
+            ..view()
+        };
+        let answered = StatusView {
+            appeal_answered_on: Some("30 November".into()),
+            ..view()
+        };
+        for changed in [asked_more, decided, answered] {
+            assert_ne!(view().fingerprint(), changed.fingerprint(), "{changed:?}");
+        }
+    }
+}
