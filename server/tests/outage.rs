@@ -6,7 +6,9 @@
 //! SMTP server in this harness. The sandbox answers every API call with `503`, then with `429`
 //! and `Retry-After`, while people sign up and confirm their email through the real forms (each
 //! from an address of their own). During the outage the server is killed with SIGKILL and
-//! started again. Then LedgerOS comes back, and the harness watches:
+//! started again. Then LedgerOS comes back; once a third of the people are set up, the server
+//! is killed again (calls in flight are made again under their idempotency keys). The harness
+//! watches:
 //!
 //! - every signup succeeded for the person (the form, the email, the confirmation, the status
 //!   page), during the outage;
@@ -165,7 +167,8 @@ fn main() -> ExitCode {
         ];
         println!(
             "outage proof on {backend}: {people} people sign up during a {}-second LedgerOS outage \
-             ({} s of 503, then 429 with Retry-After {} s), the server SIGKILLed once in the middle",
+             ({} s of 503, then 429 with Retry-After {} s); the server is SIGKILLed in the middle of the outage \
+             and again during the recovery",
             outage.as_secs(),
             outage.as_secs() / 2,
             Outage::RETRY_AFTER_SECS
@@ -214,6 +217,16 @@ fn main() -> ExitCode {
         sandbox.set_outage_mode(Outage::Up);
         let recovered = Instant::now();
         let signed_up_before_recovery = results.iter().filter(|r| r.is_ok()).count();
+
+        // Kill again while the waiting calls go through, a third of the people set up: a call
+        // LedgerOS answered but the server had not recorded is made again under its idempotency
+        // key, and LedgerOS replays its answer rather than making a second user.
+        while (sandbox.users_by_email().len() as u64) < people.div_ceil(3) && recovered.elapsed() < RECOVERY_LIMIT {
+            tokio::task::yield_now().await;
+        }
+        let set_up_at_second_kill = sandbox.users_by_email().len();
+        server.kill();
+        server = ServerProcess::start(port, &env, &log).await;
 
         // Watch each person appear at LedgerOS, set up (verification initiated).
         let mut ready_after: HashMap<String, Duration> = HashMap::new();
@@ -264,6 +277,9 @@ fn main() -> ExitCode {
             slowest_ready.as_secs_f64(),
             if twice == 0 && missing == 0 { "1 each".to_owned() } else { format!("{missing} missing, {twice} twice") },
             replays,
+        );
+        println!(
+            "second SIGKILL during the recovery with {set_up_at_second_kill} of {people} people at LedgerOS"
         );
         println!(
             "a person's whole signup (form, email, confirmation, status page) took {:.2} s median, {:.2} s at most; \
