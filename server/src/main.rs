@@ -2,6 +2,12 @@ use leptos::config::get_configuration;
 use server::config::{Config, Mode};
 use server::startup::Application;
 
+/// mimalloc instead of glibc's malloc: a page render makes many small short-lived allocations
+/// on several threads, and glibc's arenas spent about a fifth of the signed-in status page's CPU
+/// (perf, `cargo make bench`) and kept freed memory.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
