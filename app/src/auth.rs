@@ -74,7 +74,11 @@ impl AuthnBackend for Backend {
         }
     }
 
+    /// The row loaded with the session when there is one (one read for both), else a read.
     async fn get_user(&self, id: &UserId) -> Result<Option<SignedIn>, StoreError> {
+        if let Some(user) = onboarding::store::take_loaded_user(id) {
+            return Ok(Some(SignedIn::new(user)));
+        }
         Ok(self.services.store.user(id).await?.map(SignedIn::new))
     }
 }

@@ -23,7 +23,7 @@ pub use console::{
     TimelineEntry, WebhookOutcome, WebhookQuery, WebhookRow,
 };
 pub use group_commit::{GroupCommit, MAX_GROUP};
-pub use sessions::SessionStore;
+pub use sessions::{SessionStore, take_loaded_user, with_loaded_users};
 
 use std::sync::Arc;
 

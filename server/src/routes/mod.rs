@@ -103,7 +103,13 @@ where
             state.clone(),
             activity::keep_alive,
         ))
-        .layer(sessions);
+        .layer(sessions)
+        // A slot for the user row that loading the session brings along (one read for both).
+        .layer(axum::middleware::from_fn(
+            |request: axum::extract::Request, next: axum::middleware::Next| {
+                onboarding::store::with_loaded_users(next.run(request))
+            },
+        ));
     // No sessions here: LedgerOS's webhooks, health checks and the static bundle.
     let sessionless = Router::new()
         .merge(webhooks::router(&state))

@@ -489,3 +489,117 @@ async fn concurrent_deliveries_through_the_group_committer_are_each_answered_and
         assert_eq!(record.kyc.as_of_ms, Some(START + 3_000));
     }
 }
+
+/// A session record as axum-login leaves it for `user` (or for nobody).
+fn session_of(user: Option<&UserId>) -> tower_sessions::session::Record {
+    let mut data = std::collections::HashMap::new();
+    if let Some(user) = user {
+        data.insert(
+            "axum-login.data".to_owned(),
+            serde_json::json!({ "user_id": user.0, "auth_hash": [1, 2, 3] }),
+        );
+    }
+    data.insert("logged_in_at".to_owned(), serde_json::json!(START));
+    tower_sessions::session::Record {
+        id: tower_sessions::session::Id::default(),
+        data,
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+    }
+}
+
+#[tokio::test]
+async fn loading_a_session_brings_its_users_row_once_and_only_its_own() {
+    use onboarding::store::{take_loaded_user, with_loaded_users};
+    use tower_sessions::SessionStore as _;
+
+    let (store, _, _, _dir) = two_instances().await;
+    let ada = user(&store, "ada@example.com").await;
+    let grace = user(&store, "grace@example.com").await;
+    store.link_ledger_user(&ada, "user_ada").await.unwrap();
+    let sessions = store.session_store();
+    let mut signed_in = session_of(Some(&ada));
+    sessions.create(&mut signed_in).await.unwrap();
+    let stored = store.user(&ada).await.unwrap().unwrap();
+
+    let (loaded, first, second) = with_loaded_users(async {
+        let loaded = sessions.load(&signed_in.id).await.unwrap();
+        (loaded, take_loaded_user(&ada), take_loaded_user(&ada))
+    })
+    .await;
+    assert_eq!(loaded.expect("the session").data, signed_in.data);
+    let first = first.expect("the user's row comes with the session");
+    assert_eq!(
+        (
+            first.id,
+            first.email,
+            first.password_hash,
+            first.ledger_user_id,
+            first.kyc.status
+        ),
+        (
+            stored.id,
+            stored.email,
+            stored.password_hash,
+            stored.ledger_user_id,
+            stored.kyc.status
+        )
+    );
+    assert!(second.is_none(), "the row is handed over once");
+
+    // Asked for someone else, nothing is handed over (the sign-in layer reads that user).
+    let other = with_loaded_users(async {
+        sessions.load(&signed_in.id).await.unwrap();
+        take_loaded_user(&grace)
+    })
+    .await;
+    assert!(other.is_none());
+
+    // A session with nobody signed in brings no row; neither does one saved before the user
+    // column existed, nor one whose user is gone.
+    let mut anonymous = session_of(None);
+    sessions.create(&mut anonymous).await.unwrap();
+    let table = if store.kind() == "postgres" {
+        "tower_sessions.session"
+    } else {
+        "tower_sessions"
+    };
+    let mut older = session_of(Some(&grace));
+    sessions.create(&mut older).await.unwrap();
+    store
+        .execute_for_tests(&format!(
+            "UPDATE {table} SET user_id = NULL WHERE id = '{}'",
+            older.id
+        ))
+        .await
+        .unwrap();
+    let mut orphan = session_of(Some(&UserId("no-such-user".to_owned())));
+    sessions.create(&mut orphan).await.unwrap();
+    for (session, user) in [(&anonymous, &ada), (&older, &grace), (&orphan, &ada)] {
+        let handed = with_loaded_users(async {
+            assert!(sessions.load(&session.id).await.unwrap().is_some());
+            take_loaded_user(user)
+        })
+        .await;
+        assert!(handed.is_none());
+    }
+
+    // Saving moves the user column with the record: signing in as Grace hands Grace's row.
+    let mut switched = signed_in.clone();
+    switched.data = session_of(Some(&grace)).data;
+    sessions.save(&switched).await.unwrap();
+    let handed = with_loaded_users(async {
+        sessions.load(&switched.id).await.unwrap();
+        take_loaded_user(&grace)
+    })
+    .await;
+    assert_eq!(handed.map(|u| u.email), Some("grace@example.com".to_owned()));
+
+    // Outside a request's slot, loading still works; nothing is kept.
+    assert!(sessions.load(&signed_in.id).await.unwrap().is_some());
+    assert!(take_loaded_user(&grace).is_none());
+    // Expired sessions do not load.
+    let mut expired = session_of(Some(&ada));
+    expired.expiry_date = time::OffsetDateTime::now_utc() - time::Duration::seconds(1);
+    sessions.save(&expired).await.unwrap();
+    assert!(sessions.load(&expired.id).await.unwrap().is_none());
+}

@@ -20,7 +20,6 @@ use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::{Notify, broadcast};
 use tokio::task::AbortHandle;
-use tower_sessions_sqlx_store::PostgresStore;
 
 mod accounts;
 mod applicants;
@@ -45,7 +44,6 @@ pub(super) struct PostgresBackend {
     public_url: String,
     changes: broadcast::Sender<UserId>,
     mail_queued: Arc<Notify>,
-    sessions: PostgresStore,
     /// The task that listens for other instances' notifications, stopped with the backend.
     listener: AbortHandle,
 }
@@ -73,7 +71,6 @@ impl PostgresBackend {
         listener.listen_all([STATUS_CHANNEL, MAIL_CHANNEL]).await?;
         let listener = tokio::spawn(listen(listener, changes.clone(), mail_queued.clone())).abort_handle();
         Ok(Self {
-            sessions: PostgresStore::new(pool.clone()),
             pool,
             clock,
             public_url,
@@ -186,7 +183,7 @@ impl Backend for PostgresBackend {
     }
 
     fn session_store(&self) -> SessionStore {
-        SessionStore::Postgres(self.sessions.clone())
+        SessionStore::Postgres(self.pool.clone())
     }
 
     async fn scalar_for_tests(&self, sql: &str) -> Result<i64, StoreError> {

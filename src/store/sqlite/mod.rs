@@ -9,7 +9,6 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use tokio::sync::{Mutex, Notify, OwnedMutexGuard, broadcast};
-use tower_sessions_sqlx_store::SqliteStore;
 
 mod accounts;
 mod applicants;
@@ -30,7 +29,6 @@ pub(super) struct SqliteBackend {
     /// Users whose status just changed, for live pages. In-process: each instance hears its own
     /// writes; a multi-instance backend needs a shared channel (PostgreSQL LISTEN/NOTIFY).
     changes: broadcast::Sender<UserId>,
-    sessions: SqliteStore,
     /// One write transaction at a time within this process. SQLite allows one writer anyway;
     /// waiting here is a queue hand-off, whereas waiting in SQLite's busy handler is a sleep
     /// with backoff that let the webhook benchmark's p99 reach a second under 8 senders.
@@ -55,11 +53,8 @@ impl SqliteBackend {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        let sessions = SqliteStore::new(pool.clone());
-        sessions.migrate().await?;
         let (changes, _) = broadcast::channel(1024);
         Ok(Self {
-            sessions,
             pool,
             clock,
             public_url,
@@ -158,7 +153,7 @@ impl Backend for SqliteBackend {
     }
 
     fn session_store(&self) -> SessionStore {
-        SessionStore::Sqlite(self.sessions.clone())
+        SessionStore::Sqlite(self.pool.clone())
     }
 
     async fn scalar_for_tests(&self, sql: &str) -> Result<i64, StoreError> {
