@@ -26,6 +26,11 @@
 //! that server; `cargo make bench-postgres` starts a throwaway cluster for it).
 //! `BENCH_KEEP=1` keeps the directory (databases and log) for a look afterwards.
 
+/// The allocator the server binary ships with (`server/src/main.rs`): the app runs in this
+/// process here.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -311,7 +311,6 @@ async fn prune_limits(limits: std::sync::Weak<AuthLimits>) {
     }
 }
 
-/// Creates the folder of a SQLite file URL, so the demo works from a fresh clone.
 /// Where the demo's sandbox keeps its users: beside the SQLite database
 /// (`data/onboarding.db` → `data/onboarding.sandbox.json`), so a restarted demo still knows
 /// every LedgerOS user and verification link the database refers to. On PostgreSQL, none.
@@ -326,6 +325,7 @@ fn sandbox_state_file(database_url: &str) -> Option<std::path::PathBuf> {
     Some(std::path::Path::new(path).with_extension("sandbox.json"))
 }
 
+/// Creates the folder of a SQLite file URL, so the demo works from a fresh clone.
 pub(crate) fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or(path);

@@ -8,10 +8,12 @@
 //! [`take_loaded_user`]) instead of being read again.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use sqlx::{PgPool, SqlitePool};
 use time::OffsetDateTime;
+use tokio::sync::Mutex;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 
@@ -58,7 +60,8 @@ fn signed_in_id(record: &Record) -> Option<&str> {
 /// The tower-sessions store for the backend in use.
 #[derive(Clone, Debug)]
 pub enum SessionStore {
-    Sqlite(SqlitePool),
+    /// With the backend's in-process write gate, taken for each write.
+    Sqlite(SqlitePool, Arc<Mutex<()>>),
     Postgres(PgPool),
 }
 
@@ -84,7 +87,8 @@ impl SessionStore {
         let data = encode(record)?;
         let user = signed_in_id(record);
         let result = match self {
-            Self::Sqlite(pool) => {
+            Self::Sqlite(pool, writes) => {
+                let _turn = writes.lock().await;
                 sqlx::query("INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES (?, ?, ?, ?)")
                     .bind(record.id.to_string())
                     .bind(data)
@@ -126,19 +130,22 @@ impl session_store::SessionStore for SessionStore {
         let data = encode(record)?;
         let user = signed_in_id(record);
         match self {
-            Self::Sqlite(pool) => sqlx::query(
-                "INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date, \
-                 user_id = excluded.user_id",
-            )
-            .bind(record.id.to_string())
-            .bind(data)
-            .bind(record.expiry_date)
-            .bind(user)
-            .execute(pool)
-            .await
-            .map(drop)
-            .map_err(backend)?,
+            Self::Sqlite(pool, writes) => {
+                let _turn = writes.lock().await;
+                sqlx::query(
+                    "INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES (?, ?, ?, ?) \
+                     ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date, \
+                     user_id = excluded.user_id",
+                )
+                .bind(record.id.to_string())
+                .bind(data)
+                .bind(record.expiry_date)
+                .bind(user)
+                .execute(pool)
+                .await
+                .map(drop)
+                .map_err(backend)?
+            }
             Self::Postgres(pool) => sqlx::query(
                 "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date, \
@@ -161,7 +168,7 @@ impl session_store::SessionStore for SessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = OffsetDateTime::now_utc();
         let (data, user) = match self {
-            Self::Sqlite(pool) => {
+            Self::Sqlite(pool, _) => {
                 let sql = format!(
                     "SELECT s.data AS session_data, s.user_id AS session_user, {JOINED_USER_COLUMNS} \
                      FROM tower_sessions s LEFT JOIN users ON users.id = s.user_id \
@@ -213,12 +220,15 @@ impl session_store::SessionStore for SessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         match self {
-            Self::Sqlite(pool) => sqlx::query("DELETE FROM tower_sessions WHERE id = ?")
-                .bind(id.to_string())
-                .execute(pool)
-                .await
-                .map(drop)
-                .map_err(backend)?,
+            Self::Sqlite(pool, writes) => {
+                let _turn = writes.lock().await;
+                sqlx::query("DELETE FROM tower_sessions WHERE id = ?")
+                    .bind(id.to_string())
+                    .execute(pool)
+                    .await
+                    .map(drop)
+                    .map_err(backend)?
+            }
             Self::Postgres(pool) => sqlx::query("DELETE FROM tower_sessions.session WHERE id = $1")
                 .bind(id.to_string())
                 .execute(pool)
@@ -257,7 +267,8 @@ where
 impl ExpiredDeletion for SessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         match self {
-            Self::Sqlite(pool) => {
+            Self::Sqlite(pool, writes) => {
+                let _turn = writes.lock().await;
                 sqlx::query("DELETE FROM tower_sessions WHERE datetime(expiry_date) < datetime('now')")
                     .execute(pool)
                     .await

@@ -305,6 +305,7 @@ impl Accounts for SqliteBackend {
 
     async fn set_reminders(&self, reminders_token: &str, on: bool) -> Result<bool, StoreError> {
         let off_at = (!on).then(|| self.clock.now_ms());
+        let _turn = self.write_turn().await;
         let updated = sqlx::query("UPDATE users SET reminders_off_at = ? WHERE reminders_token = ?")
             .bind(off_at)
             .bind(reminders_token)
@@ -315,6 +316,7 @@ impl Accounts for SqliteBackend {
 
     async fn set_user_reminders(&self, id: &UserId, on: bool) -> Result<(), StoreError> {
         let off_at = (!on).then(|| self.clock.now_ms());
+        let _turn = self.write_turn().await;
         sqlx::query("UPDATE users SET reminders_off_at = ? WHERE id = ?")
             .bind(off_at)
             .bind(&id.0)

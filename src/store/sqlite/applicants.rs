@@ -87,6 +87,7 @@ impl Applicants for SqliteBackend {
     }
 
     async fn set_verification_url(&self, id: &UserId, url: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("UPDATE users SET verification_url = ? WHERE id = ?")
             .bind(url)
             .bind(&id.0)
@@ -146,6 +147,7 @@ impl Applicants for SqliteBackend {
     }
 
     async fn mark_returned(&self, id: &UserId) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("UPDATE users SET returned_at = ? WHERE id = ?")
             .bind(self.clock.now_ms())
             .bind(&id.0)
@@ -155,6 +157,7 @@ impl Applicants for SqliteBackend {
     }
 
     async fn add_appeal(&self, id: &UserId, message: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("INSERT INTO appeals (user_id, message, created_at) VALUES (?, ?, ?)")
             .bind(&id.0)
             .bind(message)
@@ -166,6 +169,7 @@ impl Applicants for SqliteBackend {
 
     async fn claim_due_job(&self, lease_ms: i64) -> Result<Option<Job>, StoreError> {
         let now = self.clock.now_ms();
+        let _turn = self.write_turn().await;
         let row = sqlx::query(
             "UPDATE jobs SET locked_until = ?, attempts = attempts + 1 WHERE id = ( \
                SELECT id FROM jobs WHERE run_at <= ? AND (locked_until IS NULL OR locked_until < ?) \
@@ -187,6 +191,7 @@ impl Applicants for SqliteBackend {
         lease_ms: i64,
     ) -> Result<Option<Job>, StoreError> {
         let now = self.clock.now_ms();
+        let _turn = self.write_turn().await;
         let row = sqlx::query(
             "UPDATE jobs SET locked_until = ?, attempts = attempts + 1 \
              WHERE kind = ? AND user_id = ? AND (locked_until IS NULL OR locked_until < ?) \
@@ -202,6 +207,7 @@ impl Applicants for SqliteBackend {
     }
 
     async fn complete_job(&self, job: &Job) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("DELETE FROM jobs WHERE id = ?")
             .bind(job.id)
             .execute(&self.pool)
@@ -211,6 +217,7 @@ impl Applicants for SqliteBackend {
 
     async fn hasten_failed_jobs(&self) -> Result<u64, StoreError> {
         let now = self.clock.now_ms();
+        let _turn = self.write_turn().await;
         let done = sqlx::query(
             "UPDATE jobs SET run_at = ? WHERE run_at > ? AND last_error IS NOT NULL \
              AND (locked_until IS NULL OR locked_until < ?)",
@@ -273,6 +280,7 @@ impl Applicants for SqliteBackend {
     }
 
     async fn mark_reconciled(&self, id: &UserId) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("UPDATE users SET reconciled_at = ? WHERE id = ?")
             .bind(self.clock.now_ms())
             .bind(&id.0)
@@ -283,6 +291,7 @@ impl Applicants for SqliteBackend {
 
     async fn claim_status_check(&self, id: &UserId, min_gap_ms: i64) -> Result<bool, StoreError> {
         let now = self.clock.now_ms();
+        let _turn = self.write_turn().await;
         let claimed = sqlx::query(
             "UPDATE users SET checked_at = ? WHERE id = ? AND (checked_at IS NULL OR checked_at <= ?)",
         )
@@ -295,6 +304,7 @@ impl Applicants for SqliteBackend {
     }
 
     async fn mark_confirmed(&self, id: &UserId) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query(
             "UPDATE users SET confirmed_at = ?1, checked_at = MAX(COALESCE(checked_at, 0), ?1) WHERE id = ?2",
         )

@@ -250,6 +250,7 @@ impl Console for SqliteBackend {
     }
 
     async fn mark_started(&self, user: &UserId) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("UPDATE users SET started_at = COALESCE(started_at, ?) WHERE id = ?")
             .bind(self.clock.now_ms())
             .bind(&user.0)

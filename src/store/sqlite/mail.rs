@@ -13,6 +13,7 @@ use crate::store::{EmailQueue, StoreError, UserId};
 impl EmailQueue for SqliteBackend {
     async fn claim_due_email(&self, lease_ms: i64) -> Result<Option<QueuedEmail>, StoreError> {
         let now = self.clock.now_ms();
+        let _turn = self.write_turn().await;
         let row = sqlx::query(
             "UPDATE emails SET locked_until = ?, attempts = attempts + 1 WHERE id = ( \
                SELECT id FROM emails WHERE sent_at IS NULL AND run_at <= ? \
@@ -22,7 +23,7 @@ impl EmailQueue for SqliteBackend {
         .bind(now + lease_ms)
         .bind(now)
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.bookkeeping)
         .await?;
         row.map(|r| {
             Ok(QueuedEmail {
@@ -38,6 +39,7 @@ impl EmailQueue for SqliteBackend {
     }
 
     async fn email_sent(&self, id: i64, keep_body: bool) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query(
             "UPDATE emails SET sent_at = ?, locked_until = NULL, last_error = NULL, \
              body = CASE WHEN ? THEN body ELSE NULL END WHERE id = ?",
@@ -45,17 +47,18 @@ impl EmailQueue for SqliteBackend {
         .bind(self.clock.now_ms())
         .bind(keep_body)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.bookkeeping)
         .await?;
         Ok(())
     }
 
     async fn email_failed(&self, id: i64, run_at: Option<Millis>, error: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("UPDATE emails SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
             .bind(run_at.unwrap_or(Millis::MAX))
             .bind(error)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.bookkeeping)
             .await?;
         Ok(())
     }
