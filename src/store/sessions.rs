@@ -167,45 +167,28 @@ impl session_store::SessionStore for SessionStore {
     /// [`take_loaded_user`]).
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = OffsetDateTime::now_utc();
-        let (data, user) = match self {
-            Self::Sqlite(pool, _) => {
-                let sql = format!(
-                    "SELECT s.data AS session_data, s.user_id AS session_user, {JOINED_USER_COLUMNS} \
-                     FROM tower_sessions s LEFT JOIN users ON users.id = s.user_id \
-                     WHERE s.id = ? AND s.expiry_date > ?"
-                );
-                let row = sqlx::query(&sql)
-                    .bind(id.to_string())
-                    .bind(now)
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(backend)?;
-                let Some(row) = row else { return Ok(None) };
-                let user = joined_user(&row);
-                (
-                    sqlx::Row::try_get::<Vec<u8>, _>(&row, "session_data").map_err(backend)?,
-                    user,
-                )
-            }
-            Self::Postgres(pool) => {
-                let sql = format!(
-                    "SELECT s.data AS session_data, s.user_id AS session_user, {JOINED_USER_COLUMNS} \
-                     FROM tower_sessions.session s LEFT JOIN users ON users.id = s.user_id \
-                     WHERE s.id = $1 AND s.expiry_date > $2"
-                );
-                let row = sqlx::query(&sql)
-                    .bind(id.to_string())
-                    .bind(now)
-                    .fetch_optional(pool)
-                    .await
-                    .map_err(backend)?;
-                let Some(row) = row else { return Ok(None) };
-                let user = joined_user(&row);
-                (
-                    sqlx::Row::try_get::<Vec<u8>, _>(&row, "session_data").map_err(backend)?,
-                    user,
-                )
-            }
+        let loaded = match self {
+            Self::Sqlite(pool, _) => sqlx::query(&load_sql("tower_sessions", "?", "?"))
+                .bind(id.to_string())
+                .bind(now)
+                .fetch_optional(pool)
+                .await
+                .map_err(backend)?
+                .as_ref()
+                .map(split_joined)
+                .transpose()?,
+            Self::Postgres(pool) => sqlx::query(&load_sql("tower_sessions.session", "$1", "$2"))
+                .bind(id.to_string())
+                .bind(now)
+                .fetch_optional(pool)
+                .await
+                .map_err(backend)?
+                .as_ref()
+                .map(split_joined)
+                .transpose()?,
+        };
+        let Some((data, user)) = loaded else {
+            return Ok(None);
         };
         let record = decode(&data)?;
         // Hand the row on only for the user the record names (a session saved before the
@@ -238,6 +221,29 @@ impl session_store::SessionStore for SessionStore {
         };
         Ok(())
     }
+}
+
+/// The session load: the record, with the columns of the user it names joined.
+fn load_sql(table: &str, id: &str, expiry: &str) -> String {
+    format!(
+        "SELECT s.data AS session_data, s.user_id AS session_user, {JOINED_USER_COLUMNS} \
+         FROM {table} s LEFT JOIN users ON users.id = s.user_id \
+         WHERE s.id = {id} AND s.expiry_date > {expiry}"
+    )
+}
+
+/// A loaded row's record bytes and its user, if joined.
+fn split_joined<R>(row: &R) -> session_store::Result<(Vec<u8>, Option<UserRecord>)>
+where
+    R: sqlx::Row,
+    for<'a> &'a str: sqlx::ColumnIndex<R>,
+    String: rows::Decodes<R::Database>,
+    i64: rows::Decodes<R::Database>,
+    Option<String>: rows::Decodes<R::Database>,
+    Vec<u8>: rows::Decodes<R::Database>,
+{
+    let data = row.try_get::<Vec<u8>, _>("session_data").map_err(backend)?;
+    Ok((data, joined_user(row)))
 }
 
 /// The user row of a joined session row, when the session names a user that exists.
