@@ -6,6 +6,19 @@
 //! (`migrations/postgres/`, for several instances). [`Store::connect`] picks one by the
 //! `DATABASE_URL` scheme; everything else holds a [`Store`].
 
+/// The columns a [`UserRecord`] is read from, named by table so they also read through a join
+/// (the session load), as a literal for `concat!`.
+macro_rules! user_columns {
+    () => {
+        "users.id, users.email, users.first_name, users.last_name, users.password_hash, \
+         users.created_at, users.ledger_user_id, users.verification_url, users.application_status, \
+         users.status_as_of, users.required_fields, users.status_changed_at, users.returned_at, \
+         users.reminders_off_at, users.denial_reason, users.confirmed_at, users.checked_at, \
+         (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at, \
+         (SELECT MAX(answered_at) FROM appeals WHERE appeals.user_id = users.id) AS appeal_answered_at"
+    };
+}
+
 mod backend;
 mod console;
 mod console_sql;
@@ -76,11 +89,7 @@ use crate::status::ApplicationStatus;
 const PROVISION_GRACE_MS: Millis = 30_000;
 
 /// The columns a [`UserRecord`] is read from (the same SQL on every backend).
-const USER_COLUMNS: &str = "id, email, first_name, last_name, password_hash, created_at, \
-     ledger_user_id, verification_url, application_status, status_as_of, required_fields, \
-     status_changed_at, returned_at, reminders_off_at, denial_reason, confirmed_at, checked_at, \
-     (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at, \
-     (SELECT MAX(answered_at) FROM appeals WHERE appeals.user_id = users.id) AS appeal_answered_at";
+const USER_COLUMNS: &str = user_columns!();
 
 /// Our own id for an account (a UUID), never shown to LedgerOS.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -22,13 +22,70 @@ use super::{UserId, UserRecord, rows};
 /// Where axum-login keeps its data in a session (its default key).
 const SIGN_IN_KEY: &str = "axum-login.data";
 
-/// The user columns of [`super::USER_COLUMNS`], named through the join.
-const JOINED_USER_COLUMNS: &str = "users.id, users.email, users.first_name, users.last_name, \
-     users.password_hash, users.created_at, users.ledger_user_id, users.verification_url, \
-     users.application_status, users.status_as_of, users.required_fields, users.status_changed_at, \
-     users.returned_at, users.reminders_off_at, users.denial_reason, users.confirmed_at, users.checked_at, \
-     (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at, \
-     (SELECT MAX(answered_at) FROM appeals WHERE appeals.user_id = users.id) AS appeal_answered_at";
+/// The statements, per backend: the tables and parameter styles differ.
+struct Statements {
+    create: &'static str,
+    save: &'static str,
+    /// The session, with the columns of the user it names joined.
+    load: &'static str,
+    delete: &'static str,
+    delete_expired: &'static str,
+}
+
+macro_rules! statements {
+    ($table:literal, $p1:literal, $p2:literal, $p3:literal, $p4:literal, $expired:literal) => {
+        Statements {
+            create: concat!("INSERT INTO ", $table, " (id, data, expiry_date, user_id) VALUES (", $p1, ", ", $p2, ", ", $p3, ", ", $p4, ")"),
+            save: concat!(
+                "INSERT INTO ", $table, " (id, data, expiry_date, user_id) VALUES (", $p1, ", ", $p2, ", ", $p3, ", ", $p4, ") \
+                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date, \
+                 user_id = excluded.user_id"
+            ),
+            load: concat!(
+                "SELECT s.data AS session_data, ",
+                user_columns!(),
+                " FROM ", $table, " s LEFT JOIN users ON users.id = s.user_id WHERE s.id = ", $p1, " AND s.expiry_date > ", $p2
+            ),
+            delete: concat!("DELETE FROM ", $table, " WHERE id = ", $p1),
+            delete_expired: concat!("DELETE FROM ", $table, " WHERE ", $expired),
+        }
+    };
+}
+
+const SQLITE: Statements = statements!(
+    "tower_sessions",
+    "?",
+    "?",
+    "?",
+    "?",
+    "datetime(expiry_date) < datetime('now')"
+);
+const POSTGRES: Statements = statements!(
+    "tower_sessions.session",
+    "$1",
+    "$2",
+    "$3",
+    "$4",
+    "expiry_date < (now() AT TIME ZONE 'utc')"
+);
+
+/// Runs one writing statement of [`Statements`], its parameters bound by `$bind`, on the
+/// backend's pool; on SQLite within the process's write gate.
+macro_rules! write {
+    ($store:expr, $statement:ident, |$query:ident| $bind:expr) => {
+        match $store {
+            SessionStore::Sqlite(pool, writes) => {
+                let _turn = writes.lock().await;
+                let $query = sqlx::query(SQLITE.$statement);
+                $bind.execute(pool).await.map(drop)
+            }
+            SessionStore::Postgres(pool) => {
+                let $query = sqlx::query(POSTGRES.$statement);
+                $bind.execute(pool).await.map(drop)
+            }
+        }
+    };
+}
 
 tokio::task_local! {
     static LOADED_USER: RefCell<Option<UserRecord>>;
@@ -86,29 +143,11 @@ impl SessionStore {
     async fn try_create(&self, record: &Record) -> session_store::Result<bool> {
         let data = encode(record)?;
         let user = signed_in_id(record);
-        let result = match self {
-            Self::Sqlite(pool, writes) => {
-                let _turn = writes.lock().await;
-                sqlx::query("INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES (?, ?, ?, ?)")
-                    .bind(record.id.to_string())
-                    .bind(data)
-                    .bind(record.expiry_date)
-                    .bind(user)
-                    .execute(pool)
-                    .await
-                    .map(drop)
-            }
-            Self::Postgres(pool) => sqlx::query(
-                "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4)",
-            )
+        let result = write!(self, create, |query| query
             .bind(record.id.to_string())
             .bind(data)
             .bind(record.expiry_date)
-            .bind(user)
-            .execute(pool)
-            .await
-            .map(drop),
-        };
+            .bind(user));
         match result {
             Ok(_) => Ok(true),
             Err(e) if is_unique_violation(&e) => Ok(false),
@@ -129,37 +168,12 @@ impl session_store::SessionStore for SessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = encode(record)?;
         let user = signed_in_id(record);
-        match self {
-            Self::Sqlite(pool, writes) => {
-                let _turn = writes.lock().await;
-                sqlx::query(
-                    "INSERT INTO tower_sessions (id, data, expiry_date, user_id) VALUES (?, ?, ?, ?) \
-                     ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date, \
-                     user_id = excluded.user_id",
-                )
-                .bind(record.id.to_string())
-                .bind(data)
-                .bind(record.expiry_date)
-                .bind(user)
-                .execute(pool)
-                .await
-                .map(drop)
-                .map_err(backend)?
-            }
-            Self::Postgres(pool) => sqlx::query(
-                "INSERT INTO tower_sessions.session (id, data, expiry_date, user_id) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date, \
-                 user_id = excluded.user_id",
-            )
+        write!(self, save, |query| query
             .bind(record.id.to_string())
             .bind(data)
             .bind(record.expiry_date)
-            .bind(user)
-            .execute(pool)
-            .await
-            .map(drop)
-            .map_err(backend)?,
-        };
+            .bind(user))
+        .map_err(backend)?;
         Ok(())
     }
 
@@ -168,7 +182,7 @@ impl session_store::SessionStore for SessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = OffsetDateTime::now_utc();
         let loaded = match self {
-            Self::Sqlite(pool, _) => sqlx::query(&load_sql("tower_sessions", "?", "?"))
+            Self::Sqlite(pool, _) => sqlx::query(SQLITE.load)
                 .bind(id.to_string())
                 .bind(now)
                 .fetch_optional(pool)
@@ -177,7 +191,7 @@ impl session_store::SessionStore for SessionStore {
                 .as_ref()
                 .map(split_joined)
                 .transpose()?,
-            Self::Postgres(pool) => sqlx::query(&load_sql("tower_sessions.session", "$1", "$2"))
+            Self::Postgres(pool) => sqlx::query(POSTGRES.load)
                 .bind(id.to_string())
                 .bind(now)
                 .fetch_optional(pool)
@@ -202,34 +216,8 @@ impl session_store::SessionStore for SessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(pool, writes) => {
-                let _turn = writes.lock().await;
-                sqlx::query("DELETE FROM tower_sessions WHERE id = ?")
-                    .bind(id.to_string())
-                    .execute(pool)
-                    .await
-                    .map(drop)
-                    .map_err(backend)?
-            }
-            Self::Postgres(pool) => sqlx::query("DELETE FROM tower_sessions.session WHERE id = $1")
-                .bind(id.to_string())
-                .execute(pool)
-                .await
-                .map(drop)
-                .map_err(backend)?,
-        };
-        Ok(())
+        write!(self, delete, |query| query.bind(id.to_string())).map_err(backend)
     }
-}
-
-/// The session load: the record, with the columns of the user it names joined.
-fn load_sql(table: &str, id: &str, expiry: &str) -> String {
-    format!(
-        "SELECT s.data AS session_data, s.user_id AS session_user, {JOINED_USER_COLUMNS} \
-         FROM {table} s LEFT JOIN users ON users.id = s.user_id \
-         WHERE s.id = {id} AND s.expiry_date > {expiry}"
-    )
 }
 
 /// A loaded row's record bytes and its user, if joined.
@@ -255,11 +243,8 @@ where
     i64: rows::Decodes<R::Database>,
     Option<String>: rows::Decodes<R::Database>,
 {
-    let session_user: Option<String> = row.try_get("session_user").ok()?;
-    let present: Option<String> = row.try_get("id").ok()?;
-    if session_user.is_none() || present.is_none() {
-        return None;
-    }
+    // No user joined: nobody signed in, a session saved before the column, or a deleted user.
+    row.try_get::<Option<String>, _>("id").ok()??;
     match rows::user(row) {
         Ok(user) => Some(user),
         Err(e) => {
@@ -272,23 +257,6 @@ where
 #[async_trait]
 impl ExpiredDeletion for SessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        match self {
-            Self::Sqlite(pool, writes) => {
-                let _turn = writes.lock().await;
-                sqlx::query("DELETE FROM tower_sessions WHERE datetime(expiry_date) < datetime('now')")
-                    .execute(pool)
-                    .await
-                    .map(drop)
-                    .map_err(backend)?
-            }
-            Self::Postgres(pool) => sqlx::query(
-                "DELETE FROM tower_sessions.session WHERE expiry_date < (now() AT TIME ZONE 'utc')",
-            )
-            .execute(pool)
-            .await
-            .map(drop)
-            .map_err(backend)?,
-        };
-        Ok(())
+        write!(self, delete_expired, |query| query).map_err(backend)
     }
 }
