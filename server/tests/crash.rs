@@ -348,22 +348,10 @@ fn main() -> ExitCode {
         ),
         (killed_at.len() != kills, "the server was not killed as planned"),
     ];
-    let mut failed = false;
-    for (bad, why) in failures {
-        if bad {
-            eprintln!("crash proof FAILED: {why}");
-            failed = true;
-        }
-    }
-    if failed {
-        eprintln!(
-            "--- server log ({}) ---\n{}",
-            log.display(),
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        ExitCode::FAILURE
-    } else {
-        println!("crash proof passed: lost 0, double-applied 0, out of order 0, wrong final status 0");
-        ExitCode::SUCCESS
-    }
+    harness::verdict(
+        "crash",
+        failures.map(|(bad, why)| (!bad, why.to_owned())),
+        &log,
+        "lost 0, double-applied 0, out of order 0, wrong final status 0",
+    )
 }

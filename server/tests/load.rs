@@ -379,24 +379,13 @@ fn main() -> ExitCode {
             format!("memory grew from {first:.1} MB to {last:.1} MB"),
         ),
     ];
-    let mut failed = false;
-    for (ok, why) in checks {
-        if !ok {
-            eprintln!("load proof FAILED: {why}");
-            failed = true;
-        }
-    }
-    if failed {
-        eprintln!(
-            "--- server log ---\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        ExitCode::FAILURE
-    } else {
-        println!(
-            "load proof passed: p95 {:.0} ms from 2xx to the right page, no crossed streams, memory flat",
+    harness::verdict(
+        "load",
+        checks,
+        &log,
+        &format!(
+            "p95 {:.0} ms from 2xx to the right page, no crossed streams, memory flat",
             ms(p95)
-        );
-        ExitCode::SUCCESS
-    }
+        ),
+    )
 }

@@ -139,7 +139,7 @@ fn main() -> ExitCode {
     let runtime = harness::runtime();
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("server.log");
-    let failed = runtime.block_on(async {
+    let checks = runtime.block_on(async {
         let (database, backend) = fresh_database(dir.path(), "outage").await;
         let port = free_port();
         let app = format!("http://127.0.0.1:{port}");
@@ -288,7 +288,7 @@ fn main() -> ExitCode {
             waits.last().map_or(f64::NAN, Duration::as_secs_f64),
             replays - replays_before
         );
-        let checks = [
+        [
             (errors.is_empty(), format!("signups failed: {errors:?}")),
             (signed_up_before_recovery as u64 == people, "not every signup finished during the outage".to_owned()),
             (missing == 0, format!("{missing} people were never set up at LedgerOS")),
@@ -297,26 +297,12 @@ fn main() -> ExitCode {
             (slowest_ready <= RECOVERY_LIMIT, format!("the slowest was set up {slowest_ready:?} after recovery")),
             (mismatched == 0, format!("{mismatched} people hold another LedgerOS id than LedgerOS has")),
             (jobs_at_kill > 0, "no LedgerOS call was waiting when the server was killed".to_owned()),
-        ];
-        let mut failed = false;
-        for (ok, why) in checks {
-            if !ok {
-                eprintln!("outage proof FAILED: {why}");
-                failed = true;
-            }
-        }
-        failed
+        ]
     });
-    if failed {
-        eprintln!(
-            "--- server log ---\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        ExitCode::FAILURE
-    } else {
-        println!(
-            "outage proof passed: every signup succeeded, every person set up once within {RECOVERY_LIMIT:?} of recovery"
-        );
-        ExitCode::SUCCESS
-    }
+    harness::verdict(
+        "outage",
+        checks,
+        &log,
+        &format!("every signup succeeded, every person set up once within {RECOVERY_LIMIT:?} of recovery"),
+    )
 }

@@ -6,7 +6,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitCode, Stdio};
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -242,5 +242,33 @@ impl Db {
                 .map(|r| (r.get(0), r.get(1)))
                 .collect(),
         }
+    }
+}
+
+/// A proof's verdict: each failed check (`false` beside its reason) is printed, then the
+/// server's log; `passed` is printed when none failed.
+pub fn verdict(
+    proof: &str,
+    checks: impl IntoIterator<Item = (bool, String)>,
+    log: &Path,
+    passed: &str,
+) -> ExitCode {
+    let mut failed = false;
+    for (ok, why) in checks {
+        if !ok {
+            eprintln!("{proof} proof FAILED: {why}");
+            failed = true;
+        }
+    }
+    if failed {
+        eprintln!(
+            "--- server log ({}) ---\n{}",
+            log.display(),
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        ExitCode::FAILURE
+    } else {
+        println!("{proof} proof passed: {passed}");
+        ExitCode::SUCCESS
     }
 }
