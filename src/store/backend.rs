@@ -262,13 +262,13 @@ pub trait Accounts {
 /// The queue of emails to deliver, and the dev mailbox's view of what left.
 #[async_trait]
 pub trait EmailQueue {
-    /// Takes the next email due for delivery, holding it for `lease_ms`. Two workers never
-    /// hold one email.
-    async fn claim_due_email(&self, lease_ms: i64) -> Result<Option<QueuedEmail>, StoreError>;
+    /// Takes up to `limit` emails due for delivery, oldest first, holding them for `lease_ms`.
+    /// Two workers never hold one email.
+    async fn claim_due_emails(&self, lease_ms: i64, limit: i64) -> Result<Vec<QueuedEmail>, StoreError>;
 
-    /// The email left. Unless `keep_body` (the dev mailbox), its body is erased: it may hold a
-    /// link that signs someone in, and it has no use once sent.
-    async fn email_sent(&self, id: i64, keep_body: bool) -> Result<(), StoreError>;
+    /// These emails left. Unless `keep_body` (the dev mailbox), their bodies are erased: one
+    /// may hold a link that signs someone in, and it has no use once sent.
+    async fn emails_sent(&self, ids: &[i64], keep_body: bool) -> Result<(), StoreError>;
 
     /// Delivery failed: try again at `run_at` (`None`: never, it cannot succeed).
     async fn email_failed(&self, id: i64, run_at: Option<Millis>, error: &str) -> Result<(), StoreError>;

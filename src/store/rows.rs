@@ -9,7 +9,7 @@ use super::{
     AppealRecord, ApplicantRow, AuditEntry, Job, JobKind, OperatorId, StoreError, UserId, UserRecord,
 };
 use crate::clock::Millis;
-use crate::email::SentEmail;
+use crate::email::{QueuedEmail, SentEmail};
 use crate::kyc::{KycState, StatusSource};
 use crate::operators::{OperatorRecord, Role};
 use crate::status::ApplicationStatus;
@@ -79,6 +79,32 @@ where
         confirmed_at: row.try_get("confirmed_at")?,
         checked_at: row.try_get("checked_at")?,
     })
+}
+
+/// Emails claimed for delivery, oldest first (`RETURNING` promises no order).
+pub(super) fn queued_emails<R>(rows: &[R]) -> Result<Vec<QueuedEmail>, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+    Option<String>: Decodes<R::Database>,
+    i64: Decodes<R::Database>,
+{
+    let mut emails = rows
+        .iter()
+        .map(|row| {
+            Ok(QueuedEmail {
+                id: row.try_get("id")?,
+                to: row.try_get("to_address")?,
+                subject: row.try_get("subject")?,
+                body: row.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
+                unsubscribe_url: row.try_get("unsubscribe_url")?,
+                attempts: row.try_get("attempts")?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    emails.sort_unstable_by_key(|email| email.id);
+    Ok(emails)
 }
 
 /// A sent email, for the dev mailbox.

@@ -7,6 +7,8 @@ mod contract;
 mod decisions;
 mod documents;
 mod email;
+#[path = "../support/harness.rs"]
+mod harness;
 mod helpers;
 mod instances;
 mod observability;

@@ -1,7 +1,7 @@
 //! The email queue on PostgreSQL.
 
 use async_trait::async_trait;
-use sqlx::{PgConnection, Row};
+use sqlx::PgConnection;
 
 use super::PostgresBackend;
 use crate::clock::Millis;
@@ -11,40 +11,31 @@ use crate::store::{EmailQueue, StoreError, UserId};
 
 #[async_trait]
 impl EmailQueue for PostgresBackend {
-    async fn claim_due_email(&self, lease_ms: i64) -> Result<Option<QueuedEmail>, StoreError> {
+    async fn claim_due_emails(&self, lease_ms: i64, limit: i64) -> Result<Vec<QueuedEmail>, StoreError> {
         let now = self.clock.now_ms();
-        let row = sqlx::query(
-            "UPDATE emails SET locked_until = $1, attempts = attempts + 1 WHERE id = ( \
+        let claimed = sqlx::query(
+            "UPDATE emails SET locked_until = $1, attempts = attempts + 1 WHERE id IN ( \
                SELECT id FROM emails WHERE sent_at IS NULL AND run_at <= $2 \
-                 AND (locked_until IS NULL OR locked_until < $3) ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) \
+                 AND (locked_until IS NULL OR locked_until < $2) ORDER BY run_at, id LIMIT $3 \
+                 FOR UPDATE SKIP LOCKED) \
              RETURNING id, to_address, subject, body, unsubscribe_url, attempts",
         )
         .bind(now + lease_ms)
         .bind(now)
-        .bind(now)
-        .fetch_optional(&self.pool)
+        .bind(limit)
+        .fetch_all(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(QueuedEmail {
-                id: r.try_get("id")?,
-                to: r.try_get("to_address")?,
-                subject: r.try_get("subject")?,
-                body: r.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
-                unsubscribe_url: r.try_get("unsubscribe_url")?,
-                attempts: r.try_get("attempts")?,
-            })
-        })
-        .transpose()
+        rows::queued_emails(&claimed)
     }
 
-    async fn email_sent(&self, id: i64, keep_body: bool) -> Result<(), StoreError> {
+    async fn emails_sent(&self, ids: &[i64], keep_body: bool) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE emails SET sent_at = $1, locked_until = NULL, last_error = NULL, \
-             body = CASE WHEN $2 THEN body ELSE NULL END WHERE id = $3",
+             body = CASE WHEN $2 THEN body ELSE NULL END WHERE id = ANY($3)",
         )
         .bind(self.clock.now_ms())
         .bind(keep_body)
-        .bind(id)
+        .bind(ids)
         .execute(&self.pool)
         .await?;
         Ok(())

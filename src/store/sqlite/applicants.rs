@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use sqlx::{Row, SqliteConnection};
 
 use super::SqliteBackend;
-use super::updates::{apply_update, ingest, keep_denial_reason, mark_processed};
+use super::group::ingest_group;
+use super::updates::{apply_update, keep_denial_reason, mark_processed};
 use crate::clock::Millis;
 use crate::kyc::{StatusSource, StatusUpdate};
 use crate::status::ApplicationStatus;
@@ -118,21 +119,14 @@ impl Applicants for SqliteBackend {
     }
 
     async fn ingest_event(&self, event: InboxEvent) -> Result<EventOutcome, StoreError> {
-        let (_writing, mut tx) = self.begin_write().await?;
-        let (outcome, user) = ingest(&mut tx, &self.clock, &self.public_url, event).await?;
-        tx.commit().await?;
-        if let Some(user) = user {
-            self.announce(&user, &outcome);
-        }
-        Ok(outcome)
+        // A group of one: the same four round trips to SQLite's thread, not seven.
+        let mut outcomes = self.ingest_events(vec![event]).await?;
+        Ok(outcomes.pop().expect("one outcome per event"))
     }
 
     async fn ingest_events(&self, events: Vec<InboxEvent>) -> Result<Vec<EventOutcome>, StoreError> {
         let (_writing, mut tx) = self.begin_write().await?;
-        let mut applied = Vec::with_capacity(events.len());
-        for event in events {
-            applied.push(ingest(&mut tx, &self.clock, &self.public_url, event).await?);
-        }
+        let applied = ingest_group(&mut tx, &self.clock, &self.public_url, &events).await?;
         tx.commit().await?;
         Ok(applied
             .into_iter()

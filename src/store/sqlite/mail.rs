@@ -1,7 +1,7 @@
 //! The email queue on SQLite.
 
 use async_trait::async_trait;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
 use super::SqliteBackend;
 use crate::clock::Millis;
@@ -11,42 +11,33 @@ use crate::store::{EmailQueue, StoreError, UserId};
 
 #[async_trait]
 impl EmailQueue for SqliteBackend {
-    async fn claim_due_email(&self, lease_ms: i64) -> Result<Option<QueuedEmail>, StoreError> {
+    async fn claim_due_emails(&self, lease_ms: i64, limit: i64) -> Result<Vec<QueuedEmail>, StoreError> {
         let now = self.clock.now_ms();
         let _turn = self.write_turn().await;
-        let row = sqlx::query(
-            "UPDATE emails SET locked_until = ?, attempts = attempts + 1 WHERE id = ( \
+        let claimed = sqlx::query(
+            "UPDATE emails SET locked_until = ?, attempts = attempts + 1 WHERE id IN ( \
                SELECT id FROM emails WHERE sent_at IS NULL AND run_at <= ? \
-                 AND (locked_until IS NULL OR locked_until < ?) ORDER BY run_at, id LIMIT 1) \
+                 AND (locked_until IS NULL OR locked_until < ?) ORDER BY run_at, id LIMIT ?) \
              RETURNING id, to_address, subject, body, unsubscribe_url, attempts",
         )
         .bind(now + lease_ms)
         .bind(now)
         .bind(now)
-        .fetch_optional(&self.bookkeeping)
+        .bind(limit)
+        .fetch_all(&self.bookkeeping)
         .await?;
-        row.map(|r| {
-            Ok(QueuedEmail {
-                id: r.try_get("id")?,
-                to: r.try_get("to_address")?,
-                subject: r.try_get("subject")?,
-                body: r.try_get::<Option<String>, _>("body")?.unwrap_or_default(),
-                unsubscribe_url: r.try_get("unsubscribe_url")?,
-                attempts: r.try_get("attempts")?,
-            })
-        })
-        .transpose()
+        rows::queued_emails(&claimed)
     }
 
-    async fn email_sent(&self, id: i64, keep_body: bool) -> Result<(), StoreError> {
+    async fn emails_sent(&self, ids: &[i64], keep_body: bool) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query(
             "UPDATE emails SET sent_at = ?, locked_until = NULL, last_error = NULL, \
-             body = CASE WHEN ? THEN body ELSE NULL END WHERE id = ?",
+             body = CASE WHEN ? THEN body ELSE NULL END WHERE id IN (SELECT value FROM json_each(?))",
         )
         .bind(self.clock.now_ms())
         .bind(keep_body)
-        .bind(id)
+        .bind(serde_json::to_string(ids).expect("numbers serialise"))
         .execute(&self.bookkeeping)
         .await?;
         Ok(())

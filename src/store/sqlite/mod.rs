@@ -13,6 +13,7 @@ use tokio::sync::{Mutex, Notify, OwnedMutexGuard, broadcast};
 mod accounts;
 mod applicants;
 mod console;
+mod group;
 mod mail;
 mod reports;
 mod updates;
@@ -56,12 +57,16 @@ impl SqliteBackend {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        // No liveness test when a connection is taken from a pool: a file does not go away
+        // like a server, and the test was a round trip to SQLite's thread before every query.
         let pool = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(8)
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         let bookkeeping = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(2)
             .connect_with(options.synchronous(SqliteSynchronous::Normal))
             .await?;

@@ -1,6 +1,6 @@
-//! Status updates on SQLite: a webhook stored and applied, or any other update (a check, a
-//! return from the hosted page, an operator's replay) applied, inside the caller's write
-//! transaction, through the state machine in `kyc`.
+//! Status updates on SQLite other than arriving webhooks (those are in [`super::group`]): a
+//! check, a return from the hosted page, an operator's replay, applied inside the caller's
+//! write transaction through the state machine in `kyc`.
 
 use sqlx::{Row, SqliteConnection};
 
@@ -11,7 +11,7 @@ use crate::email::templates;
 use crate::kyc::{self, StatusSource, StatusUpdate};
 use crate::status::ApplicationStatus;
 use crate::store::rows;
-use crate::store::{EventOutcome, InboxEvent, StoreError, UserId};
+use crate::store::{EventOutcome, StoreError, UserId};
 
 impl SqliteBackend {
     /// Applies a stored webhook again (for the console's replay): through the same rules as
@@ -145,73 +145,6 @@ pub(super) async fn apply_update(
         }
         Err(rejection) => Ok(EventOutcome::Ignored(rejection.to_string())),
     }
-}
-
-/// Stores one webhook and applies it, inside the caller's write transaction. Returns the
-/// outcome and the user whose status it touched, to announce once the transaction commits.
-pub(super) async fn ingest(
-    tx: &mut SqliteConnection,
-    clock: &Clock,
-    public_url: &str,
-    event: InboxEvent,
-) -> Result<(EventOutcome, Option<UserId>), StoreError> {
-    let now = clock.now_ms();
-    let inserted = sqlx::query(
-        "INSERT INTO webhook_events \
-         (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at, reason) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&event.id)
-    .bind(&event.event_type)
-    .bind(&event.ledger_user_id)
-    .bind(event.created_at_ms)
-    .bind(&event.payload)
-    .bind(event.status.as_ref().map(ApplicationStatus::as_str))
-    .bind(serde_json::to_string(&event.required_fields).expect("a list of strings serialises"))
-    .bind(now)
-    .bind(&event.reason)
-    .execute(&mut *tx)
-    .await?;
-    if inserted.rows_affected() == 0 {
-        sqlx::query("UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = ?")
-            .bind(&event.id)
-            .execute(&mut *tx)
-            .await?;
-        return Ok((EventOutcome::Duplicate, None));
-    }
-    let user = match &event.ledger_user_id {
-        Some(ledger_id) => sqlx::query("SELECT id FROM users WHERE ledger_user_id = ?")
-            .bind(ledger_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|row| UserId(row.get("id"))),
-        None => None,
-    };
-    let (outcome, user) = match (user, event.status) {
-        (None, Some(_)) if event.ledger_user_id.is_some() => (EventOutcome::Waiting, None),
-        (Some(user), Some(status)) => {
-            let update = StatusUpdate {
-                status,
-                at_ms: event.created_at_ms,
-                required_fields: event.required_fields,
-            };
-            let outcome = apply_update(
-                &mut *tx,
-                clock,
-                public_url,
-                &user,
-                Some(update),
-                StatusSource::Webhook,
-                Some(&event.id),
-            )
-            .await?;
-            keep_denial_reason(&mut *tx, &user, &outcome, event.reason.as_deref()).await?;
-            (outcome, Some(user))
-        }
-        _ => (EventOutcome::Recorded, None),
-    };
-    mark_processed(&mut *tx, &event.id, &outcome, now).await?;
-    Ok((outcome, user))
 }
 
 /// Keeps LedgerOS's reason when an event denied the user (for operators).
