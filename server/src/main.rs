@@ -8,8 +8,36 @@ use server::startup::Application;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Numbers of two options in `mi_option_e` of the mimalloc v3 that libmimalloc-sys 0.1.49
+/// bundles (its Rust names stop short of them); the version is pinned in `Cargo.toml`.
+const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Gives freed memory back to the system at once and commits arenas as they are used, unless
+/// the environment says otherwise (`MIMALLOC_PURGE_DELAY`, `MIMALLOC_ARENA_EAGER_COMMIT`). With
+/// mimalloc's defaults the server rested at 50 MB; with these, at 24 MB (measured once each).
+fn return_freed_memory() {
+    for (option, name) in [
+        (MI_OPTION_PURGE_DELAY, "MIMALLOC_PURGE_DELAY"),
+        (MI_OPTION_ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT"),
+    ] {
+        if std::env::var_os(name).is_none() {
+            // SAFETY: sets a global option of the allocator, before any thread but this one
+            // exists; both options are read when memory is reserved or purged.
+            unsafe { libmimalloc_sys::mi_option_set(option, 0) };
+        }
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    return_freed_memory();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve())
+}
+
+async fn serve() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if !args.is_empty() {
         if let Err(e) = server::cli::run(&args).await {
