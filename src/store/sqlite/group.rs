@@ -1,13 +1,13 @@
 //! A group of webhooks stored and applied on SQLite with a fixed handful of statements,
-//! whatever its size: one read finds the ids already stored, one read brings every person the
-//! group names, the state machine runs in memory over the group in order, and one statement
-//! per table writes the results (events, people, status history, emails, duplicate counts).
+//! whatever its size: one read finds the ids already stored and every person the group names,
+//! the state machine runs in memory over the group in order, and one multi-statement write
+//! stores the results (events, people, status history, emails, duplicate counts).
 //!
 //! Each query is a round trip to sqlx's SQLite thread, and under load each round trip waits
 //! its turn for a core (a few hundred microseconds): one event took seven, so a group of 32
 //! took 224. Here a group takes four whatever its size (begin, [`READ`], [`WRITE`], commit).
-//! The rows go to SQLite as JSON arrays read with `json_each`, so the statement text never
-//! changes: it is prepared once and cached.
+//! The rows go to SQLite as JSON read with `json_each`, so the statement text never changes:
+//! it is prepared once and cached.
 //!
 //! A lone delivery is a group of one. A group leaves the same outcomes and rows as its events
 //! taken one at a time (a store test checks that on random groups, on both backends).
