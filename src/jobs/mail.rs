@@ -58,10 +58,12 @@ async fn mark_sent(store: &Store, mailer: &Mailer, sent: &mut Vec<i64>) {
     if sent.is_empty() {
         return;
     }
-    if let Err(e) = store.emails_sent(sent, mailer.keeps_bodies()).await {
-        tracing::error!(emails = sent.len(), error = %e, "could not record sent emails; they may be sent again");
+    match store.emails_sent(sent, mailer.keeps_bodies()).await {
+        Ok(()) => tracing::info!(emails = sent.len(), "emails sent"),
+        Err(e) => {
+            tracing::error!(emails = sent.len(), error = %e, "could not record sent emails; they may be sent again");
+        }
     }
-    tracing::info!(emails = sent.len(), "emails sent");
     sent.clear();
 }
 
