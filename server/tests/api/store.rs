@@ -431,6 +431,73 @@ async fn a_group_of_events_is_applied_in_created_at_order_per_person_with_duplic
     assert_eq!(stored, 4);
 }
 
+#[tokio::test]
+async fn a_group_that_fails_leaves_nothing_and_the_next_one_goes_through() {
+    let (store, _, _, _dir) = two_instances().await;
+    let ada = user(&store, "ada@example.com").await;
+    store.link_ledger_user(&ada, "user_ada").await.unwrap();
+    // The database refuses one event of the group half way through its write.
+    if store.kind() == "postgres" {
+        store
+            .execute_for_tests(
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ \
+                 LANGUAGE plpgsql",
+            )
+            .await
+            .unwrap();
+        store
+            .execute_for_tests(
+                "CREATE TRIGGER refuse BEFORE INSERT ON status_changes FOR EACH ROW \
+                 WHEN (NEW.event_id = 'evt_bad') EXECUTE FUNCTION refuse()",
+            )
+            .await
+            .unwrap();
+    } else {
+        store
+            .execute_for_tests(
+                "CREATE TRIGGER refuse BEFORE INSERT ON status_changes \
+                 WHEN NEW.event_id = 'evt_bad' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+            )
+            .await
+            .unwrap();
+    }
+    let group = vec![
+        event("evt_ok", "user_ada", START + 10, ApplicationStatus::ManualReview),
+        event("evt_bad", "user_ada", START + 20, ApplicationStatus::Approved),
+    ];
+    assert!(store.ingest_events(group).await.is_err());
+    let stored: i64 = store
+        .scalar_for_tests("SELECT COUNT(*) FROM webhook_events")
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing of a failed group is kept");
+    let ada_now = store.user(&ada).await.unwrap().unwrap();
+    assert_eq!(ada_now.kyc.status, ApplicationStatus::NotStarted);
+
+    // The connection went back clean: the next groups commit, and other writes too.
+    for i in 0..3 {
+        let outcome = store
+            .ingest_event(event(
+                &format!("evt_next_{i}"),
+                "user_ada",
+                START + 30 + i,
+                ApplicationStatus::ManualReview,
+            ))
+            .await
+            .unwrap();
+        assert!(matches!(
+            outcome,
+            EventOutcome::Applied(_) | EventOutcome::Ignored(_)
+        ));
+    }
+    user(&store, "bob@example.com").await;
+    let stored: i64 = store
+        .scalar_for_tests("SELECT COUNT(*) FROM webhook_events")
+        .await
+        .unwrap();
+    assert_eq!(stored, 3);
+}
+
 /// Every row a batch of webhooks can leave, one text line per row, ids of people replaced by
 /// their email addresses (the two databases give the same people different ids).
 async fn webhook_footprint(url: &str) -> Vec<(String, String)> {

@@ -1,13 +1,12 @@
-//! A group of webhooks stored and applied on SQLite with a fixed handful of statements,
-//! whatever its size: one read finds the ids already stored and every person the group names,
-//! the state machine runs in memory over the group in order, and one multi-statement write
-//! stores the results (events, people, status history, emails, duplicate counts).
+//! A group of webhooks stored and applied on SQLite in two round trips, whatever its size: one
+//! begins the write transaction and reads the ids already stored and every person the group
+//! names; the state machine runs in memory over the group, in order; the other stores the
+//! results (events, people, status history, emails, duplicate counts) and commits.
 //!
 //! Each query is a round trip to sqlx's SQLite thread, and under load each round trip waits
 //! its turn for a core (a few hundred microseconds): one event took seven, so a group of 32
-//! took 224. Here a group takes four whatever its size (begin, [`READ`], [`WRITE`], commit).
-//! The rows go to SQLite as JSON read with `json_each`, so the statement text never changes:
-//! it is prepared once and cached.
+//! took 224. The rows go to SQLite as JSON read with `json_each`, so the statement text never
+//! changes: it is prepared once and cached.
 //!
 //! A lone delivery is a group of one. A group leaves the same outcomes and rows as its events
 //! taken one at a time (a store test checks that on random groups, on both backends).
@@ -24,15 +23,16 @@ use crate::status::ApplicationStatus;
 use crate::store::rows;
 use crate::store::{EventOutcome, InboxEvent, StoreError, UserId};
 
-/// The ids of `?1` already stored (`ledger_user_id` NULL), then the people `?2` names.
-const READ: &str = "SELECT id, NULL AS ledger_user_id, NULL AS application_status, \
+/// Begins the write transaction, then reads the ids of `?1` already stored (`ledger_user_id`
+/// NULL) and the people `?2` names.
+const READ: &str = "BEGIN IMMEDIATE; SELECT id, NULL AS ledger_user_id, NULL AS application_status, \
     NULL AS status_as_of, NULL AS required_fields, NULL AS status_changed_at, NULL AS email, \
     NULL AS first_name FROM webhook_events WHERE id IN (SELECT value FROM json_each(?1)) \
     UNION ALL SELECT id, ledger_user_id, application_status, status_as_of, required_fields, \
     status_changed_at, email, first_name FROM users \
     WHERE ledger_user_id IN (SELECT value FROM json_each(?2))";
 
-/// Every write of a group, in one round trip. Its one parameter is a [`Writes`] as JSON: sqlx
+/// Every write of a group and the commit, in one round trip. Its one parameter is a [`Writes`] as JSON: sqlx
 /// binds numbered parameters across several statements only when each statement names every
 /// number up to its highest, so all of them read the one document.
 const WRITE: &str = "\
@@ -59,7 +59,8 @@ const WRITE: &str = "\
     FROM json_each(?1, '$.emails') AS m; \
     UPDATE webhook_events SET duplicates = duplicates + \
       (SELECT COUNT(*) FROM json_each(?1, '$.duplicates') AS d WHERE d.value = webhook_events.id) \
-    WHERE id IN (SELECT value FROM json_each(?1, '$.duplicates'))";
+    WHERE id IN (SELECT value FROM json_each(?1, '$.duplicates')); \
+    COMMIT";
 
 /// What a group writes: the new events, the people it moved, their status changes, the emails
 /// those queue, the ids delivered again (once per delivery).
@@ -134,11 +135,12 @@ fn json<T: Serialize>(rows: &T) -> String {
     serde_json::to_string(rows).expect("rows of strings and numbers serialise")
 }
 
-/// Stores and applies `events` (in the order given) inside the caller's write transaction.
-/// Returns each event's outcome and the person whose status it touched, to announce once the
+/// Stores and applies `events` (in the order given) in one write transaction, which it begins
+/// and commits on `conn`. On an error the transaction may still be open: the caller rolls it
+/// back. The caller also holds the in-process write gate. Returns each event's outcome and the person whose status it touched, to announce once the
 /// transaction commits.
 pub(super) async fn ingest_group(
-    tx: &mut SqliteConnection,
+    conn: &mut SqliteConnection,
     clock: &Clock,
     public_url: &str,
     events: &[InboxEvent],
@@ -156,7 +158,7 @@ pub(super) async fn ingest_group(
     for row in sqlx::query(READ)
         .bind(json(&ids))
         .bind(json(&ledger_ids))
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut *conn)
         .await?
     {
         let Some(ledger_id) = row.try_get::<Option<String>, _>("ledger_user_id")? else {
@@ -279,6 +281,6 @@ pub(super) async fn ingest_group(
         emails,
         duplicates,
     };
-    sqlx::query(WRITE).bind(json(&writes)).execute(&mut *tx).await?;
+    sqlx::query(WRITE).bind(json(&writes)).execute(&mut *conn).await?;
     Ok(outcomes)
 }
