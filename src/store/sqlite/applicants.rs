@@ -1,11 +1,9 @@
 //! Accounts' verification state on SQLite: users, webhooks, the LedgerOS call queue and reconciling.
 
 use async_trait::async_trait;
-use sqlx::pool::PoolConnection;
-use sqlx::{Row, Sqlite, SqliteConnection};
+use sqlx::{Row, SqliteConnection};
 
 use super::SqliteBackend;
-use super::group::ingest_group;
 use super::updates::{apply_update, keep_denial_reason, mark_processed};
 use crate::clock::Millis;
 use crate::kyc::{StatusSource, StatusUpdate};
@@ -126,22 +124,7 @@ impl Applicants for SqliteBackend {
     }
 
     async fn ingest_events(&self, events: Vec<InboxEvent>) -> Result<Vec<EventOutcome>, StoreError> {
-        let _writing = self.write_turn().await;
-        // The group begins and commits its own transaction (two round trips, not four). Should
-        // it fail or be cancelled half way, the connection must not go back to the pool still
-        // inside it: it is rolled back, or else closed, which rolls it back.
-        let mut conn = Unfinished(Some(self.pool.acquire().await?));
-        let held = conn.0.as_mut().expect("just acquired");
-        let applied = match ingest_group(held, &self.clock, &self.public_url, &events).await {
-            Ok(applied) => applied,
-            Err(e) => {
-                if sqlx::query("ROLLBACK").execute(&mut **held).await.is_ok() {
-                    conn.0.take();
-                }
-                return Err(e);
-            }
-        };
-        conn.0.take();
+        let applied = self.webhooks.ingest(events, self.clock.now_ms()).await?;
         Ok(applied
             .into_iter()
             .map(|(outcome, user)| {
@@ -374,16 +357,4 @@ pub(super) async fn insert_user(
         .execute(&mut *tx)
         .await?;
     Ok(id)
-}
-
-/// A connection inside a transaction begun by hand: closed if dropped while still held, which
-/// makes SQLite roll the transaction back. Taking it out first returns it to the pool.
-struct Unfinished(Option<PoolConnection<Sqlite>>);
-
-impl Drop for Unfinished {
-    fn drop(&mut self) {
-        if let Some(mut conn) = self.0.take() {
-            conn.close_on_drop();
-        }
-    }
 }

@@ -44,6 +44,8 @@ pub(super) struct SqliteBackend {
     writes: Arc<Mutex<()>>,
     /// Wakes the mail worker when an email is queued, so it leaves at once.
     mail_queued: Arc<Notify>,
+    /// Stores and applies webhooks, a group at a time, on a thread and connection of its own.
+    webhooks: group::WebhookWriter,
 }
 
 impl SqliteBackend {
@@ -57,6 +59,11 @@ impl SqliteBackend {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        if options.get_filename() == std::path::Path::new(":memory:") {
+            return Err(StoreError::Config(
+                "an in-memory SQLite database is not supported: give a file, as in sqlite://data/onboarding.db".to_owned(),
+            ));
+        }
         // No liveness test when a connection is taken from a pool: a file does not go away
         // like a server, and the test was a round trip to SQLite's thread before every query.
         let pool = SqlitePoolOptions::new()
@@ -68,8 +75,11 @@ impl SqliteBackend {
         let bookkeeping = SqlitePoolOptions::new()
             .test_before_acquire(false)
             .max_connections(2)
-            .connect_with(options.synchronous(SqliteSynchronous::Normal))
+            .connect_with(options.clone().synchronous(SqliteSynchronous::Normal))
             .await?;
+        let writes = Arc::new(Mutex::new(()));
+        let webhooks =
+            group::WebhookWriter::start(options.get_filename(), writes.clone(), public_url.clone())?;
         let (changes, _) = broadcast::channel(1024);
         Ok(Self {
             pool,
@@ -77,8 +87,9 @@ impl SqliteBackend {
             clock,
             public_url,
             changes,
-            writes: Arc::new(Mutex::new(())),
+            writes,
             mail_queued: Arc::new(Notify::new()),
+            webhooks,
         })
     }
 
