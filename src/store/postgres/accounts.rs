@@ -1,16 +1,16 @@
 //! Signups, devices, password resets and reminders on PostgreSQL.
 
 use async_trait::async_trait;
-use sqlx::Row;
+use sqlx::{PgConnection, Row};
 
 use super::PostgresBackend;
-use super::applicants::insert_user;
 use super::mail::queue_email;
 use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::status::ApplicationStatus;
 use crate::store::{
-    Accounts, ConfirmOutcome, NewUser, PendingSignup, ReminderDue, SignupTarget, StoreError, UserId,
+    Accounts, ConfirmOutcome, JobKind, NewUser, PROVISION_GRACE_MS, PendingSignup, ReminderDue, SignupTarget,
+    StoreError, UserId,
 };
 
 const RESET: &str = "reset";
@@ -328,4 +328,39 @@ impl Accounts for PostgresBackend {
         row.map(|r| Ok(r.try_get::<Option<Millis>, _>("reminders_off_at")?.is_none()))
             .transpose()
     }
+}
+
+pub(super) async fn insert_user(
+    tx: &mut PgConnection,
+    now: Millis,
+    new: &NewUser<'_>,
+) -> Result<Option<UserId>, StoreError> {
+    let id = UserId::generate();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at, \
+         status_changed_at, reminders_token) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) \
+         ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(&id.0)
+    .bind(new.email)
+    .bind(new.first_name)
+    .bind(new.last_name)
+    .bind(new.password_hash)
+    .bind(now)
+    .bind(crate::tokens::generate())
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(None);
+    }
+    // First due after a grace period: the request that created the account provisions inline
+    // right away; a worker only steps in if that attempt fails or the process dies first.
+    sqlx::query("INSERT INTO jobs (kind, user_id, run_at, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(JobKind::Provision.as_str())
+        .bind(&id.0)
+        .bind(now + PROVISION_GRACE_MS)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    Ok(Some(id))
 }

@@ -26,6 +26,7 @@ mod applicants;
 mod console;
 mod mail;
 mod reports;
+mod updates;
 
 use super::{Backend, EventOutcome, SessionStore, StoreError, UserId};
 use crate::clock::Clock;
