@@ -23,6 +23,7 @@ mod backend;
 mod console;
 mod console_sql;
 mod group_commit;
+mod group_plan;
 mod postgres;
 mod rows;
 mod sessions;

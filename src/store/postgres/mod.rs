@@ -24,6 +24,7 @@ use tokio::task::AbortHandle;
 mod accounts;
 mod applicants;
 mod console;
+mod group;
 mod mail;
 mod reports;
 mod updates;

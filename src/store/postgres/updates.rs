@@ -1,16 +1,15 @@
-//! Status updates on PostgreSQL: one webhook stored and applied, and a reported status applied
-//! to a user through the state machine, each inside the caller's transaction.
+//! Status updates on PostgreSQL: a reported status applied to a user through the state
+//! machine, inside the caller's transaction (webhooks go through [`super::group`]).
 
 use sqlx::{PgConnection, Row};
 
 use super::mail::queue_email;
-use super::{announce, lock_ledger_user};
 use crate::clock::{Clock, Millis};
 use crate::email::templates;
 use crate::kyc::{self, StatusSource, StatusUpdate};
 use crate::status::ApplicationStatus;
 use crate::store::rows;
-use crate::store::{EventOutcome, InboxEvent, StoreError, UserId};
+use crate::store::{EventOutcome, StoreError, UserId};
 
 /// Applies a reported status to the user under a row lock, through the state machine's rules.
 pub(super) async fn apply_update(
@@ -82,78 +81,6 @@ pub(super) async fn apply_update(
         }
         Err(rejection) => Ok(EventOutcome::Ignored(rejection.to_string())),
     }
-}
-
-/// Stores one webhook and applies it, inside the caller's transaction. Events for one LedgerOS
-/// user wait for each other (an advisory lock held to the end of the transaction), whichever
-/// instance received them. The change is announced with the transaction (`pg_notify`).
-pub(super) async fn ingest(
-    tx: &mut PgConnection,
-    clock: &Clock,
-    public_url: &str,
-    event: InboxEvent,
-) -> Result<EventOutcome, StoreError> {
-    let now = clock.now_ms();
-    if let Some(ledger_id) = &event.ledger_user_id {
-        lock_ledger_user(&mut *tx, ledger_id).await?;
-    }
-    let inserted = sqlx::query(
-        "INSERT INTO webhook_events \
-         (id, event_type, ledger_user_id, created_at_ms, payload, status, required_fields, received_at, reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&event.id)
-    .bind(&event.event_type)
-    .bind(&event.ledger_user_id)
-    .bind(event.created_at_ms)
-    .bind(&event.payload)
-    .bind(event.status.as_ref().map(ApplicationStatus::as_str))
-    .bind(serde_json::to_string(&event.required_fields).expect("a list of strings serialises"))
-    .bind(now)
-    .bind(&event.reason)
-    .execute(&mut *tx)
-    .await?;
-    if inserted.rows_affected() == 0 {
-        sqlx::query("UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = $1")
-            .bind(&event.id)
-            .execute(&mut *tx)
-            .await?;
-        return Ok(EventOutcome::Duplicate);
-    }
-    let user = match &event.ledger_user_id {
-        Some(ledger_id) => sqlx::query("SELECT id FROM users WHERE ledger_user_id = $1")
-            .bind(ledger_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|row| UserId(row.get("id"))),
-        None => None,
-    };
-    let outcome = match (user, event.status) {
-        (None, Some(_)) if event.ledger_user_id.is_some() => EventOutcome::Waiting,
-        (Some(user), Some(status)) => {
-            let update = StatusUpdate {
-                status,
-                at_ms: event.created_at_ms,
-                required_fields: event.required_fields,
-            };
-            let outcome = apply_update(
-                &mut *tx,
-                clock,
-                public_url,
-                &user,
-                Some(update),
-                StatusSource::Webhook,
-                Some(&event.id),
-            )
-            .await?;
-            keep_denial_reason(&mut *tx, &user, &outcome, event.reason.as_deref()).await?;
-            announce(&mut *tx, &user, &outcome).await?;
-            outcome
-        }
-        _ => EventOutcome::Recorded,
-    };
-    mark_processed(&mut *tx, &event.id, &outcome, now).await?;
-    Ok(outcome)
 }
 
 /// Keeps LedgerOS's reason when an event denied the user (for operators).

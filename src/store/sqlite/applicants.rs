@@ -118,7 +118,7 @@ impl Applicants for SqliteBackend {
     }
 
     async fn ingest_event(&self, event: InboxEvent) -> Result<EventOutcome, StoreError> {
-        // A group of one: the same four round trips to SQLite's thread, not seven.
+        // A group of one: one hand-off to the writer thread.
         let mut outcomes = self.ingest_events(vec![event]).await?;
         Ok(outcomes.pop().expect("one outcome per event"))
     }

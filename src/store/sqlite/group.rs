@@ -8,8 +8,8 @@
 //! statements against 0.7 ms with a prepared statement bound per row). Here the committer
 //! hands the whole group to this thread and waits once; the thread takes the in-process write
 //! gate, begins, reads the ids already stored and the people the group names, runs the state
-//! machine in memory over the group in order, writes each row with a statement prepared once
-//! (cached for the connection's life), commits, and answers.
+//! machine in memory over the group in order ([`plan`]), writes each row with a statement
+//! prepared once (cached for the connection's life), commits, and answers.
 //!
 //! A lone delivery is a group of one. A group leaves the same outcomes and rows as its events
 //! taken one at a time (a store test checks that on random groups, on both backends). If
@@ -24,13 +24,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 use tokio::sync::{Mutex, oneshot};
 
 use crate::clock::Millis;
-use crate::email::templates;
-use crate::kyc::{self, KycState, StatusSource, StatusUpdate};
+use crate::kyc::{KycState, StatusSource};
 use crate::status::ApplicationStatus;
-use crate::store::{EventOutcome, InboxEvent, StoreError, UserId};
-
-/// Each event's outcome, and the person whose status it touched (to announce once committed).
-pub(super) type Applied = Vec<(EventOutcome, Option<UserId>)>;
+use crate::store::group_plan::{Applied, Change, NewEvent, Person, plan};
+use crate::store::{InboxEvent, StoreError, UserId};
 
 /// A group for the writer thread, and where its answer goes.
 struct Group {
@@ -96,20 +93,6 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// A person the group names, as read, then as the group leaves them.
-struct Person {
-    id: UserId,
-    kyc: KycState,
-    changed_at: Millis,
-    email: String,
-    first_name: String,
-    /// An event applied (the status changed or was confirmed).
-    touched: bool,
-    /// The status changed: the reminder count and the "came back" mark start over.
-    changed: bool,
-    denial_reason: Option<String>,
-}
-
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("strings serialise")
 }
@@ -145,20 +128,18 @@ fn ingest_group(
             let found = person
                 .query_row([ledger_id], |row| {
                     let fields: String = row.get(3)?;
-                    Ok(Person {
-                        id: UserId(row.get(0)?),
-                        kyc: KycState {
-                            status: ApplicationStatus::parse(&row.get::<_, String>(1)?),
-                            as_of_ms: row.get(2)?,
-                            required_fields: serde_json::from_str(&fields).unwrap_or_default(),
-                        },
-                        changed_at: row.get(4)?,
-                        email: row.get(5)?,
-                        first_name: row.get(6)?,
-                        touched: false,
-                        changed: false,
-                        denial_reason: None,
-                    })
+                    let kyc = KycState {
+                        status: ApplicationStatus::parse(&row.get::<_, String>(1)?),
+                        as_of_ms: row.get(2)?,
+                        required_fields: serde_json::from_str(&fields).unwrap_or_default(),
+                    };
+                    Ok(Person::new(
+                        UserId(row.get(0)?),
+                        kyc,
+                        row.get(4)?,
+                        row.get(5)?,
+                        row.get(6)?,
+                    ))
                 })
                 .optional()?;
             if let Some(found) = found {
@@ -167,124 +148,96 @@ fn ingest_group(
         }
     }
 
-    // The state machine over the group, in order; each row written as it is decided.
-    let mut insert_event = tx.prepare_cached(
-        "INSERT INTO webhook_events (id, event_type, ledger_user_id, created_at_ms, payload, \
-         status, required_fields, received_at, reason, processed_at, outcome) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?;
-    let mut duplicate =
-        tx.prepare_cached("UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = ?1")?;
-    let mut change = tx.prepare_cached(
-        "INSERT INTO status_changes (user_id, status, source, event_id, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut queue_email = tx.prepare_cached(
-        "INSERT INTO emails (user_id, kind, to_address, subject, body, unsubscribe_url, created_at, run_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-    )?;
-    let source = StatusSource::Webhook.as_str();
-    let mut outcomes = Vec::with_capacity(events.len());
-    let mut taken = HashSet::with_capacity(events.len());
-    for event in events {
-        if stored.contains(event.id.as_str()) || !taken.insert(event.id.as_str()) {
-            duplicate.execute([&event.id])?;
-            outcomes.push((EventOutcome::Duplicate, None));
-            continue;
+    // The state machine over the group, in order; then each row, with a statement prepared once.
+    let plan = plan(events, &stored, people, now, public_url);
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO webhook_events (id, event_type, ledger_user_id, created_at_ms, payload, \
+             status, required_fields, received_at, reason, processed_at, outcome, duplicates) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        for NewEvent {
+            event,
+            outcome,
+            duplicates,
+        } in &plan.new_events
+        {
+            insert.execute(params![
+                event.id,
+                event.event_type,
+                event.ledger_user_id,
+                event.created_at_ms,
+                event.payload,
+                event.status.as_ref().map(ApplicationStatus::as_str),
+                json(&event.required_fields),
+                now,
+                event.reason,
+                outcome.is_some().then_some(now),
+                outcome,
+                duplicates,
+            ])?;
         }
-        let person = event.ledger_user_id.as_deref().and_then(|l| people.get_mut(l));
-        let (outcome, user) = match (person, &event.status) {
-            (None, Some(_)) if event.ledger_user_id.is_some() => (EventOutcome::Waiting, None),
-            (Some(person), Some(status)) => {
-                let update = StatusUpdate {
-                    status: status.clone(),
-                    at_ms: event.created_at_ms,
-                    required_fields: event.required_fields.clone(),
-                };
-                let outcome = match kyc::apply(&person.kyc, &update) {
-                    Ok(next) => {
-                        if let ApplicationStatus::Unknown(wire) = &next.status {
-                            tracing::warn!(user = %person.id, status = %wire, "LedgerOS reported a status we do not know; shown as under review");
-                        }
-                        if next.status != person.kyc.status {
-                            person.changed_at = now;
-                            person.changed = true;
-                            change.execute(params![
-                                person.id.0,
-                                next.status.as_str(),
-                                source,
-                                event.id,
-                                now
-                            ])?;
-                            if let Some(email) = templates::decision(
-                                &person.email,
-                                &person.first_name,
-                                &next.status,
-                                &next.required_fields,
-                                public_url,
-                            ) {
-                                queue_email.execute(params![
-                                    person.id.0,
-                                    email.kind.as_str(),
-                                    email.to,
-                                    email.subject,
-                                    email.body,
-                                    email.unsubscribe_url,
-                                    now
-                                ])?;
-                            }
-                        }
-                        if let (ApplicationStatus::Denied, Some(reason)) = (&next.status, &event.reason) {
-                            person.denial_reason = Some(reason.clone());
-                        }
-                        person.touched = true;
-                        let applied = next.status.clone();
-                        person.kyc = next;
-                        EventOutcome::Applied(applied)
-                    }
-                    Err(rejection) => EventOutcome::Ignored(rejection.to_string()),
-                };
-                (outcome, Some(person.id.clone()))
-            }
-            _ => (EventOutcome::Recorded, None),
-        };
-        let db_outcome = outcome.as_db();
-        insert_event.execute(params![
-            event.id,
-            event.event_type,
-            event.ledger_user_id,
-            event.created_at_ms,
-            event.payload,
-            event.status.as_ref().map(ApplicationStatus::as_str),
-            json(&event.required_fields),
-            now,
-            event.reason,
-            db_outcome.is_some().then_some(now),
-            db_outcome,
-        ])?;
-        outcomes.push((outcome, user));
     }
-
+    if !plan.stored_again.is_empty() {
+        let mut again =
+            tx.prepare_cached("UPDATE webhook_events SET duplicates = duplicates + ?2 WHERE id = ?1")?;
+        for (id, times) in &plan.stored_again {
+            again.execute(params![id, times])?;
+        }
+    }
+    if !plan.changes.is_empty() {
+        let mut change = tx.prepare_cached(
+            "INSERT INTO status_changes (user_id, status, source, event_id, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let source = StatusSource::Webhook.as_str();
+        for Change {
+            user,
+            status,
+            event_id,
+        } in &plan.changes
+        {
+            change.execute(params![user.0, status.as_str(), source, event_id, now])?;
+        }
+    }
+    if !plan.emails.is_empty() {
+        let mut queue = tx.prepare_cached(
+            "INSERT INTO emails (user_id, kind, to_address, subject, body, unsubscribe_url, created_at, run_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        )?;
+        for (user, email) in &plan.emails {
+            queue.execute(params![
+                user.0,
+                email.kind.as_str(),
+                email.to,
+                email.subject,
+                email.body,
+                email.unsubscribe_url,
+                now
+            ])?;
+        }
+    }
     // Each person the group moved, once, as the group leaves them.
-    let mut person_row = tx.prepare_cached(
-        "UPDATE users SET application_status = ?2, status_as_of = ?3, required_fields = ?4, \
-         status_changed_at = ?5, \
-         returned_at = CASE WHEN ?6 THEN NULL ELSE returned_at END, \
-         reminders_sent = CASE WHEN ?6 THEN 0 ELSE reminders_sent END, \
-         confirmed_at = ?7, denial_reason = COALESCE(?8, denial_reason) WHERE id = ?1",
-    )?;
-    for person in people.values().filter(|p| p.touched) {
-        person_row.execute(params![
-            person.id.0,
-            person.kyc.status.as_str(),
-            person.kyc.as_of_ms,
-            json(&person.kyc.required_fields),
-            person.changed_at,
-            person.changed,
-            now,
-            person.denial_reason,
-        ])?;
+    if !plan.people.is_empty() {
+        let mut person_row = tx.prepare_cached(
+            "UPDATE users SET application_status = ?2, status_as_of = ?3, required_fields = ?4, \
+             status_changed_at = ?5, \
+             returned_at = CASE WHEN ?6 THEN NULL ELSE returned_at END, \
+             reminders_sent = CASE WHEN ?6 THEN 0 ELSE reminders_sent END, \
+             confirmed_at = ?7, denial_reason = COALESCE(?8, denial_reason) WHERE id = ?1",
+        )?;
+        for person in &plan.people {
+            person_row.execute(params![
+                person.id.0,
+                person.kyc.status.as_str(),
+                person.kyc.as_of_ms,
+                json(&person.kyc.required_fields),
+                person.changed_at,
+                person.changed,
+                now,
+                person.denial_reason,
+            ])?;
+        }
     }
-    drop((insert_event, duplicate, change, queue_email, person_row));
     tx.commit()?;
-    Ok(outcomes)
+    Ok(plan.outcomes)
 }
