@@ -10,8 +10,9 @@
 //! the next one gathers, so the busier the endpoint, the larger the groups. A lone delivery
 //! commits at once: nothing waits for company.
 //!
-//! Within a group, events are applied per LedgerOS user in `createdAt` order, and all locks
-//! are taken in one fixed order ([`InboxEvent::apply_order`]). If a group fails (one bad
+//! Within a group, events are applied per LedgerOS user in `createdAt` order
+//! ([`InboxEvent::apply_order`]); on PostgreSQL a group takes its locks in one fixed order, so
+//! the committers of several instances never wait for each other in a circle. If a group fails (one bad
 //! event, a deadlock between instances on PostgreSQL), nothing of it was stored and each event
 //! is retried in a transaction of its own, so one event's error is only that event's.
 
@@ -33,15 +34,7 @@ struct Delivery {
 /// The handle deliveries use; cheap to clone. The committer stops when every handle is gone.
 #[derive(Clone)]
 pub struct GroupCommit {
-    mode: Mode,
-}
-
-#[derive(Clone)]
-enum Mode {
-    /// Deliveries queue for the committer task.
-    Grouped(mpsc::Sender<Delivery>),
-    /// Each delivery commits its own transaction, concurrently with the others.
-    Direct(Store),
+    queue: mpsc::Sender<Delivery>,
 }
 
 impl GroupCommit {
@@ -49,40 +42,23 @@ impl GroupCommit {
     pub fn start(store: Store, parallel: usize) -> Self {
         let (queue, deliveries) = mpsc::channel(MAX_GROUP * 4);
         tokio::spawn(run(store, deliveries, parallel.max(1)));
-        Self {
-            mode: Mode::Grouped(queue),
-        }
+        Self { queue }
     }
 
-    /// No grouping: one transaction per delivery.
-    pub fn direct(store: Store) -> Self {
-        Self {
-            mode: Mode::Direct(store),
-        }
-    }
-
-    /// The right committer for this store's backend. SQLite takes one writer at a time, so
-    /// deliveries are grouped (one group commits at a time). PostgreSQL commits concurrent
-    /// transactions in parallel and already shares WAL flushes between them (its own group
-    /// commit): there, grouping measured slower (1605 against 1922 events/s at 32 senders, p99
-    /// 73 ms against 34 ms, `cargo make bench-postgres` the same hour), so each delivery commits
-    /// on its own.
+    /// The committer every backend uses: one group commits at a time per instance. On SQLite
+    /// only one writer runs at a time anyway. On PostgreSQL, where each group is five
+    /// statements whatever its size, one group at a time measured fastest at 32 senders
+    /// (2146 and 3052 events/s, against 1838 and 1931 with two at a time, and 840 to 1088 with
+    /// each delivery in its own transaction, `BENCH_DATABASE_URL=… cargo bench -p server --bench
+    /// webhook_ingest`, 2026-12-02); instances still commit their groups in parallel.
     pub fn for_store(store: Store) -> Self {
-        if store.kind() == "postgres" {
-            Self::direct(store)
-        } else {
-            Self::start(store, 1)
-        }
+        Self::start(store, 1)
     }
 
     /// Stores and applies `event`; returns once it is committed (or could not be).
     pub async fn ingest(&self, event: InboxEvent) -> Result<EventOutcome, StoreError> {
-        let queue = match &self.mode {
-            Mode::Direct(store) => return store.ingest_event(event).await,
-            Mode::Grouped(queue) => queue,
-        };
         let (reply, answer) = oneshot::channel();
-        if queue.send(Delivery { event, reply }).await.is_err() {
+        if self.queue.send(Delivery { event, reply }).await.is_err() {
             return Err(StoreError::Unavailable("the webhook committer has stopped"));
         }
         answer
