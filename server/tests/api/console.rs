@@ -338,7 +338,9 @@ async fn an_applicants_timeline_shows_our_side_and_ledgeros_side_and_support_can
     app.sign_up("ada@example.com").await;
     let ledger_id = app.ledger_id_of("ada@example.com").await;
     app.sandbox.decide(&ledger_id, Outcome::Approve).await.unwrap();
-    app.wait_for_status("approved").await;
+    // Not through the status page: its own read of LedgerOS could win the race with the
+    // webhook, and the timeline below is about the webhook.
+    app.wait_for_stored_status("ada@example.com", "approved").await;
     let user = app
         .services
         .store
