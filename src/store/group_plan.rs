@@ -18,6 +18,11 @@ use crate::store::{EventOutcome, InboxEvent, UserId};
 /// Each event's outcome, and the person whose status it touched (to announce once committed).
 pub(super) type Applied = Vec<(EventOutcome, Option<UserId>)>;
 
+/// A list of strings as the `required_fields` columns hold it (JSON text, on both backends).
+pub(super) fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).expect("strings serialise")
+}
+
 /// A person the group names, as read, then as the group leaves them.
 pub(super) struct Person {
     pub id: UserId,

@@ -17,7 +17,7 @@ use super::{MAIL_CHANNEL, STATUS_CHANNEL};
 use crate::clock::Millis;
 use crate::kyc::StatusSource;
 use crate::status::ApplicationStatus;
-use crate::store::group_plan::{Applied, Person, plan};
+use crate::store::group_plan::{Applied, Person, json, plan};
 use crate::store::{InboxEvent, StoreError, UserId, rows};
 
 /// Every row the group leaves, in one statement: the new events, the repeats of stored ones,
@@ -60,10 +60,6 @@ WITH new_events AS ( \
   WHERE u.id = p.id \
 ) \
 SELECT pg_notify(n.channel, n.payload) FROM unnest($31::text[], $32::text[]) AS n(channel, payload)";
-
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).expect("strings serialise")
-}
 
 /// Stores and applies `events` (in the order given) inside the caller's transaction.
 pub(super) async fn ingest_group(

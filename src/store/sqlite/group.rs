@@ -26,7 +26,7 @@ use tokio::sync::{Mutex, oneshot};
 use crate::clock::Millis;
 use crate::kyc::{KycState, StatusSource};
 use crate::status::ApplicationStatus;
-use crate::store::group_plan::{Applied, Change, NewEvent, Person, plan};
+use crate::store::group_plan::{Applied, Change, NewEvent, Person, json, plan};
 use crate::store::{InboxEvent, StoreError, UserId};
 
 /// A group for the writer thread, and where its answer goes.
@@ -91,10 +91,6 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         Self::Database(Box::new(e))
     }
-}
-
-fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    serde_json::to_string(value).expect("strings serialise")
 }
 
 fn ingest_group(
