@@ -1,6 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 
-// The server is started by `cargo leptos end-to-end` before this runs.
+// The server is started by `cargo make e2e` (Makefile.toml) before this runs.
 const baseURL = process.env.BASE_URL ?? "http://127.0.0.1:3000";
 
 export default defineConfig({

@@ -90,10 +90,10 @@ impl DetailsForm {
     }
 }
 
-#[cfg(feature = "server")]
+#[cfg(feature = "domain")]
 pub use check::validate;
 
-#[cfg(feature = "server")]
+#[cfg(feature = "domain")]
 mod check {
     use super::{DetailField, DetailsForm};
     use crate::forms::FieldErrors;

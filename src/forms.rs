@@ -221,7 +221,7 @@ pub struct LoginForm {
 /// parser drops them) is refused before parsing: a host is decoded as IDNA, whose punycode costs
 /// time growing with the square of a label's length, so a few kilobytes of `//xn--…` took
 /// about a second of CPU (found by the `forms` fuzz target).
-#[cfg(feature = "server")]
+#[cfg(feature = "domain")]
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     const HERE: &str = "https://onboarding.invalid";
     /// Our own paths are short; a longer `next` is not one of ours.

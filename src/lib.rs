@@ -19,7 +19,7 @@ pub mod services;
 #[cfg(feature = "server")]
 pub mod verification;
 
-#[cfg(feature = "server")]
+#[cfg(feature = "domain")]
 pub mod clock;
 #[cfg(feature = "server")]
 pub mod email;
@@ -27,13 +27,13 @@ pub mod email;
 pub mod funnel;
 #[cfg(feature = "server")]
 pub mod jobs;
-#[cfg(feature = "server")]
+#[cfg(feature = "domain")]
 pub mod kyc;
-#[cfg(feature = "server")]
+#[cfg(feature = "domain")]
 pub mod ledger;
 #[cfg(feature = "server")]
 pub mod store;
 #[cfg(feature = "server")]
 pub mod tokens;
-#[cfg(feature = "server")]
+#[cfg(feature = "domain")]
 pub mod webhook;

@@ -13,6 +13,7 @@ mod helpers;
 mod instances;
 mod observability;
 mod onboarding_flow;
+mod proof;
 mod reminders;
 mod resilience;
 mod review;

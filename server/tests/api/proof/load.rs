@@ -16,10 +16,6 @@
 //! Settings: `LOAD_STREAMS` (default 100), `LOAD_RATE` (webhooks/s, default 50), `LOAD_SECS`
 //! (default 15). `TEST_DATABASE_URL` pointing at PostgreSQL runs it there.
 
-#[path = "support/harness.rs"]
-mod harness;
-
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,7 +26,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use server::config::SANDBOX_WEBHOOK_SECRET;
 
-use harness::{ServerProcess, free_port, fresh_database, now_ms, seed_linked_users, setting};
+use crate::harness::{self, ServerProcess, free_port, fresh_database, now_ms, seed_linked_users, setting};
 
 const PASSWORD: &str = "load harness passphrase";
 /// The two documents asked for in turn: each webhook swaps one for the other, so each changes
@@ -166,7 +162,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[at]
 }
 
-fn main() -> ExitCode {
+/// The proof at the size its settings ask for: true when every check held.
+pub fn run() -> bool {
     let streams = setting("LOAD_STREAMS", 100).max(1);
     let rate = setting("LOAD_RATE", 50).max(1);
     let seconds = setting("LOAD_SECS", 15).max(5);

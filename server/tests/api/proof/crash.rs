@@ -18,12 +18,8 @@
 //! `PROOF_KILLS` (default 2), `PROOF_SENDERS` (default 16). `TEST_DATABASE_URL` pointing at
 //! PostgreSQL runs it there (a fresh database); SQLite otherwise.
 
-#[path = "support/harness.rs"]
-mod harness;
-
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -34,7 +30,9 @@ use rand::seq::SliceRandom;
 use serde_json::json;
 use server::config::SANDBOX_WEBHOOK_SECRET;
 
-use harness::{Db, ServerProcess, free_port, fresh_database, now_ms, seed_linked_users, setting};
+use crate::harness::{
+    self, Db, ServerProcess, free_port, fresh_database, now_ms, seed_linked_users, setting,
+};
 
 /// One unique event: whom it is for, when LedgerOS made it, what it reports, and its body.
 struct Event {
@@ -193,7 +191,8 @@ async fn check(database: &str, events: &[Event], acked: &HashSet<usize>, users: 
     }
 }
 
-fn main() -> ExitCode {
+/// The proof at the size its settings ask for: true when every check held.
+pub fn run() -> bool {
     let deliveries = setting("PROOF_EVENTS", 2000);
     let users = setting("PROOF_USERS", 200).min(deliveries * 4 / 5).max(1);
     let kills = setting("PROOF_KILLS", 2);

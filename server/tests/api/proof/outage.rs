@@ -19,13 +19,7 @@
 //! Settings: `OUTAGE_PEOPLE` (default 20), `OUTAGE_SECS` (default 12; half `503`, half `429`).
 //! `TEST_DATABASE_URL` pointing at PostgreSQL runs it there.
 
-#[path = "support/harness.rs"]
-mod harness;
-#[path = "support/smtp.rs"]
-mod smtp;
-
 use std::collections::HashMap;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,8 +29,8 @@ use reqwest::StatusCode;
 use sandbox::{Outage, Sandbox, SandboxConfig};
 use tokio::sync::RwLock;
 
-use harness::{Db, ServerProcess, free_port, fresh_database, setting};
-use smtp::SmtpListener;
+use crate::harness::{self, Db, ServerProcess, free_port, fresh_database, setting};
+use crate::smtp::SmtpListener;
 
 const API_KEY: &str = "lk_test_outage_harness";
 const SECRET: &str = "whsec_outage_harness";
@@ -133,7 +127,8 @@ fn expect_redirect(response: &reqwest::Response, to: &str, what: &str) -> Result
     }
 }
 
-fn main() -> ExitCode {
+/// The proof at the size its settings ask for: true when every check held.
+pub fn run() -> bool {
     let people = setting("OUTAGE_PEOPLE", 20).max(1);
     let outage = Duration::from_secs(setting("OUTAGE_SECS", 12).max(2));
     let runtime = harness::runtime();
