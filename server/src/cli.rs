@@ -33,7 +33,6 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
     };
     let password = read_password()?;
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned());
-    crate::startup::ensure_sqlite_dir(&url)?;
     // Operators' emails hold no links, so the public URL does not matter here.
     let store = Store::connect(&url, Clock::system(), "http://localhost")
         .await

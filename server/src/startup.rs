@@ -5,6 +5,7 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -62,7 +63,9 @@ impl Application {
             ),
             Mode::Live => tracing::info!("live mode: real LedgerOS and real email"),
         }
-        let listener = TcpListener::bind(config.site_addr).await?;
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .with_context(|| format!("cannot listen on {} (LEPTOS_SITE_ADDR)", config.site_addr))?;
         let local: SocketAddr = listener.local_addr()?;
         leptos_options.site_addr = local;
         let public_url = config
@@ -71,8 +74,10 @@ impl Application {
             .unwrap_or_else(|| format!("http://{local}"));
 
         crate::observability::prometheus();
-        ensure_sqlite_dir(&config.database_url)?;
-        let store = Store::connect(&config.database_url, clock.clone(), &public_url).await?;
+        // The database URL may hold a password: the error names the variable, not its value.
+        let store = Store::connect(&config.database_url, clock.clone(), &public_url)
+            .await
+            .context("cannot open the database in DATABASE_URL")?;
         tracing::info!(backend = store.kind(), "database ready, migrations applied");
         if config.mode == Mode::Demo {
             onboarding::operators::ensure_demo_operator(&store).await?;
@@ -81,7 +86,12 @@ impl Application {
         let (sandbox, ledger_url) = match &config.ledger_api_url {
             Some(url) => (None, url.clone()),
             None => {
-                let sandbox_listener = TcpListener::bind(config.sandbox_addr).await?;
+                let sandbox_listener = TcpListener::bind(config.sandbox_addr).await.with_context(|| {
+                    format!(
+                        "cannot listen on {} for the built-in sandbox (SANDBOX_ADDR)",
+                        config.sandbox_addr
+                    )
+                })?;
                 let sandbox = Sandbox::start(
                     SandboxConfig {
                         api_key: config.ledger_api_key.expose_secret().to_owned(),
@@ -323,19 +333,6 @@ fn sandbox_state_file(database_url: &str) -> Option<std::path::PathBuf> {
         return None;
     }
     Some(std::path::Path::new(path).with_extension("sandbox.json"))
-}
-
-/// Creates the folder of a SQLite file URL, so the demo works from a fresh clone.
-pub(crate) fn ensure_sqlite_dir(url: &str) -> std::io::Result<()> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or(path);
-    if let Some(parent) = std::path::Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent)?;
-    }
-    Ok(())
 }
 
 async fn shutdown_signal() {

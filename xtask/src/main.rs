@@ -15,7 +15,8 @@
 //! in Cargo.toml describes the same layout, for anyone who runs `cargo leptos watch`.
 //!
 //! Commands:
-//! - `build [--release]`: the site and the server.
+//! - `build [--release | --release-site]`: the site and the server (`--release-site`: the
+//!   release site with a debug server, for the release browser tests).
 //! - `site [--release]`: the site only (WebAssembly, CSS, public files).
 //! - `serve [--release]`: build, then run the server (the demo when no LedgerOS is configured).
 //! - `watch`: serve, and rebuild and restart on every change to the sources, styles or files.
@@ -75,25 +76,30 @@ fn main() -> Result<()> {
     let root = workspace_root();
     std::env::set_current_dir(&root).with_context(|| format!("cannot enter {}", root.display()))?;
     let command = args.first().map(String::as_str).unwrap_or("help");
-    let profile = if args.iter().any(|a| a == "--release") {
+    let release = args.iter().any(|a| a == "--release");
+    // `--release-site`: the production bundle (what the browser downloads) beside a debug server:
+    // the release browser tests check its hydration and weight without a release server compile.
+    let profile = if release { Profile::Release } else { Profile::Debug };
+    let site_profile = if release || args.iter().any(|a| a == "--release-site") {
         Profile::Release
     } else {
         Profile::Debug
     };
     match command {
-        "build" => build(profile),
-        "site" => site(profile),
+        "build" => build(profile, site_profile),
+        "site" => site(site_profile),
         "serve" => {
-            build(profile)?;
+            build(profile, site_profile)?;
             let status = serve(profile)?.wait()?;
             exit_with(status)
         }
         "watch" => watch(),
         _ => {
             eprintln!(
-                "usage: cargo xtask build|site|serve [--release] | watch\n\
+                "usage: cargo xtask build|site|serve [--release | --release-site] | watch\n\
                  build: the site (target/site) and the server; serve: build, then run the server;\n\
-                 watch: serve, rebuilding and restarting on every change"
+                 watch: serve, rebuilding and restarting on every change;\n\
+                 --release-site: the release site with a debug server"
             );
             if command == "help" {
                 Ok(())
@@ -122,14 +128,14 @@ fn exit_with(status: ExitStatus) -> Result<()> {
 
 /// The site and the server, the two cargo builds at once (they use separate target
 /// directories; on two cores, one fills the other's waits for a single crate or the linker).
-fn build(profile: Profile) -> Result<()> {
+fn build(profile: Profile, site_profile: Profile) -> Result<()> {
     let started = Instant::now();
     let mut server = cargo()
         .args(["build", "--locked", "-p", "server"])
         .args(profile.server_args())
         .spawn()
         .context("cannot start cargo for the server")?;
-    let site = site(profile);
+    let site = site(site_profile);
     let server = server.wait()?;
     site?;
     if !server.success() {
@@ -139,8 +145,27 @@ fn build(profile: Profile) -> Result<()> {
     Ok(())
 }
 
+/// A cargo command with the environment of the shell that ran `cargo xtask`: without what
+/// `cargo run` set for xtask itself (`CARGO_MANIFEST_DIR`, `CARGO_PKG_NAME`, …). Build scripts
+/// such as ring's ask to rerun when those change, so leaving them would rebuild ring, rustls,
+/// sqlx and everything above them between `cargo test` and `cargo xtask build`.
 fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (key, _) in std::env::vars_os() {
+        let Some(key) = key.to_str() else { continue };
+        let set_by_cargo_run = matches!(
+            key,
+            "CARGO_MANIFEST_DIR"
+                | "CARGO_MANIFEST_PATH"
+                | "CARGO_CRATE_NAME"
+                | "CARGO_BIN_NAME"
+                | "CARGO_PRIMARY_PACKAGE"
+        ) || key.starts_with("CARGO_PKG_");
+        if set_by_cargo_run {
+            command.env_remove(key);
+        }
+    }
+    command
 }
 
 /// WebAssembly, wasm-bindgen, styles and public files into `target/site`.
@@ -286,7 +311,7 @@ fn serve(profile: Profile) -> Result<Child> {
 /// Serve, then poll the sources every 200 ms: a change to Rust sources or migrations rebuilds
 /// and restarts the server; a change to styles or public files is copied over (reload the page).
 fn watch() -> Result<()> {
-    build(Profile::Debug)?;
+    build(Profile::Debug, Profile::Debug)?;
     let mut server = serve(Profile::Debug)?;
     let code = [
         "src",
@@ -318,7 +343,7 @@ fn watch() -> Result<()> {
         if code_now > code_seen {
             code_seen = code_now;
             let started = Instant::now();
-            match build(Profile::Debug) {
+            match build(Profile::Debug, Profile::Debug) {
                 Ok(()) => {
                     let _ = server.kill();
                     let _ = server.wait();

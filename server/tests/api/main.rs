@@ -20,6 +20,7 @@ mod review;
 mod security;
 #[path = "../support/smtp.rs"]
 mod smtp;
+mod startup;
 mod statuses;
 mod store;
 mod webhooks;

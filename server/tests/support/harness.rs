@@ -127,6 +127,12 @@ impl ServerProcess {
     // The child is killed and waited for in `Drop` (or by `kill`).
     #[allow(clippy::zombie_processes)]
     pub async fn start(port: u16, env: &[(&str, String)], log: &Path) -> Self {
+        Self::start_in(None, port, env, log).await
+    }
+
+    /// As [`ServerProcess::start`], with `dir` as the server's working directory.
+    #[allow(clippy::zombie_processes)]
+    pub async fn start_in(dir: Option<&Path>, port: u16, env: &[(&str, String)], log: &Path) -> Self {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -144,6 +150,9 @@ impl ServerProcess {
             .stderr(log_file);
         for (name, value) in env {
             command.env(name, value);
+        }
+        if let Some(dir) = dir {
+            command.current_dir(dir);
         }
         let child = command.spawn().expect("the server binary starts");
         let client = reqwest::Client::new();

@@ -48,8 +48,23 @@ pub(super) struct SqliteBackend {
     webhooks: group::WebhookWriter,
 }
 
+/// Creates the folder of the database file (the demo's `data/` on a fresh clone). Only the
+/// SQLite backend writes to the filesystem; the error names the folder and the variable.
+fn prepare_folder(file: &std::path::Path) -> Result<(), StoreError> {
+    let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(folder).map_err(|e| {
+        StoreError::Config(format!(
+            "cannot create the folder {} for the SQLite database in DATABASE_URL: {e}",
+            folder.display()
+        ))
+    })
+}
+
 impl SqliteBackend {
-    /// Opens (creating if needed) the database at `url` and applies pending migrations.
+    /// Opens (creating if needed, with its folder) the database at `url` and applies pending
+    /// migrations.
     pub(super) async fn connect(url: &str, clock: Clock, public_url: String) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -64,6 +79,7 @@ impl SqliteBackend {
                 "an in-memory SQLite database is not supported: give a file, as in sqlite://data/onboarding.db".to_owned(),
             ));
         }
+        prepare_folder(options.get_filename())?;
         // No liveness test when a connection is taken from a pool: a file does not go away
         // like a server, and the test was a round trip to SQLite's thread before every query.
         let pool = SqlitePoolOptions::new()
