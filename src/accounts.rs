@@ -144,7 +144,7 @@ pub async fn sign_up(services: &Services, form: SignupForm) -> Result<(), Signup
             &tokens::digest(&token),
             expires_at,
             &|target| match target {
-                SignupTarget::New => templates::confirm_signup(email, first_name, base, &token),
+                SignupTarget::New => templates::confirm_signup(email, base, &token),
                 SignupTarget::Existing { first_name } => templates::account_exists(email, first_name, base),
             },
         )

@@ -96,7 +96,7 @@ pub use check::validate;
 #[cfg(feature = "domain")]
 mod check {
     use super::{DetailField, DetailsForm};
-    use crate::forms::FieldErrors;
+    use crate::forms::{FieldErrors, NameProblem};
     use crate::ledger::{Address, UpdateVerification};
 
     const NAME_MAX_CHARS: usize = 100;
@@ -113,22 +113,10 @@ mod check {
         for detail in requested {
             match detail {
                 DetailField::FirstName => {
-                    update.first_name = text(
-                        &mut errors,
-                        "first_name",
-                        &form.first_name,
-                        NAME_MAX_CHARS,
-                        "Enter your legal first name, as on your ID.",
-                    );
+                    update.first_name = name(&mut errors, "first_name", &form.first_name, "legal first name");
                 }
                 DetailField::LastName => {
-                    update.last_name = text(
-                        &mut errors,
-                        "last_name",
-                        &form.last_name,
-                        NAME_MAX_CHARS,
-                        "Enter your legal last name, as on your ID.",
-                    );
+                    update.last_name = name(&mut errors, "last_name", &form.last_name, "legal last name");
                 }
                 DetailField::DateOfBirth => match date_of_birth(form.date_of_birth.trim()) {
                     Ok(date) => update.date_of_birth = Some(date),
@@ -193,6 +181,25 @@ mod check {
             Ok(update)
         } else {
             Err(errors)
+        }
+    }
+
+    /// A name for LedgerOS, by the same rule as at signup ([`crate::forms::check_name`]).
+    fn name(errors: &mut FieldErrors, field: &str, value: &str, label: &str) -> Option<String> {
+        match crate::forms::check_name(value) {
+            Ok(name) => Some(name.to_owned()),
+            Err(NameProblem::Empty) => {
+                errors.add(field, format!("Enter your {label}, as on your ID."));
+                None
+            }
+            Err(NameProblem::TooLong) => {
+                errors.add(field, format!("Keep this under {NAME_MAX_CHARS} characters."));
+                None
+            }
+            Err(NameProblem::NotAName) => {
+                errors.add(field, crate::forms::name_message(label));
+                None
+            }
         }
     }
 

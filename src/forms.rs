@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const PASSWORD_MIN_CHARS: usize = 12;
 /// Longest password we accept: long enough for passphrases, short enough to hash cheaply.
 pub const PASSWORD_MAX_CHARS: usize = 128;
-const NAME_MAX_CHARS: usize = 100;
+pub const NAME_MAX_CHARS: usize = 100;
 const EMAIL_MAX_CHARS: usize = 254;
 
 /// One problem with one field, worded for the person filling the form.
@@ -94,28 +94,87 @@ impl Email {
     }
 }
 
-/// A person's name as they typed it, trimmed.
+/// A person's name as they typed it, trimmed, and as people's names are written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonName(String);
 
+/// Why a name is not one (see [`check_name`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameProblem {
+    Empty,
+    TooLong,
+    /// A character no name has (a digit, `@`, `<`, `/`, `:`, a control…), or `word.word` (a
+    /// domain): what turns a greeting into a link or a phone number.
+    NotAName,
+}
+
+/// The rule for first and last names, at signup and in the details sent to LedgerOS: letters of
+/// any script with their marks, spaces, apostrophes (`'` and `’`), hyphens and periods; 1 to
+/// [`NAME_MAX_CHARS`] characters after trimming. A period must not join two words of two or
+/// more letters (`evil.example`, `www.bank`): initials (`J.R.R.`) and abbreviations (`St. John`)
+/// stay allowed. Anything else (digits, `@`, `<>`, `/`, `:`, symbols, controls) is refused, so no
+/// name can carry a URL, an address or a phone number into an email.
+pub fn check_name(input: &str) -> Result<&str, NameProblem> {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    let name = input.trim();
+    if name.is_empty() {
+        return Err(NameProblem::Empty);
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return Err(NameProblem::TooLong);
+    }
+    let allowed = |c: char| {
+        matches!(c, ' ' | '\'' | '\u{2019}' | '-' | '.')
+            || matches!(
+                c.general_category_group(),
+                GeneralCategoryGroup::Letter | GeneralCategoryGroup::Mark
+            )
+    };
+    if !name.chars().all(allowed) {
+        return Err(NameProblem::NotAName);
+    }
+    // `word.word`: the letters just before a period and just after it, both two or more long.
+    let letters = |s: &str, from_end: bool| -> usize {
+        let is_letter = |c: &char| !matches!(c, ' ' | '\'' | '\u{2019}' | '-' | '.');
+        if from_end {
+            s.chars().rev().take_while(is_letter).count()
+        } else {
+            s.chars().take_while(is_letter).count()
+        }
+    };
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts
+        .windows(2)
+        .any(|pair| letters(pair[0], true) >= 2 && letters(pair[1], false) >= 2)
+    {
+        return Err(NameProblem::NotAName);
+    }
+    Ok(name)
+}
+
 impl PersonName {
-    fn parse(input: &str, empty: &'static str) -> Result<Self, &'static str> {
-        let name = input.trim();
-        if name.is_empty() {
-            return Err(empty);
+    /// `field` names the field in the messages ("first name", "last name").
+    fn parse(input: &str, field: &str) -> Result<Self, String> {
+        match check_name(input) {
+            Ok(name) => Ok(Self(name.to_owned())),
+            Err(NameProblem::Empty) => Err(format!("Enter your {field}.")),
+            Err(NameProblem::TooLong) => Err(format!(
+                "Enter your {field} in at most {NAME_MAX_CHARS} characters."
+            )),
+            Err(NameProblem::NotAName) => Err(name_message(field)),
         }
-        if name.chars().count() > NAME_MAX_CHARS {
-            return Err("This name is too long (100 characters at most).");
-        }
-        if name.chars().any(char::is_control) {
-            return Err("This name contains characters we cannot use.");
-        }
-        Ok(Self(name.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What to say when a name breaks the rule, naming the field.
+pub fn name_message(field: &str) -> String {
+    format!(
+        "Enter your {field} as it appears on your ID: letters, spaces, apostrophes, hyphens and periods only."
+    )
 }
 
 /// Leaked passwords long enough to pass the length check (see the file's header for its source).
@@ -171,10 +230,10 @@ pub struct ValidSignup {
 impl SignupForm {
     pub fn validate(self) -> Result<ValidSignup, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let first_name = PersonName::parse(&self.first_name, "Enter your first name.")
-            .map_err(|m| errors.add("first_name", m));
-        let last_name = PersonName::parse(&self.last_name, "Enter your last name.")
-            .map_err(|m| errors.add("last_name", m));
+        let first_name =
+            PersonName::parse(&self.first_name, "first name").map_err(|m| errors.add("first_name", m));
+        let last_name =
+            PersonName::parse(&self.last_name, "last name").map_err(|m| errors.add("last_name", m));
         let email = Email::parse(&self.email).map_err(|m| errors.add("email", m));
         let password = check_new_password(&self.password).map_err(|m| errors.add("password", m));
         match (first_name, last_name, email, password) {

@@ -13,6 +13,16 @@ pub const RESET_MINUTES: i64 = 30;
 
 const SIGN_OFF: &str = "— The onboarding team";
 
+/// The first line of an email to an account's confirmed owner: their name when it is a name by
+/// today's rule ([`crate::forms::check_name`]); a name stored before the rule that breaks it
+/// (a link, a phone number) is left out rather than repeated.
+fn greeting(first_name: &str) -> String {
+    match crate::forms::check_name(first_name) {
+        Ok(name) => format!("Hi {name},"),
+        Err(_) => "Hello,".to_owned(),
+    }
+}
+
 fn email(kind: EmailKind, to: &str, subject: &str, body: String) -> OutgoingEmail {
     OutgoingEmail {
         kind,
@@ -23,10 +33,12 @@ fn email(kind: EmailKind, to: &str, subject: &str, body: String) -> OutgoingEmai
     }
 }
 
-/// The link that finishes a signup.
-pub fn confirm_signup(to: &str, first_name: &str, base: &str, token: &str) -> OutgoingEmail {
+/// The link that finishes a signup. The address is not confirmed yet, and anyone can type
+/// anyone's address into the signup form: this email quotes nothing the form held (not even the
+/// name), so a stranger's words never reach an inbox from us.
+pub fn confirm_signup(to: &str, base: &str, token: &str) -> OutgoingEmail {
     let body = format!(
-        "Hi {first_name},\n\n\
+        "Hello,\n\n\
          Thanks for signing up. Open this link to confirm your email address and finish creating your account:\n\n\
          {base}/signup/confirm?token={token}\n\n\
          Next, we'll ask you to verify your identity with our partner LedgerOS. It takes 5 to 10 minutes, then usually 1 to 5 minutes for the result.\n\n\
@@ -44,8 +56,9 @@ pub fn confirm_signup(to: &str, first_name: &str, base: &str, token: &str) -> Ou
 /// Sent instead of a confirmation when the address already has an account: the signup page
 /// answers the same either way, so only the owner of the address learns it is taken.
 pub fn account_exists(to: &str, first_name: &str, base: &str) -> OutgoingEmail {
+    let greeting = greeting(first_name);
     let body = format!(
-        "Hi {first_name},\n\n\
+        "{greeting}\n\n\
          Someone, perhaps you, tried to create a new account with this email address. You already have an account, so nothing was changed.\n\n\
          To log in: {base}/login\n\
          Forgot your password? Choose a new one here: {base}/password/forgot\n\n\
@@ -57,8 +70,9 @@ pub fn account_exists(to: &str, first_name: &str, base: &str) -> OutgoingEmail {
 
 /// The link that sets a new password.
 pub fn password_reset(to: &str, first_name: &str, base: &str, token: &str) -> OutgoingEmail {
+    let greeting = greeting(first_name);
     let body = format!(
-        "Hi {first_name},\n\n\
+        "{greeting}\n\n\
          We received a request to reset your password. Open this link to choose a new one:\n\n\
          {base}/password/reset?token={token}\n\n\
          The link works once and expires in {RESET_MINUTES} minutes. Setting a new password logs you out everywhere else.\n\n\
@@ -70,8 +84,9 @@ pub fn password_reset(to: &str, first_name: &str, base: &str, token: &str) -> Ou
 
 /// A heads-up after the password changed.
 pub fn password_changed(to: &str, first_name: &str, base: &str) -> OutgoingEmail {
+    let greeting = greeting(first_name);
     let body = format!(
-        "Hi {first_name},\n\n\
+        "{greeting}\n\n\
          Your password was just changed, and every other session was logged out.\n\n\
          If this was you, there's nothing else to do. If it wasn't, reset your password now at {base}/password/forgot and contact support.\n\n\
          {SIGN_OFF}\n"
@@ -187,14 +202,15 @@ pub fn decision(
         ),
         _ => return None,
     };
-    let body = format!("Hi {first_name},\n\n{news}\n\n{next}\n\n{SIGN_OFF}\n");
+    let body = format!("{}\n\n{news}\n\n{next}\n\n{SIGN_OFF}\n", greeting(first_name));
     Some(email(EmailKind::Decision, to, subject, body))
 }
 
 /// The way back to the hosted verification, sent again by support.
 pub fn verification_link(to: &str, first_name: &str, base: &str) -> OutgoingEmail {
+    let greeting = greeting(first_name);
     let body = format!(
-        "Hi {first_name},\n\n\
+        "{greeting}\n\n\
          Our support team asked us to send you the link to your identity verification again. It takes 5 to 10 minutes, and you continue where you left off:\n\n\
          {base}/verification/continue\n\n\
          You'll be asked to log in first if you aren't already. Your status page shows where you stand: {base}/status\n\n\
@@ -205,8 +221,9 @@ pub fn verification_link(to: &str, first_name: &str, base: &str) -> OutgoingEmai
 
 /// Support's reply to a denied applicant's appeal.
 pub fn appeal_answer(to: &str, first_name: &str, base: &str, reply: &str) -> OutgoingEmail {
+    let greeting = greeting(first_name);
     let body = format!(
-        "Hi {first_name},\n\n\
+        "{greeting}\n\n\
          Our support team has looked at your appeal. Their reply:\n\n\
          {reply}\n\n\
          Your status page shows the date of this reply: {base}/status\n\
@@ -227,8 +244,9 @@ pub fn reminder(
 ) -> Option<OutgoingEmail> {
     let (step, link) = next_step(status, required_fields, base)?;
     let unsubscribe = format!("{base}/reminders/stop?token={reminders_token}");
+    let greeting = greeting(first_name);
     let body = format!(
-        "Hi {first_name},\n\n\
+        "{greeting}\n\n\
          Your account is almost ready. One step is left before you can deposit money and get your cards:\n\n\
          {step}\n\n\
          Continue here: {link}\n\n\
@@ -372,6 +390,67 @@ mod tests {
         assert!(
             !debug.contains("a@example.com") && !debug.contains("abc123"),
             "{debug}"
+        );
+    }
+
+    /// Every template, each given the hostile names (stored before the name rule, or typed by
+    /// a stranger): none carries their words, and the signup confirmation, the only email to
+    /// an address not yet confirmed, carries no name at all.
+    #[test]
+    fn no_template_carries_a_hostile_name_and_the_confirmation_carries_no_name() {
+        let hostile = [
+            "Visit https://evil.example/claim now",
+            "Your card is blocked call +1 555 0100 www.evil.example",
+            "<a href=\"https://evil.example\">Claim</a>",
+            "www.evil.example",
+        ];
+        let fields = vec!["proofOfAddress".to_owned()];
+        for name in hostile {
+            let mut emails = vec![
+                account_exists("a@example.com", name, BASE),
+                password_reset("a@example.com", name, BASE, "tok"),
+                password_changed("a@example.com", name, BASE),
+                verification_link("a@example.com", name, BASE),
+                appeal_answer("a@example.com", name, BASE, "We looked again."),
+            ];
+            for status in [
+                ApplicationStatus::Approved,
+                ApplicationStatus::Denied,
+                ApplicationStatus::Locked,
+                ApplicationStatus::NeedsInformation,
+                ApplicationStatus::NeedsVerification,
+            ] {
+                emails.extend(decision("a@example.com", name, &status, &fields, BASE));
+            }
+            for status in [ApplicationStatus::NotStarted, ApplicationStatus::NeedsInformation] {
+                emails.extend(reminder("a@example.com", name, &status, &fields, BASE, "tok"));
+            }
+            assert_eq!(emails.len(), 12);
+            for email in emails {
+                for piece in ["evil", "555", "href", "Visit", "blocked"] {
+                    assert!(
+                        !email.body.contains(piece),
+                        "{:?} carries {piece:?}: {}",
+                        email.kind,
+                        email.body
+                    );
+                    assert!(!email.subject.contains(piece));
+                }
+                assert!(email.body.starts_with("Hello,\n"), "{}", email.body);
+            }
+        }
+        let confirm = confirm_signup("a@example.com", BASE, "tok");
+        assert!(confirm.body.starts_with("Hello,\n"), "{}", confirm.body);
+        assert!(
+            confirm
+                .body
+                .contains("https://app.example/signup/confirm?token=tok")
+        );
+        // A real name still greets its confirmed owner.
+        assert!(
+            password_changed("a@example.com", "محمد", BASE)
+                .body
+                .starts_with("Hi محمد,\n")
         );
     }
 }

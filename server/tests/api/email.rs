@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use crate::helpers::{location, spawn_app, spawn_app_with, spawn_app_with_clock};
+use crate::helpers::{
+    browser_like_client, location, spawn_app, spawn_app_with, spawn_app_with_clock, token_in,
+};
 use crate::smtp::SmtpListener;
 use onboarding::clock::Clock;
 use reqwest::StatusCode;
@@ -117,4 +119,122 @@ async fn in_demo_mode_the_dev_mailbox_lists_and_shows_every_email() {
         shown.contains(&format!(r#"<a href="{}/signup/confirm?token="#, app.address)),
         "{shown}"
     );
+}
+
+/// Anyone can type someone else's address into the signup form. With a "name" that reads as
+/// the bank asking to click or call, our confirmation email to that address would carry it,
+/// from the fintech's own domain. The form refuses such names, and the confirmation email of
+/// a real signup quotes no field of the form, not even the name.
+#[tokio::test]
+async fn a_strangers_words_never_reach_an_inbox_through_the_signup_form() {
+    let smtp = SmtpListener::start().await;
+    let app = spawn_app_with(|config| config.smtp_url = Some(smtp.url().into())).await;
+    let probes = [
+        "Visit https://evil.example/claim now",
+        "Your card is blocked call +1 555 0100 www.evil.example",
+        "<a href=\"https://evil.example\">Claim</a>",
+    ];
+    for (n, probe) in probes.iter().enumerate() {
+        for (first, last) in [(*probe, "Lovelace"), ("Ada", *probe)] {
+            let victim = format!("victim{n}@example.com");
+            let response = app
+                .post_form(
+                    "/signup",
+                    &[
+                        ("first_name", first),
+                        ("last_name", last),
+                        ("email", victim.as_str()),
+                        ("password", "correct horse battery"),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                location(&response),
+                "/signup",
+                "{probe:?} refused, back to the form"
+            );
+        }
+    }
+    let (_, form) = app.get_page("/signup").await;
+    assert!(
+        form.contains("as it appears on your ID"),
+        "the message names the field: {form}"
+    );
+
+    // A real signup, then time for the mail worker: only its confirmation goes out, greeting
+    // nobody by name.
+    let response = app
+        .post_form(
+            "/signup",
+            &[
+                ("first_name", "Ada"),
+                ("last_name", "Lovelace"),
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/signup/sent");
+    let confirmation = smtp.wait_for("To: ada@example.com").await;
+    assert!(confirmation.contains("Hello,"), "{confirmation}");
+    assert!(
+        !confirmation.contains("Ada") && !confirmation.contains("Lovelace"),
+        "{confirmation}"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = smtp.all();
+    assert_eq!(sent.len(), 1, "only the real signup's confirmation: {sent:?}");
+    for message in sent {
+        for piece in ["evil", "555", "href", "Visit", "blocked"] {
+            assert!(!message.contains(piece), "{piece:?} went out: {message}");
+        }
+    }
+}
+
+/// Names in the scripts and forms people have (Arabic, Chinese, apostrophes, hyphens) sign up
+/// and are greeted by name once the address is theirs.
+#[tokio::test]
+async fn names_in_any_script_sign_up_and_greet_their_confirmed_owner() {
+    let app = spawn_app().await;
+    for (n, (first, last)) in [
+        ("محمد", "الفارسي"),
+        ("小明", "王"),
+        ("Seán", "O'Brien"),
+        ("Jean-Luc", "Picard"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let email = format!("person{n}@example.com");
+        let client = browser_like_client();
+        let form = [
+            ("first_name", first),
+            ("last_name", last),
+            ("email", email.as_str()),
+            ("password", "correct horse battery"),
+        ];
+        let response = client.post(app.url("/signup")).form(&form).send().await.unwrap();
+        assert_eq!(location(&response), "/signup/sent", "{first} {last}");
+        let confirmation = app.wait_for_email(&email, "Confirm your email").await;
+        assert!(
+            !confirmation.body.contains(first),
+            "no name before the address is confirmed"
+        );
+        let token = token_in(&confirmation.body, &app.address, "/signup/confirm");
+        let confirmed = client
+            .post(app.url("/signup/confirm"))
+            .form(&[("token", token.as_str()), ("password", "correct horse battery")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&confirmed), "/status", "{first} {last}");
+        // The owner, confirmed, asks for a password reset: that email greets them by name.
+        app.ask_for_reset(&browser_like_client(), &email).await;
+        let reset = app.wait_for_email(&email, "Reset your password").await;
+        assert!(
+            reset.body.starts_with(&format!("Hi {first},\n")),
+            "{}",
+            reset.body
+        );
+    }
 }

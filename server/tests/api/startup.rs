@@ -45,7 +45,7 @@ async fn the_server_writes_nothing_in_its_working_directory() {
     .await;
     // A page, a signup form post and the login page: the usual first minute of a server.
     let client = reqwest::Client::new();
-    for path in ["/", "/signup", "/login", "/pkg/onboarding.css"] {
+    for path in ["/", "/signup", "/login"] {
         let page = client
             .get(format!("http://127.0.0.1:{port}{path}"))
             .send()

@@ -35,6 +35,11 @@ impl SmtpListener {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// Every message received so far, decoded.
+    pub fn all(&self) -> Vec<String> {
+        self.messages.lock().unwrap().iter().map(|m| decode(m)).collect()
+    }
+
     /// Waits for a message whose headers or body contain `needle`.
     pub async fn wait_for(&self, needle: &str) -> String {
         for _ in 0..200 {
