@@ -1,6 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import { audit, audited, focused, tabTo, typeInto } from "./a11y";
-import { confirmSignup, hydrated, openEmail, PASSWORD, sendWebhook, signUp, verifyWithOutcome } from "./helpers";
+import { confirmSignup, hydrated, openEmail, PASSWORD, sendWebhook, signUp, uniqueName, verifyWithOutcome } from "./helpers";
 
 // Every page and state a person can reach, checked by axe-core (WCAG 2.0/2.1/2.2 A and AA) on a
 // desktop and a phone; a keyboard-only journey from the landing page to approved; the live
@@ -137,7 +137,7 @@ test("every status card is accessible", async ({ page }) => {
 
   // Statuses only a webhook brings: a status we do not know yet, then canceled. The change is
   // announced: it lands in the polite live region.
-  const lastName = `Odd${Date.now()}`;
+  const lastName = uniqueName("Odd");
   await signUp(page, "Odd", lastName);
   await page.getByRole("button", { name: "Continue verification" }).click();
   const origin = new URL(page.url()).origin;
@@ -214,7 +214,7 @@ test("account pages, errors and expired links are accessible", async ({ page }) 
 test("the operator console is accessible", async ({ page, browser }) => {
   test.setTimeout(120_000);
   // A denied applicant with an appeal, so the queue and the appeal page have content.
-  const lastName = `Console${Date.now()}`;
+  const lastName = uniqueName("Console");
   await signUp(page, "Cora", lastName);
   await verifyWithOutcome(page, "deny");
   await page.getByLabel(/Tell our support team why/).fill("Please look again.");

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, signUp, verifyWithOutcome } from "./helpers";
+import { hydrated, signUp, uniqueName, verifyWithOutcome } from "./helpers";
 import { audit } from "./a11y";
 
 // The operator console: support finds a denied applicant's appeal, answers it, and the
@@ -8,7 +8,7 @@ import { audit } from "./a11y";
 const OPERATOR = { email: "admin@demo.example", password: "demo console passphrase" };
 
 test("support answers an appeal and the applicant sees it", async ({ page, browser }) => {
-  const lastName = `Appealing${Date.now()}`;
+  const lastName = uniqueName("Appealing");
   await signUp(page, "Dana", lastName);
   await verifyWithOutcome(page, "deny");
   await page.getByLabel(/Tell our support team why/).fill("My ID was renewed last month.");
@@ -39,7 +39,7 @@ test("support answers an appeal and the applicant sees it", async ({ page, brows
 });
 
 test("support finds an applicant and is refused what only admins may do", async ({ page, browser }) => {
-  const lastName = `Findable${Date.now()}`;
+  const lastName = uniqueName("Findable");
   await signUp(page, "Farah", lastName);
   await verifyWithOutcome(page, "deny");
   await expect(page.getByRole("heading", { name: "We couldn't verify your identity" })).toBeVisible();

@@ -26,6 +26,14 @@ export async function fromOwnAddress(page: Page) {
   await page.setExtraHTTPHeaders({ "x-forwarded-for": `10.${octet()}.${octet()}.${octet()}` });
 }
 
+/**
+ * A name no other test uses, by the app's name rule (letters, no digits): `prefix` and the
+ * time in letters ("Odd" + "bhgc…"), so the console can find this test's person.
+ */
+export function uniqueName(prefix: string): string {
+  return prefix + String(Date.now()).replace(/\d/g, (d) => "abcdefghij"[Number(d)]);
+}
+
 /** Signs up a new person through the form; ends on /status. Returns the email used. */
 export async function signUp(page: Page, firstName: string, lastName: string, javascript = true): Promise<string> {
   await fromOwnAddress(page);

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, signUp, verifyWithOutcome, sendWebhook } from "./helpers";
+import { hydrated, signUp, uniqueName, verifyWithOutcome, sendWebhook } from "./helpers";
 import { audit } from "./a11y";
 
 // Each status as a person sees it: plain words, and what happens next.
@@ -60,7 +60,7 @@ test("a locked account points to support", async ({ page }) => {
 });
 
 test("canceled and unknown statuses get a safe, plain message", async ({ page }) => {
-  const lastName = `Odd${Date.now()}`;
+  const lastName = uniqueName("Odd");
   await signUp(page, "Odd", lastName);
   // Find this person's LedgerOS id on the sandbox overview.
   const sandbox = await page.context().newPage();
