@@ -47,8 +47,8 @@ pub(super) struct Event {
 }
 
 impl Event {
-    /// The event announcing the user's current status.
-    pub fn for_user(user: &User) -> Event {
+    /// The event announcing the user's current status, created at `created_at_ms`.
+    pub fn for_user(user: &User, created_at_ms: i64) -> Event {
         let event_type = match user.status {
             ApplicationStatus::Approved => "user.application.approved",
             ApplicationStatus::Denied => "user.application.denied",
@@ -65,7 +65,6 @@ impl Event {
             data["requiredFields"] = json!(user.required_fields);
         }
         let id = random_id("evt_", 24);
-        let created_at_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
         let body = json!({ "id": id, "type": event_type, "createdAt": created_at_ms, "data": data });
         Event {
             id,

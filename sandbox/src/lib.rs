@@ -175,6 +175,31 @@ impl Sandbox {
         self.inner.decide(user_id, decision)
     }
 
+    /// Applies `outcome` at once as if LedgerOS had decided at `at_ms` (in the past), and
+    /// returns the webhook bodies it would have sent then, without delivering them: the demo
+    /// writes its history through the app's own webhook ingestion with the app's clock set
+    /// back. Events the contract does not send (see [`SandboxConfig::status_updates`]) are left
+    /// out, as in a delivery; a manual review's next stage is not scheduled (decide it again).
+    /// Any stage still waiting for this user is cancelled.
+    pub fn decide_in_past(
+        &self,
+        user_id: &str,
+        outcome: &Outcome,
+        at_ms: i64,
+    ) -> Result<Vec<String>, SandboxError> {
+        outcome.validate()?;
+        let mut state = self.inner.state();
+        let user = state
+            .users
+            .get_mut(user_id)
+            .ok_or_else(|| SandboxError::UnknownUser(user_id.to_owned()))?;
+        user.generation += 1;
+        let (event, _) = apply(user, outcome, at_ms);
+        user.scheduled = None;
+        let sent = self.inner.config.status_updates || event.event_type != delivery::UPDATED;
+        Ok(if sent { vec![event.body] } else { Vec::new() })
+    }
+
     /// Forgets every user (the demo's reset), and any decision or delivery still waiting.
     pub fn reset(&self) {
         *self.inner.state() = State::default();
@@ -334,6 +359,11 @@ impl Outage {
 }
 
 /// Locks a mutex, carrying on after a panic elsewhere (the data stays usable for a sandbox).
+/// The wall clock in milliseconds since the epoch, as LedgerOS dates its events.
+fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -450,7 +480,7 @@ impl Inner {
         let applied = {
             let mut state = self.state();
             match state.users.get_mut(&user_id) {
-                Some(user) if user.generation == generation => Some(apply(user, &outcome)),
+                Some(user) if user.generation == generation => Some(apply(user, &outcome, now_ms())),
                 _ => None,
             }
         };
@@ -478,7 +508,7 @@ impl Inner {
 
 /// Sets the user's status for `outcome`, returning the event to send and, for a manual
 /// review, what follows and when.
-fn apply(user: &mut User, outcome: &Outcome) -> (Event, Option<(Outcome, Duration)>) {
+fn apply(user: &mut User, outcome: &Outcome, at_ms: i64) -> (Event, Option<(Outcome, Duration)>) {
     user.scheduled = None;
     user.required_fields.clear();
     let mut next = None;
@@ -509,5 +539,5 @@ fn apply(user: &mut User, outcome: &Outcome) -> (Event, Option<(Outcome, Duratio
         Outcome::Lock => ApplicationStatus::Locked,
     };
     tracing::info!(user_id = %user.id, status = %user.status, "sandbox: status changed");
-    (Event::for_user(user), next)
+    (Event::for_user(user, at_ms), next)
 }

@@ -121,6 +121,7 @@ impl Application {
             clock: clock.clone(),
             public_url: public_url.clone(),
             status_check_gap: config.status_check_gap,
+            workers: Default::default(),
         };
         let mailer = match &config.smtp_url {
             Some(url) => Mailer::smtp(url.expose_secret(), &config.mail_from)?,

@@ -122,12 +122,17 @@ pub async fn provision_now(services: &Services, user: &UserId) -> bool {
 /// Drains due jobs forever, checking again every `idle` when there is nothing to do.
 pub async fn work(services: Services, idle: Duration) {
     loop {
+        let round = services.workers.round().await;
         match services.store.claim_due_job(LEASE_MS).await {
             Ok(Some(job)) => {
                 run(&services, job).await;
             }
-            Ok(None) => tokio::time::sleep(idle).await,
+            Ok(None) => {
+                drop(round);
+                tokio::time::sleep(idle).await;
+            }
             Err(e) => {
+                drop(round);
                 tracing::error!(error = %e, "ledger calls: could not read jobs");
                 tokio::time::sleep(idle * 5).await;
             }

@@ -125,6 +125,7 @@ pub async fn work(services: Services, config: ReconcilerConfig) {
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
+        let _round = services.workers.round().await;
         reconcile_once(&services, &config).await;
     }
 }

@@ -93,9 +93,11 @@ pub async fn remind_once(services: &Services, config: &ReminderConfig) -> Result
 /// Looks for due reminders every `config.poll`, forever.
 pub async fn work(services: Services, config: ReminderConfig) {
     loop {
+        let round = services.workers.round().await;
         if let Err(e) = remind_once(&services, &config).await {
             tracing::error!(error = %e, "reminders: could not read or record due reminders");
         }
+        drop(round);
         tokio::time::sleep(config.poll).await;
     }
 }

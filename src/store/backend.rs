@@ -18,6 +18,10 @@ pub trait Backend: Applicants + Accounts + EmailQueue + super::Console + Send + 
     /// "sqlite" or "postgres", for logs and benchmarks.
     fn kind(&self) -> &'static str;
 
+    /// The same database, connections and signals, with every time it writes read from
+    /// `clock` instead (see [`super::Store::with_clock`]).
+    fn with_clock(&self, clock: crate::clock::Clock) -> std::sync::Arc<dyn Backend>;
+
     /// How durable a commit is, in the backend's words (for benchmark reports).
     async fn durability(&self) -> Result<String, StoreError>;
 

@@ -68,6 +68,15 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The same database, with every time it writes (accounts, status changes, webhooks,
+    /// emails, reminders) read from `clock`: the demo writes its history of the last 30 days
+    /// through the ordinary code paths with a manual clock. Shares connections and signals.
+    pub fn with_clock(&self, clock: Clock) -> Self {
+        Self(self.0.with_clock(clock))
+    }
+}
+
 impl std::ops::Deref for Store {
     type Target = dyn Backend;
 
@@ -173,6 +182,21 @@ pub struct InboxEvent {
 }
 
 impl InboxEvent {
+    /// What the inbox keeps of a webhook whose signature was verified: the parsed event and
+    /// its body as received.
+    pub fn from_webhook(event: &crate::webhook::ParsedEvent, body: &[u8]) -> Self {
+        Self {
+            id: event.id.as_str().to_owned(),
+            event_type: event.type_name.clone(),
+            ledger_user_id: event.ledger_user_id.clone(),
+            created_at_ms: event.created_at_ms,
+            payload: String::from_utf8_lossy(body).into_owned(),
+            status: event.target_status(),
+            required_fields: event.required_fields.clone(),
+            reason: event.reason.clone(),
+        }
+    }
+
     /// The order a group of events is applied in: by LedgerOS user, then oldest first. Per
     /// person that is the order LedgerOS created them in; across people it is one fixed order,
     /// so two transactions that lock the same people lock them in the same order.

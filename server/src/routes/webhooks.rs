@@ -66,16 +66,7 @@ async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes)
     {
         return refuse(StatusCode::BAD_REQUEST, "event id header and body disagree");
     }
-    let inbox = InboxEvent {
-        id: event.id.as_str().to_owned(),
-        event_type: event.type_name.clone(),
-        ledger_user_id: event.ledger_user_id.clone(),
-        created_at_ms: event.created_at_ms,
-        payload: String::from_utf8_lossy(&body).into_owned(),
-        status: event.target_status(),
-        required_fields: event.required_fields.clone(),
-        reason: event.reason.clone(),
-    };
+    let inbox = InboxEvent::from_webhook(&event, &body);
     match state.webhook_inbox.ingest(inbox).await {
         Ok(outcome) => {
             tracing::info!(event = %event.id.as_str(), kind = %event.type_name, ?outcome, "webhook accepted");

@@ -586,7 +586,10 @@ async fn admins_fill_the_demo_with_applicants_in_every_status_and_reset_it() {
         let approved = count("SELECT COUNT(*) FROM users WHERE application_status = 'approved'").await;
         let denied = count("SELECT COUNT(*) FROM users WHERE application_status = 'denied'").await;
         let asked = count("SELECT COUNT(*) FROM users WHERE application_status = 'needsInformation'").await;
-        if approved >= 4 && denied >= 2 && asked >= 1 {
+        let pending = count("SELECT COUNT(*) FROM users WHERE application_status = 'pending'").await;
+        let appeals = count("SELECT COUNT(*) FROM appeals").await;
+        let users = count("SELECT COUNT(*) FROM users").await;
+        if approved >= 4 && denied >= 2 && asked >= 1 && pending >= 2 && appeals >= 1 && users == 16 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -617,4 +620,82 @@ async fn admins_fill_the_demo_with_applicants_in_every_status_and_reset_it() {
     // Operators stay, and the reset itself is on the record.
     let audit = page_in(&admin, &app.url("/admin/audit")).await;
     assert!(audit.contains("reset the demo"), "{audit}");
+}
+
+/// The demo's applicants have a past: spread over 30 days, with the gaps real people leave, so
+/// the funnel has median times and reminders that brought people back (issue 29).
+#[tokio::test]
+async fn the_demo_history_spreads_over_30_days_with_median_times_and_reminders() {
+    use onboarding::funnel::Funnel;
+    let app = spawn_app().await;
+    let made = server::demo::seed(app.services.clone(), app.sandbox.clone(), 24).await;
+    assert_eq!(made, 24);
+    let now = app.services.clock.now_ms();
+    let input = app
+        .services
+        .store
+        .funnel(now - 31 * 86_400_000, now)
+        .await
+        .unwrap();
+    assert_eq!(input.people.len(), 24);
+    assert!(
+        input.signup_forms > 24,
+        "some never confirmed: {}",
+        input.signup_forms
+    );
+    let days_back: Vec<i64> = input
+        .people
+        .iter()
+        .map(|p| (now - p.confirmed_at) / 86_400_000)
+        .collect();
+    assert!(
+        days_back.iter().any(|d| *d >= 25) && days_back.iter().any(|d| *d <= 2),
+        "{days_back:?}"
+    );
+    let funnel = Funnel::of(&input);
+    for stage in &funnel.stages[2..] {
+        assert!(stage.median_ms.is_some_and(|m| m > 60_000), "{stage:?}");
+    }
+    let approved = &funnel.outcomes[0];
+    assert!(
+        approved.count >= 6 && approved.median_ms.is_some(),
+        "{approved:?}"
+    );
+    let review = &funnel.outcomes[2];
+    assert!(review.count >= 2, "{review:?}");
+    assert!(funnel.reminded >= 4, "{funnel:?}");
+    assert!(
+        funnel.back_after_reminder >= 2 && funnel.back_after_reminder < funnel.reminded,
+        "{funnel:?}"
+    );
+    // Statuses held for days, not "under a minute"; webhooks twice and late; an appeal.
+    let store = &app.services.store;
+    let old = store
+        .scalar_for_tests(&format!(
+            "SELECT COUNT(*) FROM users WHERE status_changed_at < {}",
+            now - 7 * 86_400_000
+        ))
+        .await
+        .unwrap();
+    assert!(old >= 10, "{old}");
+    let duplicates = store
+        .scalar_for_tests("SELECT COUNT(*) FROM webhook_events WHERE duplicates > 0")
+        .await
+        .unwrap();
+    assert!(duplicates >= 1, "{duplicates}");
+    assert!(
+        store
+            .scalar_for_tests("SELECT COUNT(*) FROM appeals")
+            .await
+            .unwrap()
+            >= 1
+    );
+
+    let admin = operator_browser(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let page = page_in(&admin, &app.url("/admin/funnel?days=30")).await;
+    let sentence = format!(
+        "{} of the {} people reminded came back",
+        funnel.back_after_reminder, funnel.reminded
+    );
+    assert!(page.contains(&sentence), "{sentence} missing in:\n{page}");
 }

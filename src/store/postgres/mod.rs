@@ -38,7 +38,7 @@ const STATUS_CHANNEL: &str = "onboarding_status";
 const MAIL_CHANNEL: &str = "onboarding_mail";
 
 /// The app's database on a PostgreSQL server shared by every instance.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct PostgresBackend {
     pool: PgPool,
     clock: Clock,
@@ -46,13 +46,17 @@ pub(super) struct PostgresBackend {
     public_url: String,
     changes: broadcast::Sender<UserId>,
     mail_queued: Arc<Notify>,
-    /// The task that listens for other instances' notifications, stopped with the backend.
-    listener: AbortHandle,
+    /// The task that listens for other instances' notifications, stopped with the backend
+    /// (the last of its clones).
+    _listener: Arc<Listener>,
 }
 
-impl Drop for PostgresBackend {
+#[derive(Debug)]
+struct Listener(AbortHandle);
+
+impl Drop for Listener {
     fn drop(&mut self) {
-        self.listener.abort();
+        self.0.abort();
     }
 }
 
@@ -71,14 +75,16 @@ impl PostgresBackend {
         let mail_queued = Arc::new(Notify::new());
         let mut listener = PgListener::connect_with(&pool).await?;
         listener.listen_all([STATUS_CHANNEL, MAIL_CHANNEL]).await?;
-        let listener = tokio::spawn(listen(listener, changes.clone(), mail_queued.clone())).abort_handle();
+        let listener = Arc::new(Listener(
+            tokio::spawn(listen(listener, changes.clone(), mail_queued.clone())).abort_handle(),
+        ));
         Ok(Self {
             pool,
             clock,
             public_url,
             changes,
             mail_queued,
-            listener,
+            _listener: listener,
         })
     }
 }
@@ -126,6 +132,13 @@ async fn lock_ledger_user(tx: &mut PgConnection, ledger_user_id: &str) -> Result
 impl Backend for PostgresBackend {
     fn kind(&self) -> &'static str {
         "postgres"
+    }
+
+    fn with_clock(&self, clock: Clock) -> Arc<dyn Backend> {
+        Arc::new(Self {
+            clock,
+            ..self.clone()
+        })
     }
 
     async fn durability(&self) -> Result<String, StoreError> {

@@ -22,7 +22,7 @@ use super::{Backend, EventOutcome, SessionStore, StoreError, UserId};
 use crate::clock::Clock;
 
 /// The app's database in one SQLite file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct SqliteBackend {
     pool: SqlitePool,
     /// The same file with `synchronous=NORMAL`, for bookkeeping that is at-least-once anyway:
@@ -45,7 +45,7 @@ pub(super) struct SqliteBackend {
     /// Wakes the mail worker when an email is queued, so it leaves at once.
     mail_queued: Arc<Notify>,
     /// Stores and applies webhooks, a group at a time, on a thread and connection of its own.
-    webhooks: group::WebhookWriter,
+    webhooks: Arc<group::WebhookWriter>,
 }
 
 /// Creates the folder of the database file (the demo's `data/` on a fresh clone). Only the
@@ -94,8 +94,11 @@ impl SqliteBackend {
             .connect_with(options.clone().synchronous(SqliteSynchronous::Normal))
             .await?;
         let writes = Arc::new(Mutex::new(()));
-        let webhooks =
-            group::WebhookWriter::start(options.get_filename(), writes.clone(), public_url.clone())?;
+        let webhooks = Arc::new(group::WebhookWriter::start(
+            options.get_filename(),
+            writes.clone(),
+            public_url.clone(),
+        )?);
         let (changes, _) = broadcast::channel(1024);
         Ok(Self {
             pool,
@@ -138,6 +141,13 @@ impl SqliteBackend {
 impl Backend for SqliteBackend {
     fn kind(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn with_clock(&self, clock: Clock) -> Arc<dyn Backend> {
+        Arc::new(Self {
+            clock,
+            ..self.clone()
+        })
     }
 
     async fn durability(&self) -> Result<String, StoreError> {

@@ -44,7 +44,7 @@ async fn show(State(state): State<AppState>, admin: Admin) -> Response {
     }
     let body = view! {
         <h1>"Demo data"</h1>
-        <p class="lead">"Fill the app with applicants in every status, made the way real ones are: an account here, a user at the built-in LedgerOS sandbox, and a decision there whose webhooks come over HTTP, some twice and some 20 seconds late."</p>
+        <p class="lead">"Fill the app with applicants who have 30 days of history, in every status, made the way real ones are: an account here, a user at the built-in LedgerOS sandbox, minutes on the hosted page, and decisions whose webhooks arrive, some twice and some late. Some stalled and were reminded; some came back."</p>
         <form method="post" action="/admin/demo/applicants" class="form">
             <div class="field">
                 <label for="field-count">"How many applicants"</label>
