@@ -38,6 +38,18 @@ impl DetailField {
         }
     }
 
+    /// The detail's name in the applicant's language.
+    pub fn label_in(self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::msg;
+        let key = match self {
+            Self::FirstName => msg::DETAIL_FIRST_NAME,
+            Self::LastName => msg::DETAIL_LAST_NAME,
+            Self::DateOfBirth => msg::DETAIL_DATE_OF_BIRTH,
+            Self::Address => msg::DETAIL_ADDRESS,
+        };
+        crate::i18n::t(lang, key)
+    }
+
     /// The details among `required_fields`, each once, in form order.
     pub fn requested(required_fields: &[String]) -> Vec<Self> {
         let asked: Vec<Self> = required_fields.iter().filter_map(|f| Self::parse(f)).collect();

@@ -66,6 +66,34 @@ impl DocumentType {
         }
     }
 
+    /// The document's name in the applicant's language.
+    pub fn label_in(self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::msg;
+        let key = match self {
+            Self::Passport => msg::DOCUMENT_PASSPORT,
+            Self::DriversLicense => msg::DOCUMENT_DRIVERS_LICENSE,
+            Self::NationalId => msg::DOCUMENT_NATIONAL_ID,
+            Self::ProofOfAddress => msg::DOCUMENT_PROOF_OF_ADDRESS,
+            Self::GovernmentIdBack => msg::DOCUMENT_GOVERNMENT_ID_BACK,
+            Self::Selfie => msg::DOCUMENT_SELFIE,
+        };
+        crate::i18n::t(lang, key)
+    }
+
+    /// [`Self::description`] in the applicant's language.
+    pub fn description_in(self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::msg;
+        let key = match self {
+            Self::Passport => msg::DOCUMENT_PASSPORT_DESCRIPTION,
+            Self::DriversLicense => msg::DOCUMENT_DRIVERS_LICENSE_DESCRIPTION,
+            Self::NationalId => msg::DOCUMENT_NATIONAL_ID_DESCRIPTION,
+            Self::ProofOfAddress => msg::DOCUMENT_PROOF_OF_ADDRESS_DESCRIPTION,
+            Self::GovernmentIdBack => msg::DOCUMENT_GOVERNMENT_ID_BACK_DESCRIPTION,
+            Self::Selfie => msg::DOCUMENT_SELFIE_DESCRIPTION,
+        };
+        crate::i18n::t(lang, key)
+    }
+
     /// One plain sentence on what the document is.
     pub fn description(self) -> &'static str {
         match self {

@@ -8,6 +8,7 @@ pub mod details;
 pub mod documents;
 pub mod forms;
 pub mod html;
+pub mod i18n;
 pub mod status;
 
 #[cfg(feature = "server")]

@@ -203,8 +203,8 @@ pub fn status_view_of(user: UserRecord, now_ms: i64) -> StatusView {
         required_fields: user.kyc.required_fields,
         provisioned: user.verification_url.is_some(),
         returned: user.returned_at.is_some(),
-        appeal_sent_on: user.appealed_at.map(onboarding::clock::date_in_words),
-        appeal_answered_on: user.appeal_answered_at.map(onboarding::clock::date_in_words),
+        appeal_sent_at: user.appealed_at,
+        appeal_answered_at: user.appeal_answered_at,
         reminders: !user.reminders_off,
     }
 }

@@ -1,12 +1,13 @@
 //! What we say to applicants about each status: one place, plain words, always a next step.
 
+use onboarding::i18n::{Arg, Key, Lang, msg, t, t_with};
 use onboarding::status::ApplicationStatus;
 
 /// What the person can do next from the status card.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NextAction {
     /// Send them to LedgerOS's hosted page, with this button text.
-    Verify(&'static str),
+    Verify(String),
     /// Upload the documents LedgerOS asked for, with the forms on the status card.
     Upload,
     /// Nothing to do but wait; the page updates itself.
@@ -17,12 +18,12 @@ pub enum NextAction {
     ContactSupport,
 }
 
-/// The words for one status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The words for one status, in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusCopy {
-    pub title: &'static str,
-    pub body: &'static str,
-    pub next: &'static str,
+    pub title: String,
+    pub body: String,
+    pub next: String,
     pub action: NextAction,
     /// A CSS modifier: `progress`, `attention`, `success` or `stopped`.
     pub tone: &'static str,
@@ -31,21 +32,15 @@ pub struct StatusCopy {
 pub use onboarding::contact::SUPPORT_EMAIL;
 
 /// "Last confirmed with LedgerOS 3 minutes ago."
-pub fn confirmed_ago(secs: i64) -> String {
-    let ago = match secs {
-        ..=59 => return "Last confirmed with LedgerOS just now.".to_owned(),
-        60..=119 => "1 minute".to_owned(),
-        120..=3_599 => format!("{} minutes", secs / 60),
-        3_600..=7_199 => "1 hour".to_owned(),
-        7_200..=86_399 => format!("{} hours", secs / 3_600),
-        86_400..=172_799 => "1 day".to_owned(),
-        _ => format!("{} days", secs / 86_400),
+pub fn confirmed_ago(lang: Lang, secs: i64) -> String {
+    let (key, count) = match secs {
+        ..=59 => return t(lang, msg::STATUS_CONFIRMED_JUST_NOW),
+        60..=3_599 => (msg::STATUS_CONFIRMED_MINUTES, secs / 60),
+        3_600..=86_399 => (msg::STATUS_CONFIRMED_HOURS, secs / 3_600),
+        _ => (msg::STATUS_CONFIRMED_DAYS, secs / 86_400),
     };
-    format!("Last confirmed with LedgerOS {ago} ago.")
+    t_with(lang, key, &[("count", Arg::from(count))])
 }
-
-/// Under every document upload input.
-pub const UPLOAD_HINT: &str = "PDF, JPEG or PNG, up to 10 MB";
 
 /// The flash error field for a problem with the file sent for `kind`: `POST /documents` sets
 /// it, the upload form of that document shows it next to its input.
@@ -53,106 +48,141 @@ pub fn upload_error_field(kind: onboarding::documents::DocumentType) -> String {
     format!("document-{}", kind.as_str())
 }
 
-/// Shown while we are still creating the user at LedgerOS.
-pub const SETTING_UP: StatusCopy = StatusCopy {
-    title: "Setting up your verification",
-    body: "We're preparing your identity verification with LedgerOS, our verification partner.",
-    next: "This usually takes a few seconds. You can start as soon as it's ready, or come back later: your account is saved.",
-    action: NextAction::Verify("Start verification"),
-    tone: "progress",
-};
-
-/// Pending, but the user has been through the hosted page and come back.
-pub const WAITING_FOR_LEDGER: StatusCopy = StatusCopy {
-    title: "We're waiting for LedgerOS",
-    body: "Thanks for completing verification. LedgerOS is checking your details: this usually takes 1–5 minutes.",
-    next: "This page updates by itself as soon as there's a decision. If you closed the verification page before finishing, continue where you left off.",
-    action: NextAction::Verify("Continue verification"),
-    tone: "progress",
-};
-
 /// The words for what the card shows: setting up, waiting after a return, or the status itself.
-pub fn card_copy(status: &ApplicationStatus, provisioned: bool, returned: bool) -> StatusCopy {
+pub fn card_copy(lang: Lang, status: &ApplicationStatus, provisioned: bool, returned: bool) -> StatusCopy {
+    let words = |[title, body, next]: [Key; 3], action: NextAction, tone| StatusCopy {
+        title: t(lang, title),
+        body: t(lang, body),
+        next: t(lang, next),
+        action,
+        tone,
+    };
     match status {
-        _ if !provisioned => SETTING_UP,
-        ApplicationStatus::Pending if returned => WAITING_FOR_LEDGER,
-        other => status_copy(other),
+        // Shown while we are still creating the user at LedgerOS.
+        _ if !provisioned => words(
+            [
+                msg::STATUS_SETTING_UP_TITLE,
+                msg::STATUS_SETTING_UP_BODY,
+                msg::STATUS_SETTING_UP_NEXT,
+            ],
+            NextAction::Verify(t(lang, msg::ACTION_START_VERIFICATION)),
+            "progress",
+        ),
+        // Pending, but the person has been through the hosted page and come back.
+        ApplicationStatus::Pending if returned => words(
+            [
+                msg::STATUS_WAITING_TITLE,
+                msg::STATUS_WAITING_BODY,
+                msg::STATUS_WAITING_NEXT,
+            ],
+            NextAction::Verify(t(lang, msg::ACTION_CONTINUE_VERIFICATION)),
+            "progress",
+        ),
+        other => status_copy(lang, other),
     }
 }
 
-pub fn status_copy(status: &ApplicationStatus) -> StatusCopy {
+pub fn status_copy(lang: Lang, status: &ApplicationStatus) -> StatusCopy {
     use ApplicationStatus::*;
+    let words = |[title, body, next]: [Key; 3], action: NextAction, tone| StatusCopy {
+        title: t(lang, title),
+        body: t(lang, body),
+        next: t(lang, next),
+        action,
+        tone,
+    };
+    let verify = |key| NextAction::Verify(t(lang, key));
     match status {
-        NotStarted => StatusCopy {
-            title: "Verify your identity to get started",
-            body: "Before you can deposit money or get a card, we need to confirm who you are. It takes about 5–10 minutes.",
-            next: "You'll go to LedgerOS's secure page, then come back here.",
-            action: NextAction::Verify("Start verification"),
-            tone: "attention",
-        },
-        Pending => StatusCopy {
-            title: "Verification in progress",
-            body: "Finish the four steps on LedgerOS's secure page: personal information, a photo of your ID, a selfie and your address. If you've already finished, LedgerOS is checking your details: that usually takes 1–5 minutes.",
-            next: "Continue where you left off, or wait here: this page updates by itself.",
-            action: NextAction::Verify("Continue verification"),
-            tone: "progress",
-        },
-        NeedsInformation => StatusCopy {
-            title: "We need a few more documents",
-            body: "LedgerOS couldn't confirm everything automatically and needs the documents listed below.",
-            next: "Upload each document here. Once LedgerOS has them all, a person there reviews your details, usually within 1–2 business days.",
-            action: NextAction::Upload,
-            tone: "attention",
-        },
-        NeedsVerification => StatusCopy {
-            title: "Please verify again",
-            body: "LedgerOS needs you to go through verification once more, for example because a photo was unclear.",
-            next: "It takes about 5–10 minutes. You'll come back here when you're done.",
-            action: NextAction::Verify("Verify again"),
-            tone: "attention",
-        },
-        ManualReview => StatusCopy {
-            title: "Verification in progress",
-            body: "A person at LedgerOS is reviewing your details. This usually takes 1–2 business days.",
-            next: "There's nothing you need to do. This page shows the decision as soon as it's made.",
-            action: NextAction::Wait,
-            tone: "progress",
-        },
-        Approved => StatusCopy {
-            title: "You're verified",
-            body: "Your identity is confirmed. Deposits and cards are now open to you.",
-            next: "Make your first deposit, then order your card.",
-            action: NextAction::UseAccount,
-            tone: "success",
-        },
-        Denied => StatusCopy {
-            title: "We couldn't verify your identity",
-            body: "LedgerOS could not approve your verification, and it can't be tried again.",
-            next: "If you think this is a mistake, contact our support team to appeal.",
-            action: NextAction::ContactSupport,
-            tone: "stopped",
-        },
-        Locked => StatusCopy {
-            title: "Your account is locked",
-            body: "Your account has been locked, so deposits and cards are paused.",
-            next: "Contact our support team: they'll tell you why and what to do.",
-            action: NextAction::ContactSupport,
-            tone: "stopped",
-        },
-        Canceled => StatusCopy {
-            title: "Verification closed",
-            body: "This verification was closed and can't be continued.",
-            next: "Contact our support team if you'd like to open your account again.",
-            action: NextAction::ContactSupport,
-            tone: "stopped",
-        },
-        Unknown(_) => StatusCopy {
-            title: "Verification under review",
-            body: "Your verification is being processed.",
-            next: "There's nothing you need to do right now. This page shows any news as soon as we have it.",
-            action: NextAction::Wait,
-            tone: "progress",
-        },
+        NotStarted => words(
+            [
+                msg::STATUS_NOT_STARTED_TITLE,
+                msg::STATUS_NOT_STARTED_BODY,
+                msg::STATUS_NOT_STARTED_NEXT,
+            ],
+            verify(msg::ACTION_START_VERIFICATION),
+            "attention",
+        ),
+        Pending => words(
+            [
+                msg::STATUS_PENDING_TITLE,
+                msg::STATUS_PENDING_BODY,
+                msg::STATUS_PENDING_NEXT,
+            ],
+            verify(msg::ACTION_CONTINUE_VERIFICATION),
+            "progress",
+        ),
+        NeedsInformation => words(
+            [
+                msg::STATUS_NEEDS_INFORMATION_TITLE,
+                msg::STATUS_NEEDS_INFORMATION_BODY,
+                msg::STATUS_NEEDS_INFORMATION_NEXT,
+            ],
+            NextAction::Upload,
+            "attention",
+        ),
+        NeedsVerification => words(
+            [
+                msg::STATUS_NEEDS_VERIFICATION_TITLE,
+                msg::STATUS_NEEDS_VERIFICATION_BODY,
+                msg::STATUS_NEEDS_VERIFICATION_NEXT,
+            ],
+            verify(msg::ACTION_VERIFY_AGAIN),
+            "attention",
+        ),
+        ManualReview => words(
+            [
+                msg::STATUS_MANUAL_REVIEW_TITLE,
+                msg::STATUS_MANUAL_REVIEW_BODY,
+                msg::STATUS_MANUAL_REVIEW_NEXT,
+            ],
+            NextAction::Wait,
+            "progress",
+        ),
+        Approved => words(
+            [
+                msg::STATUS_APPROVED_TITLE,
+                msg::STATUS_APPROVED_BODY,
+                msg::STATUS_APPROVED_NEXT,
+            ],
+            NextAction::UseAccount,
+            "success",
+        ),
+        Denied => words(
+            [
+                msg::STATUS_DENIED_TITLE,
+                msg::STATUS_DENIED_BODY,
+                msg::STATUS_DENIED_NEXT,
+            ],
+            NextAction::ContactSupport,
+            "stopped",
+        ),
+        Locked => words(
+            [
+                msg::STATUS_LOCKED_TITLE,
+                msg::STATUS_LOCKED_BODY,
+                msg::STATUS_LOCKED_NEXT,
+            ],
+            NextAction::ContactSupport,
+            "stopped",
+        ),
+        Canceled => words(
+            [
+                msg::STATUS_CANCELED_TITLE,
+                msg::STATUS_CANCELED_BODY,
+                msg::STATUS_CANCELED_NEXT,
+            ],
+            NextAction::ContactSupport,
+            "stopped",
+        ),
+        Unknown(_) => words(
+            [
+                msg::STATUS_UNKNOWN_TITLE,
+                msg::STATUS_UNKNOWN_BODY,
+                msg::STATUS_UNKNOWN_NEXT,
+            ],
+            NextAction::Wait,
+            "progress",
+        ),
     }
 }
 
@@ -164,16 +194,44 @@ mod tests {
     fn every_status_has_a_title_and_a_next_step() {
         let mut all = ApplicationStatus::KNOWN.to_vec();
         all.push(ApplicationStatus::Unknown("brandNew".into()));
-        for status in all {
-            let copy = status_copy(&status);
-            assert!(!copy.title.is_empty() && !copy.next.is_empty(), "{status}");
+        for lang in Lang::ALL {
+            for status in &all {
+                let copy = status_copy(lang, status);
+                assert!(!copy.title.is_empty() && !copy.next.is_empty(), "{lang} {status}");
+            }
         }
     }
 
     #[test]
     fn documents_asked_for_are_uploaded_on_the_status_page() {
-        let copy = status_copy(&ApplicationStatus::NeedsInformation);
+        let copy = status_copy(Lang::En, &ApplicationStatus::NeedsInformation);
         assert_eq!(copy.action, NextAction::Upload);
         assert!(copy.next.contains("Upload each document"));
+    }
+
+    #[test]
+    fn times_ago_use_each_languages_plurals() {
+        assert_eq!(
+            confirmed_ago(Lang::En, 30),
+            "Last confirmed with LedgerOS just now."
+        );
+        assert_eq!(
+            confirmed_ago(Lang::En, 60),
+            "Last confirmed with LedgerOS 1 minute ago."
+        );
+        assert_eq!(
+            confirmed_ago(Lang::En, 3 * 3_600),
+            "Last confirmed with LedgerOS 3 hours ago."
+        );
+        assert_eq!(
+            confirmed_ago(Lang::Es, 2 * 86_400),
+            "Confirmado con LedgerOS hace 2 días."
+        );
+        // Arabic's dual and its plural forms for 3–10 and 11–99, with Arabic-Indic digits (the
+        // bidi isolation marks around each variable part are left out of the comparison).
+        let arabic = |secs| confirmed_ago(Lang::Ar, secs).replace(['\u{2068}', '\u{2069}'], "");
+        assert_eq!(arabic(2 * 60), "آخر تأكيد مع LedgerOS منذ دقيقتين.");
+        assert_eq!(arabic(5 * 3_600), "آخر تأكيد مع LedgerOS منذ ٥ ساعات.");
+        assert_eq!(arabic(11 * 86_400), "آخر تأكيد مع LedgerOS منذ ١١ يومًا.");
     }
 }

@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 mod components;
 pub mod copy;
+pub mod i18n;
 mod pages;
 pub mod views;
 
@@ -44,9 +45,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let islands = page_has_islands();
     #[cfg(feature = "ssr")]
     set_page_csp(islands);
+    let lang = i18n::use_lang();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang.code() dir=lang.dir()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -21,10 +21,10 @@ pub struct StatusView {
     pub provisioned: bool,
     /// The user came back from the hosted page since the status last changed.
     pub returned: bool,
-    /// The day of the denied user's latest appeal, in words (none sent: `None`).
-    pub appeal_sent_on: Option<String>,
-    /// The day support last answered an appeal (the reply went by email), in words.
-    pub appeal_answered_on: Option<String>,
+    /// When the denied user sent their latest appeal (none sent: `None`).
+    pub appeal_sent_at: Option<i64>,
+    /// When support last answered an appeal (the reply went by email).
+    pub appeal_answered_at: Option<i64>,
     /// Reminder emails are on.
     pub reminders: bool,
     /// How long ago LedgerOS last told us this status (a webhook or a read), in seconds.
@@ -43,8 +43,8 @@ impl StatusView {
             &self.required_fields,
             self.provisioned,
             self.returned,
-            &self.appeal_sent_on,
-            &self.appeal_answered_on,
+            &self.appeal_sent_at,
+            &self.appeal_answered_at,
             self.reminders,
         )
             .hash(&mut hasher);
@@ -123,8 +123,8 @@ mod tests {
             required_fields: vec!["proofOfAddress".into()],
             provisioned: true,
             returned: false,
-            appeal_sent_on: None,
-            appeal_answered_on: None,
+            appeal_sent_at: None,
+            appeal_answered_at: None,
             reminders: true,
             confirmed_secs_ago: Some(5),
         }
@@ -146,7 +146,7 @@ mod tests {
             ..view()
         };
         let answered = StatusView {
-            appeal_answered_on: Some("30 November".into()),
+            appeal_answered_at: Some(1_796_058_309_000),
             ..view()
         };
         for changed in [asked_more, decided, answered] {

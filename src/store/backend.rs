@@ -259,6 +259,9 @@ pub trait Accounts {
     /// Turns reminders off (or back on) for a signed-in account.
     async fn set_user_reminders(&self, id: &UserId, on: bool) -> Result<(), StoreError>;
 
+    /// Saves the language the person chose: their pages and emails follow it from now on.
+    async fn set_language(&self, id: &UserId, lang: crate::i18n::Lang) -> Result<(), StoreError>;
+
     /// Whether reminders are on for the account with this opt-out token (`None`: no such token).
     async fn reminders_on(&self, reminders_token: &str) -> Result<Option<bool>, StoreError>;
 }

@@ -13,7 +13,7 @@ macro_rules! user_columns {
         "users.id, users.email, users.first_name, users.last_name, users.password_hash, \
          users.created_at, users.ledger_user_id, users.verification_url, users.application_status, \
          users.status_as_of, users.required_fields, users.status_changed_at, users.returned_at, \
-         users.reminders_off_at, users.denial_reason, users.confirmed_at, users.checked_at, \
+         users.reminders_off_at, users.denial_reason, users.confirmed_at, users.checked_at, users.language, \
          (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at, \
          (SELECT MAX(answered_at) FROM appeals WHERE appeals.user_id = users.id) AS appeal_answered_at"
     };
@@ -153,6 +153,8 @@ pub struct UserRecord {
     /// When a read of the status at LedgerOS was last claimed or made (see
     /// [`Applicants::claim_status_check`]).
     pub checked_at: Option<Millis>,
+    /// The language chosen with the switcher; their pages and emails follow it.
+    pub language: Option<crate::i18n::Lang>,
 }
 
 impl std::fmt::Debug for UserRecord {

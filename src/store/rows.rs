@@ -78,6 +78,9 @@ where
         denial_reason: row.try_get("denial_reason")?,
         confirmed_at: row.try_get("confirmed_at")?,
         checked_at: row.try_get("checked_at")?,
+        language: row
+            .try_get::<Option<String>, _>("language")?
+            .and_then(|code| crate::i18n::Lang::parse(&code)),
     })
 }
 

@@ -1,17 +1,20 @@
 use leptos::prelude::*;
 
+use crate::i18n::{Arg, msg, tr, tr_with, use_lang};
 use crate::views::Flash;
 
 /// For denied applicants: ask the support team to look again. The appeal waits in the support
-/// team's queue in the operator console; `sent` and `answered` are the days it was sent and
-/// answered, in words.
+/// team's queue in the operator console; `sent` and `answered` are when it was sent and
+/// answered.
 #[component]
-pub fn AppealForm(sent: Option<String>, answered: Option<String>, flash: Flash) -> impl IntoView {
+pub fn AppealForm(sent: Option<i64>, answered: Option<i64>, flash: Flash) -> impl IntoView {
+    let lang = use_lang();
+    let day = |at: i64| onboarding::i18n::date_long(lang, at);
     if let Some(answered) = answered {
         return view! {
             <div class="appeal">
-                <h3>"Our support team has answered your appeal"</h3>
-                <p>"They replied on " {answered} " by email. Please check your inbox (and your spam folder). To write back, reply to that email."</p>
+                <h3>{tr(msg::APPEAL_ANSWERED_TITLE)}</h3>
+                <p>{tr_with(msg::APPEAL_ANSWERED_BODY, &[("date", Arg::from(day(answered)))])}</p>
             </div>
         }
         .into_any();
@@ -19,8 +22,8 @@ pub fn AppealForm(sent: Option<String>, answered: Option<String>, flash: Flash) 
     if let Some(sent) = sent {
         return view! {
             <div class="appeal">
-                <h3>"Your appeal is with our support team"</h3>
-                <p>"We received it on " {sent} ". They'll reply by email within 2 business days. You don't need to do anything else."</p>
+                <h3>{tr(msg::APPEAL_SENT_TITLE)}</h3>
+                <p>{tr_with(msg::APPEAL_SENT_BODY, &[("date", Arg::from(day(sent)))])}</p>
             </div>
         }
         .into_any();
@@ -29,11 +32,11 @@ pub fn AppealForm(sent: Option<String>, answered: Option<String>, flash: Flash) 
     let invalid = error.is_some();
     view! {
         <form method="post" action="/appeal" class="appeal" novalidate>
-            <h3>"Think this is a mistake?"</h3>
+            <h3>{tr(msg::APPEAL_TITLE)}</h3>
             <div class="field" class:field-invalid=invalid>
-                <label for="field-message">"Tell our support team why, and they'll review your case"</label>
-                <p class="field-hint" id="field-message-hint">"For example, if your name changed recently or your ID was renewed. We'll reply by email within 2 business days."</p>
-                {error.map(|e| view! { <p class="field-error" id="field-message-error"><span class="visually-hidden">"Error: "</span>{e}</p> })}
+                <label for="field-message">{tr(msg::APPEAL_LABEL)}</label>
+                <p class="field-hint" id="field-message-hint">{tr(msg::APPEAL_HINT)}</p>
+                {error.map(|e| view! { <p class="field-error" id="field-message-error"><span class="visually-hidden">{tr(msg::FORM_ERROR_PREFIX)}</span>{e}</p> })}
                 <textarea
                     id="field-message"
                     name="message"
@@ -48,7 +51,7 @@ pub fn AppealForm(sent: Option<String>, answered: Option<String>, flash: Flash) 
                     {flash.value("message")}
                 </textarea>
             </div>
-            <button type="submit" class="button button-secondary">"Send appeal"</button>
+            <button type="submit" class="button button-secondary">{tr(msg::APPEAL_SUBMIT)}</button>
         </form>
     }
     .into_any()

@@ -4,7 +4,8 @@ use onboarding::documents::{ACCEPT, DocumentType};
 use onboarding::details::DetailField;
 
 use crate::components::details_form::DetailsForm;
-use crate::copy::{UPLOAD_HINT, upload_error_field};
+use crate::copy::upload_error_field;
+use crate::i18n::{Arg, msg, tr, tr_with, use_lang};
 use crate::views::Flash;
 
 /// One upload form per document LedgerOS asked for (`needsInformation`). Plain multipart forms
@@ -43,15 +44,15 @@ pub fn DocumentUpload(required_fields: Vec<String>, #[prop(optional)] flash: Fla
     let elsewhere = (nothing_to_upload || unknown).then(|| {
         view! {
             {unknown.then(|| view! {
-                <p>"LedgerOS also needs some other information, which you can provide on its secure page."</p>
+                <p>{tr(msg::UPLOAD_OTHER_INFORMATION)}</p>
             })}
             <form method="post" action="/verification/start">
-                <button type="submit" class="button button-secondary">"Continue on LedgerOS's page"</button>
+                <button type="submit" class="button button-secondary">{tr(msg::UPLOAD_CONTINUE_ON_LEDGEROS)}</button>
             </form>
         }
     });
     view! {
-        <h3 id="documents">"What LedgerOS needs"</h3>
+        <h3 id="documents">{tr(msg::STATUS_WHAT_LEDGEROS_NEEDS)}</h3>
         {cards}
         {details_form}
         {elsewhere}
@@ -62,7 +63,9 @@ pub fn DocumentUpload(required_fields: Vec<String>, #[prop(optional)] flash: Fla
 #[component]
 fn DocumentCard(kind: DocumentType, error: Option<String>) -> impl IntoView {
     let wire = kind.as_str();
-    let label = kind.label();
+    let lang = use_lang();
+    let label = kind.label_in(lang);
+    let for_label = tr_with(msg::UPLOAD_FOR, &[("document", Arg::from(&label))]);
     let title_id = format!("document-{wire}-title");
     let description_id = format!("document-{wire}-description");
     let input_id = format!("document-{wire}-file");
@@ -76,17 +79,17 @@ fn DocumentCard(kind: DocumentType, error: Option<String>) -> impl IntoView {
     };
     view! {
         <section class="document-card" aria-labelledby=title_id.clone() data-document=wire>
-            <h4 id=title_id.clone()>{label}</h4>
-            <p id=description_id>{kind.description()}</p>
+            <h4 id=title_id.clone()>{label.clone()}</h4>
+            <p id=description_id>{kind.description_in(lang)}</p>
             <form method="post" action="/documents" enctype="multipart/form-data" class="document-form">
                 <input type="hidden" name="documentType" value=wire />
                 <div class="field" class:field-invalid=invalid>
                     <label for=input_id.clone()>
-                        "Choose a file"<span class="visually-hidden">{format!(" for {label}")}</span>
+                        {tr(msg::UPLOAD_CHOOSE_FILE)}<span class="visually-hidden">{for_label}</span>
                     </label>
-                    <p class="field-hint" id=hint_id>{UPLOAD_HINT}</p>
+                    <p class="field-hint" id=hint_id>{tr(msg::UPLOAD_HINT)}</p>
                     {error.map(|e| view! {
-                        <p class="field-error" id=error_id><span class="visually-hidden">"Error: "</span>{e}</p>
+                        <p class="field-error" id=error_id><span class="visually-hidden">{tr(msg::FORM_ERROR_PREFIX)}</span>{e}</p>
                     })}
                     <input
                         id=input_id
@@ -99,7 +102,7 @@ fn DocumentCard(kind: DocumentType, error: Option<String>) -> impl IntoView {
                     />
                 </div>
                 <button type="submit" class="button">
-                    "Upload"<span class="visually-hidden">{format!(" {label}")}</span>
+                    {tr(msg::UPLOAD_SUBMIT)}<span class="visually-hidden">{format!(" {label}")}</span>
                 </button>
             </form>
         </section>

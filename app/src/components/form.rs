@@ -1,22 +1,24 @@
 use leptos::prelude::*;
 use onboarding::forms::FieldErrors;
 
+use crate::i18n::{msg, tr};
+
 /// A labelled input with its hint and error, wired for screen readers.
 #[component]
 pub fn Field(
     name: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(default = "text")] kind: &'static str,
     #[prop(default = "")] autocomplete: &'static str,
     #[prop(optional, into)] value: String,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     #[prop(default = None)] error: Option<String>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described = [
-        hint.map(|_| hint_id.clone()),
+        hint.as_ref().map(|_| hint_id.clone()),
         error.as_ref().map(|_| error_id.clone()),
     ]
     .into_iter()
@@ -28,7 +30,7 @@ pub fn Field(
         <div class="field" class:field-invalid=invalid>
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">{tr(msg::FORM_ERROR_PREFIX)}</span>{e}</p> })}
             <input
                 id=id
                 name=name
@@ -48,16 +50,16 @@ pub fn Field(
 #[component]
 pub fn PasswordField(
     name: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     autocomplete: &'static str,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     #[prop(default = None)] error: Option<String>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let described = [
-        hint.map(|_| hint_id.clone()),
+        hint.as_ref().map(|_| hint_id.clone()),
         error.as_ref().map(|_| error_id.clone()),
     ]
     .into_iter()
@@ -69,7 +71,7 @@ pub fn PasswordField(
         <div class="field" class:field-invalid=invalid>
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
-            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">"Error: "</span>{e}</p> })}
+            {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">{tr(msg::FORM_ERROR_PREFIX)}</span>{e}</p> })}
             <div class="password-row" data-password-toggle>
                 <input
                     id=id
@@ -92,7 +94,7 @@ pub fn ErrorSummary(errors: FieldErrors) -> impl IntoView {
     (!errors.is_empty()).then(|| {
         view! {
             <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
-                <h2 id="error-summary-title">"Please fix the following"</h2>
+                <h2 id="error-summary-title">{tr(msg::FORM_FIX_TITLE)}</h2>
                 <ul>
                     {errors.0.into_iter().map(|e| view! {
                         <li><a href=format!("#field-{}", e.field)>{e.message}</a></li>

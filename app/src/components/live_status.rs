@@ -4,6 +4,7 @@ use crate::api::{load_status, refresh_status, take_flash};
 use crate::components::form::Notice;
 #[cfg(feature = "ssr")]
 use crate::components::status_card::{AccountFeatures, ReminderSetting, StatusCard};
+use crate::i18n::{Lang, msg, tr, use_lang};
 use crate::views::{Flash, LiveFragments, StatusView};
 
 /// The status page's content, rendered on the server: reads the flash and the status (asking
@@ -48,14 +49,14 @@ pub fn StatusPage(
                 match status.await {
                     Ok(Some(view)) => {
                         let notice = flash.notice.clone();
-                        let initial = live_fragments(view, flash);
+                        let initial = live_fragments(view, flash, use_lang());
                         view! { <Notice message=notice /> <LiveStatus initial /> }.into_any()
                     }
                     Ok(None) => view! {
-                        <p>"Your session has ended. " <a href="/login?next=/status">"Log in again"</a>" to see your status."</p>
+                        <p>{tr(msg::STATUS_SESSION_ENDED)}" " <a href="/login?next=/status">{tr(msg::STATUS_LOG_IN_AGAIN)}</a>" "{tr(msg::STATUS_TO_SEE)}</p>
                     }.into_any(),
                     Err(_) => view! {
-                        <p class="notice" role="status">"We couldn't load your status just now. Reload the page to try again."</p>
+                        <p class="notice" role="status">{tr(msg::STATUS_LOAD_FAILED)}</p>
                     }.into_any(),
                 }
             })}
@@ -63,35 +64,40 @@ pub fn StatusPage(
     }
 }
 
-/// The heading, status card and account features for `view`, rendered to HTML: the live
-/// status shows them, and every live update carries them. `flash` (errors and values of a form
-/// on the card) is for the first showing only.
+/// The heading, status card and account features for `view`, rendered to HTML in `lang`: the
+/// live status shows them, and every live update carries them. `flash` (errors and values of a
+/// form on the card) is for the first showing only.
 #[cfg(feature = "ssr")]
-pub fn live_fragments(view: StatusView, flash: Flash) -> LiveFragments {
+pub fn live_fragments(view: StatusView, flash: Flash, lang: Lang) -> LiveFragments {
     use leptos::tachys::view::RenderHtml;
+    use onboarding::i18n::{Arg, t_with};
     let approved = view.status.is_approved();
-    let heading = if approved {
-        format!("Welcome aboard, {}", view.first_name)
+    let greeting = if approved {
+        msg::STATUS_WELCOME
     } else {
-        format!("Hi {}, here's where you stand", view.first_name)
+        msg::STATUS_HELLO
     };
+    let heading = t_with(lang, greeting, &[("name", Arg::from(&view.first_name))]);
     // Reminders matter only while the verification waits on the person.
     let reminders = view.status.awaits_user().then_some(view.reminders);
     let fingerprint = view.fingerprint();
-    Owner::new().with(|| LiveFragments {
-        fingerprint,
-        heading,
-        card: view! { <StatusCard view flash /> }.to_html(),
-        extras: view! {
-            <AccountFeatures approved />
-            {reminders.map(|on| view! { <ReminderSetting on /> })}
+    Owner::new().with(|| {
+        provide_context(lang);
+        LiveFragments {
+            fingerprint,
+            heading,
+            card: view! { <StatusCard view flash /> }.to_html(),
+            extras: view! {
+                <AccountFeatures approved />
+                {reminders.map(|on| view! { <ReminderSetting on /> })}
+            }
+            .to_html(),
         }
-        .to_html(),
     })
 }
 
 #[cfg(not(feature = "ssr"))]
-fn live_fragments(_view: StatusView, _flash: Flash) -> LiveFragments {
+fn live_fragments(_view: StatusView, _flash: Flash, _lang: Lang) -> LiveFragments {
     LiveFragments::default()
 }
 

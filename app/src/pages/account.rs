@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{check_link, take_flash};
 use crate::components::form::{ErrorSummary, Field, Notice, PasswordField};
+use crate::i18n::{msg, tr};
 use crate::views::{LinkInfo, LinkKind};
 
 /// What the page's link (if any) is worth, and whether this is the demo.
@@ -33,7 +34,7 @@ fn DemoMailboxHint(demo: bool) -> impl IntoView {
     demo.then(|| {
         view! {
             <p class="notice demo-hint">
-                "Demo mode: no real email is sent. Open the "<a href="/dev/mailbox">"dev mailbox"</a>" to read it."
+                {tr(msg::DEMO_MAILBOX_BEFORE)}<a href="/dev/mailbox">{tr(msg::DEMO_MAILBOX_LINK)}</a>{tr(msg::DEMO_MAILBOX_AFTER)}
             </p>
         }
     })
@@ -44,22 +45,22 @@ fn DemoMailboxHint(demo: bool) -> impl IntoView {
 pub fn SignupSent() -> impl IntoView {
     let link = link_resource(None);
     view! {
-        <Title text="Check your email" />
+        <Title text=tr(msg::SENT_PAGE_TITLE) />
         <div class="narrow">
-            <h1>"Check your email"</h1>
-            <p class="lead">"We've sent you an email. Open the link in it to confirm your address and finish creating your account."</p>
+            <h1>{tr(msg::SENT_PAGE_TITLE)}</h1>
+            <p class="lead">{tr(msg::SENT_LEAD)}</p>
             <Suspense>
                 {move || Suspend::new(async move {
                     view! { <DemoMailboxHint demo=link.await.demo /> }
                 })}
             </Suspense>
-            <h2>"What happens next"</h2>
+            <h2>{tr(msg::SENT_NEXT_TITLE)}</h2>
             <ol class="timeline">
-                <li>"Open the link in the email (it works for 24 hours)."</li>
-                <li>"Verify your identity with our partner LedgerOS: 5–10 minutes, then usually 1–5 minutes for the result."</li>
-                <li>"Once you're approved, deposit money and get your cards."</li>
+                <li>{tr(msg::SENT_NEXT_LINK)}</li>
+                <li>{tr(msg::SENT_NEXT_VERIFY)}</li>
+                <li>{tr(msg::SENT_NEXT_APPROVED)}</li>
             </ol>
-            <p class="muted">"No email after a few minutes? Check your spam folder, or "<a href="/signup">"sign up again"</a>". Already have an account? "<a href="/login">"Log in"</a>" or "<a href="/password/forgot">"reset your password"</a>"."</p>
+            <p class="muted">{tr(msg::SENT_NO_EMAIL)}<a href="/signup">{tr(msg::SENT_SIGN_UP_AGAIN)}</a>{tr(msg::SENT_HAVE_ACCOUNT)}<a href="/login">{tr(msg::NAV_LOG_IN)}</a>{tr(msg::SENT_OR)}<a href="/password/forgot">{tr(msg::SENT_RESET)}</a>"."</p>
         </div>
     }
 }
@@ -72,7 +73,7 @@ pub fn ConfirmSignup() -> impl IntoView {
     let token = query_token();
     let link = link_resource(Some(LinkKind::Signup));
     view! {
-        <Title text="Confirm your email" />
+        <Title text=tr(msg::CONFIRM_PAGE_TITLE) />
         <div class="narrow">
             <Suspense>
                 {move || {
@@ -83,25 +84,25 @@ pub fn ConfirmSignup() -> impl IntoView {
                         let body = if let (true, Some(email)) = (link.valid, link.email.clone()) {
                             let error = |f: &str| flash.errors.get(f).map(str::to_owned);
                             view! {
-                                <h1>"Confirm your email"</h1>
-                                <p class="lead">"You're confirming "<strong class="address">{email.clone()}</strong>". Enter the password you chose when you signed up, and your account is ready. Next, you'll verify your identity with LedgerOS."</p>
+                                <h1>{tr(msg::CONFIRM_PAGE_TITLE)}</h1>
+                                <p class="lead">{tr(msg::CONFIRM_LEAD_BEFORE)}<strong class="address" dir="ltr">{email.clone()}</strong>{tr(msg::CONFIRM_LEAD_AFTER)}</p>
                                 <ErrorSummary errors=flash.errors.clone() />
                                 <form method="post" action="/signup/confirm" class="form" novalidate>
                                     <input type="hidden" name="token" value=token.clone() />
                                     <input type="hidden" name="email" autocomplete="username" value=email />
-                                    <PasswordField name="password" label="Your password" autocomplete="current-password" hint="The one you chose on the signup form." error=error("password") />
-                                    <button type="submit" class="button button-block">"Confirm and continue"</button>
+                                    <PasswordField name="password" label=tr(msg::FIELD_YOUR_PASSWORD) autocomplete="current-password" hint=tr(msg::FIELD_YOUR_PASSWORD_HINT) error=error("password") />
+                                    <button type="submit" class="button button-block">{tr(msg::CONFIRM_SUBMIT)}</button>
                                 </form>
-                                <p class="muted">"Didn't sign up? Someone may have typed your address by mistake. Ignore this page: without the password nothing happens. To open an account yourself, "<a href="/signup">"sign up"</a>" with a password of your own."</p>
+                                <p class="muted">{tr(msg::CONFIRM_NOT_YOU)}<a href="/signup">{tr(msg::CONFIRM_NOT_YOU_LINK)}</a>{tr(msg::CONFIRM_NOT_YOU_AFTER)}</p>
                             }.into_any()
                         } else {
                             view! {
-                                <h1>"This link no longer works"</h1>
+                                <h1>{tr(msg::LINK_DEAD_TITLE)}</h1>
                                 <div class="notice" role="status">
-                                    <p>"This link has expired or was already used. Links work once, for 24 hours."</p>
+                                    <p>{tr(msg::CONFIRM_DEAD_BODY)}</p>
                                 </div>
-                                <p>"Already confirmed? Log in. Otherwise sign up again and we'll send a new link."</p>
-                                <p class="actions"><a class="button" href="/login">"Log in"</a><a class="button button-secondary" href="/signup">"Sign up again"</a></p>
+                                <p>{tr(msg::CONFIRM_DEAD_NEXT)}</p>
+                                <p class="actions"><a class="button" href="/login">{tr(msg::NAV_LOG_IN)}</a><a class="button button-secondary" href="/signup">{tr(msg::SIGN_UP_AGAIN)}</a></p>
                             }.into_any()
                         };
                         view! { <Notice message=flash.notice.clone() /> {body} }
@@ -118,10 +119,10 @@ pub fn ForgotPassword() -> impl IntoView {
     let flash = Resource::new(|| (), |_| take_flash("forgot".into()));
     let link = link_resource(None);
     view! {
-        <Title text="Reset your password" />
+        <Title text=tr(msg::FORGOT_PAGE_TITLE) />
         <div class="narrow">
-            <h1>"Reset your password"</h1>
-            <p class="lead">"Enter the email address you signed up with. We'll send you a link to choose a new password."</p>
+            <h1>{tr(msg::FORGOT_PAGE_TITLE)}</h1>
+            <p class="lead">{tr(msg::FORGOT_LEAD)}</p>
             <Suspense>
                 {move || Suspend::new(async move {
                     let flash = flash.await.ok().flatten().unwrap_or_default();
@@ -133,13 +134,13 @@ pub fn ForgotPassword() -> impl IntoView {
                         {sent.then(|| view! { <DemoMailboxHint demo /> })}
                         <ErrorSummary errors=flash.errors.clone() />
                         <form method="post" action="/password/forgot" class="form" novalidate>
-                            <Field name="email" label="Email address" kind="email" autocomplete="username" value=flash.value("email") error=error("email") />
-                            <button type="submit" class="button button-block">"Send me a link"</button>
+                            <Field name="email" label=tr(msg::FIELD_EMAIL) kind="email" autocomplete="username" value=flash.value("email") error=error("email") />
+                            <button type="submit" class="button button-block">{tr(msg::FORGOT_SUBMIT)}</button>
                         </form>
                     }
                 })}
             </Suspense>
-            <p class="form-footer">"Remembered it? "<a href="/login">"Log in"</a></p>
+            <p class="form-footer">{tr(msg::FORGOT_REMEMBERED)}<a href="/login">{tr(msg::NAV_LOG_IN)}</a></p>
         </div>
     }
 }
@@ -151,7 +152,7 @@ pub fn ResetPassword() -> impl IntoView {
     let flash = Resource::new(|| (), |_| take_flash("reset".into()));
     let link = link_resource(Some(LinkKind::Reset));
     view! {
-        <Title text="Choose a new password" />
+        <Title text=tr(msg::RESET_PAGE_TITLE) />
         <div class="narrow">
             <Suspense>
                 {move || {
@@ -161,22 +162,22 @@ pub fn ResetPassword() -> impl IntoView {
                         let error = |f: &str| flash.errors.get(f).map(str::to_owned);
                         if !link.await.valid {
                             return view! {
-                                <h1>"This link no longer works"</h1>
+                                <h1>{tr(msg::LINK_DEAD_TITLE)}</h1>
                                 <div class="notice" role="status">
-                                    <p>"This link has expired or was already used. Reset links work once, for 30 minutes."</p>
+                                    <p>{tr(msg::RESET_DEAD_BODY)}</p>
                                 </div>
-                                <p class="actions"><a class="button" href="/password/forgot">"Send me a new link"</a><a class="button button-secondary" href="/login">"Log in"</a></p>
+                                <p class="actions"><a class="button" href="/password/forgot">{tr(msg::RESET_NEW_LINK)}</a><a class="button button-secondary" href="/login">{tr(msg::NAV_LOG_IN)}</a></p>
                             }.into_any();
                         }
                         view! {
-                            <h1>"Choose a new password"</h1>
-                            <p class="lead">"After this, you'll be logged in here and logged out everywhere else."</p>
+                            <h1>{tr(msg::RESET_PAGE_TITLE)}</h1>
+                            <p class="lead">{tr(msg::RESET_LEAD)}</p>
                             <Notice message=flash.notice.clone() />
                             <ErrorSummary errors=flash.errors.clone() />
                             <form method="post" action="/password/reset" class="form" novalidate>
                                 <input type="hidden" name="token" value=token.clone() />
-                                <PasswordField name="password" label="New password" autocomplete="new-password" hint="At least 12 characters. A few words together work well." error=error("password") />
-                                <button type="submit" class="button button-block">"Save new password"</button>
+                                <PasswordField name="password" label=tr(msg::FIELD_NEW_PASSWORD_LABEL) autocomplete="new-password" hint=tr(msg::FIELD_NEW_PASSWORD_HINT) error=error("password") />
+                                <button type="submit" class="button button-block">{tr(msg::RESET_SUBMIT)}</button>
                             </form>
                         }.into_any()
                     })
@@ -193,9 +194,9 @@ pub fn Reminders() -> impl IntoView {
     let flash = Resource::new(|| (), |_| take_flash("reminders".into()));
     let link = link_resource(Some(LinkKind::Reminders));
     view! {
-        <Title text="Reminder emails" />
+        <Title text=tr(msg::REMINDERS_PAGE_TITLE) />
         <div class="narrow">
-            <h1>"Reminder emails"</h1>
+            <h1>{tr(msg::REMINDERS_PAGE_TITLE)}</h1>
             <Suspense>
                 {move || {
                     let token = token.clone();
@@ -205,16 +206,16 @@ pub fn Reminders() -> impl IntoView {
                         let state = link.valid.then_some(link.reminders_on);
                         let body = match state {
                             None => view! {
-                                <p>"This link is not valid. Use the link at the bottom of one of our reminder emails."</p>
+                                <p>{tr(msg::REMINDERS_LINK_INVALID)}</p>
                             }.into_any(),
                             Some(true) => view! {
-                                <p class="lead" role="status">"Reminders are on. We'll email you if your verification needs something from you."</p>
+                                <p class="lead" role="status">{tr(msg::REMINDERS_ARE_ON)}</p>
                             }.into_any(),
                             Some(false) => view! {
-                                <p class="lead" role="status">"You won't get any more reminder emails. We'll still send the emails you ask for, like password resets."</p>
+                                <p class="lead" role="status">{tr(msg::REMINDERS_ARE_OFF)}</p>
                                 <form method="post" action="/reminders/resume" class="form">
                                     <input type="hidden" name="token" value=token.clone() />
-                                    <button type="submit" class="button button-secondary">"Turn reminders back on"</button>
+                                    <button type="submit" class="button button-secondary">{tr(msg::REMINDERS_BACK_ON)}</button>
                                 </form>
                             }.into_any(),
                         };
@@ -222,7 +223,7 @@ pub fn Reminders() -> impl IntoView {
                     })
                 }}
             </Suspense>
-            <p class="form-footer"><a href="/status">"See your verification status"</a></p>
+            <p class="form-footer"><a href="/status">{tr(msg::REMINDERS_SEE_STATUS)}</a></p>
         </div>
     }
 }

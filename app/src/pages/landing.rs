@@ -1,71 +1,71 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::{msg, tr};
+
 /// Explains identity verification before anything starts: why, what to have ready, how long.
 #[component]
 pub fn Landing() -> impl IntoView {
+    let ready = [
+        (msg::LANDING_READY_IDENTITY, msg::LANDING_READY_IDENTITY_DETAILS),
+        (msg::LANDING_READY_CONTACT, msg::LANDING_READY_CONTACT_DETAILS),
+        (msg::LANDING_READY_ADDRESS, msg::LANDING_READY_ADDRESS_DETAILS),
+        (msg::LANDING_READY_TAX, msg::LANDING_READY_TAX_DETAILS),
+        (msg::LANDING_READY_DOCUMENTS, msg::LANDING_READY_DOCUMENTS_DETAILS),
+    ]
+    .map(|(what, details)| view! { <tr><th scope="row">{tr(what)}</th><td>{tr(details)}</td></tr> });
+    let steps = [
+        (msg::LANDING_TIME_ACCOUNT, msg::LANDING_TIME_ACCOUNT_DETAILS),
+        (msg::LANDING_TIME_VERIFY, msg::LANDING_TIME_VERIFY_DETAILS),
+        (msg::LANDING_TIME_CHECK, msg::LANDING_TIME_CHECK_DETAILS),
+        (msg::LANDING_TIME_REVIEW, msg::LANDING_TIME_REVIEW_DETAILS),
+        (msg::LANDING_TIME_CARDS, msg::LANDING_TIME_CARDS_DETAILS),
+    ]
+    .map(|(step, details)| view! { <li><strong>{tr(step)}</strong>" "{tr(details)}</li> });
     view! {
-        <Title text="Open your account" />
+        <Title text=tr(msg::LANDING_PAGE_TITLE) />
         <section class="hero">
-            <h1>"Your card, a few minutes away"</h1>
-            <p class="lead">
-                "Open an account, verify your identity once, and you're ready to deposit and get cards. "
-                "Here's what to expect before you start."
-            </p>
+            <h1>{tr(msg::LANDING_TITLE)}</h1>
+            <p class="lead">{tr(msg::LANDING_LEAD)}</p>
             <div class="actions">
-                <a class="button" href="/signup">"Create your account"</a>
-                <a class="button button-secondary" href="/login">"I already have an account"</a>
+                <a class="button" href="/signup">{tr(msg::LANDING_CREATE)}</a>
+                <a class="button button-secondary" href="/login">{tr(msg::LANDING_HAVE_ACCOUNT)}</a>
             </div>
         </section>
 
         <section class="panel" aria-labelledby="why-title">
-            <h2 id="why-title">"Why we verify your identity"</h2>
-            <p>
-                "Card issuing is regulated: before anyone can deposit funds, receive cards or make transactions, the law requires us to know who they are (this is called KYC, \"know your customer\"). "
-                "It can't be skipped, and it protects you from someone opening an account in your name."
-            </p>
+            <h2 id="why-title">{tr(msg::LANDING_WHY_TITLE)}</h2>
+            <p>{tr(msg::LANDING_WHY_BODY)}</p>
         </section>
 
         <section class="panel" aria-labelledby="ready-title">
-            <h2 id="ready-title">"What to have ready"</h2>
+            <h2 id="ready-title">{tr(msg::LANDING_READY_TITLE)}</h2>
             <table class="info-table">
-                <caption class="visually-hidden">"Information the verification asks for"</caption>
-                <thead><tr><th scope="col">"What"</th><th scope="col">"Details"</th></tr></thead>
-                <tbody>
-                    <tr><th scope="row">"Identity"</th><td>"Your full legal name and date of birth"</td></tr>
-                    <tr><th scope="row">"Contact"</th><td>"Your email address and phone number"</td></tr>
-                    <tr><th scope="row">"Address"</th><td>"Street address, city, state, postal code and country"</td></tr>
-                    <tr><th scope="row">"Tax ID"</th><td>"Your Social Security number (US) or your country's equivalent"</td></tr>
-                    <tr><th scope="row">"Documents"</th><td>"A government-issued photo ID, such as a passport or driver's license"</td></tr>
-                </tbody>
+                <caption class="visually-hidden">{tr(msg::LANDING_READY_CAPTION)}</caption>
+                <thead><tr><th scope="col">{tr(msg::LANDING_READY_WHAT)}</th><th scope="col">{tr(msg::LANDING_READY_DETAILS)}</th></tr></thead>
+                <tbody>{ready}</tbody>
             </table>
-            <p class="muted">"Sometimes LedgerOS asks for more, like proof of address or a selfie. We'll tell you exactly what, if it does."</p>
+            <p class="muted">{tr(msg::LANDING_READY_MORE)}</p>
         </section>
 
         <section class="panel" aria-labelledby="time-title">
-            <h2 id="time-title">"How long it takes"</h2>
-            <ol class="timeline">
-                <li><strong>"Create your account"</strong>" — a minute, with a link we email you to confirm your address"</li>
-                <li><strong>"Complete verification"</strong>" — about 5–10 minutes on LedgerOS's secure page"</li>
-                <li><strong>"Automatic check"</strong>" — usually 1–5 minutes"</li>
-                <li><strong>"Manual review, if needed"</strong>" — 1–2 business days"</li>
-                <li><strong>"Deposit and get cards"</strong>" — as soon as you're approved"</li>
-            </ol>
+            <h2 id="time-title">{tr(msg::LANDING_TIME_TITLE)}</h2>
+            <ol class="timeline">{steps}</ol>
         </section>
 
         <section class="panel" aria-labelledby="data-title">
-            <h2 id="data-title">"How we handle your personal data"</h2>
+            <h2 id="data-title">{tr(msg::LANDING_DATA_TITLE)}</h2>
             <ul>
-                <li>"Verification happens on the secure page of LedgerOS, our regulated verification partner."</li>
-                <li>"Your Social Security number and ID documents go straight to LedgerOS. We never store them."</li>
-                <li>"We keep your name, email address and your verification status, so we can show you where you stand."</li>
+                <li>{tr(msg::LANDING_DATA_PARTNER)}</li>
+                <li>{tr(msg::LANDING_DATA_NEVER)}</li>
+                <li>{tr(msg::LANDING_DATA_KEEP)}</li>
             </ul>
         </section>
 
         <section class="cta-band">
-            <h2>"Ready when you are"</h2>
-            <p>"If you stop half way, you can pick up where you left off whenever you come back."</p>
-            <a class="button" href="/signup">"Create your account"</a>
+            <h2>{tr(msg::LANDING_READY_CTA_TITLE)}</h2>
+            <p>{tr(msg::LANDING_READY_CTA_BODY)}</p>
+            <a class="button" href="/signup">{tr(msg::LANDING_CREATE)}</a>
         </section>
     }
 }

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::take_flash;
 use crate::components::form::{ErrorSummary, Field, Notice, PasswordField};
+use crate::i18n::{msg, tr};
 
 /// Login. Posts to `/login`; a wrong email or password comes back as one error.
 #[component]
@@ -12,10 +13,10 @@ pub fn Login() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     view! {
-        <Title text="Log in" />
+        <Title text=tr(msg::LOGIN_PAGE_TITLE) />
         <div class="narrow">
-            <h1>"Log in"</h1>
-            <p class="lead">"Pick up where you left off with your verification."</p>
+            <h1>{tr(msg::LOGIN_PAGE_TITLE)}</h1>
+            <p class="lead">{tr(msg::LOGIN_LEAD)}</p>
             <Suspense>
                 {move || Suspend::new(async move {
                     let flash = flash.await.ok().flatten().unwrap_or_default();
@@ -25,16 +26,16 @@ pub fn Login() -> impl IntoView {
                         <ErrorSummary errors=flash.errors.clone() />
                         <form method="post" action="/login" class="form" novalidate>
                             <input type="hidden" name="next" value=next() />
-                            <Field name="email" label="Email address" kind="email" autocomplete="username" value=flash.value("email") error=error("email") />
-                            <PasswordField name="password" label="Password" autocomplete="current-password" error=error("password") />
-                            <button type="submit" class="button button-block">"Log in"</button>
+                            <Field name="email" label=tr(msg::FIELD_EMAIL) kind="email" autocomplete="username" value=flash.value("email") error=error("email") />
+                            <PasswordField name="password" label=tr(msg::FIELD_PASSWORD) autocomplete="current-password" error=error("password") />
+                            <button type="submit" class="button button-block">{tr(msg::LOGIN_PAGE_TITLE)}</button>
                         </form>
                     }
                 })}
             </Suspense>
-            <p class="form-footer"><a href="/password/forgot">"Forgot your password?"</a></p>
-            <p class="form-footer">"New here? " <a href="/signup">"Create an account"</a></p>
-            <p class="form-footer muted">"Just signed up? Open the link in the email we sent you first: it finishes creating your account."</p>
+            <p class="form-footer"><a href="/password/forgot">{tr(msg::LOGIN_FORGOT)}</a></p>
+            <p class="form-footer">{tr(msg::LOGIN_NEW_HERE)}" " <a href="/signup">{tr(msg::LOGIN_CREATE)}</a></p>
+            <p class="form-footer muted">{tr(msg::LOGIN_JUST_SIGNED_UP)}</p>
         </div>
     }
 }

@@ -1,6 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::{msg, tr};
+
 /// Any unknown address: say so, and offer the way back.
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -11,11 +13,11 @@ pub fn NotFound() -> impl IntoView {
         }
     }
     view! {
-        <Title text="Page not found" />
+        <Title text=tr(msg::NOT_FOUND_PAGE_TITLE) />
         <div class="narrow">
-            <h1>"We can't find that page"</h1>
-            <p>"The link may be old or mistyped."</p>
-            <p><a class="button" href="/">"Go to the start"</a>" "<a class="button button-secondary" href="/status">"See your status"</a></p>
+            <h1>{tr(msg::NOT_FOUND_TITLE)}</h1>
+            <p>{tr(msg::NOT_FOUND_BODY)}</p>
+            <p><a class="button" href="/">{tr(msg::NOT_FOUND_HOME)}</a>" "<a class="button button-secondary" href="/status">{tr(msg::NOT_FOUND_STATUS)}</a></p>
         </div>
     }
 }

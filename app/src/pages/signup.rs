@@ -3,16 +3,17 @@ use leptos_meta::Title;
 
 use crate::api::take_flash;
 use crate::components::form::{ErrorSummary, Field, Notice, PasswordField};
+use crate::i18n::{msg, tr};
 
 /// Account creation. Posts to `/signup`; errors come back as a flash.
 #[component]
 pub fn Signup() -> impl IntoView {
     let flash = Resource::new(|| (), |_| take_flash("signup".into()));
     view! {
-        <Title text="Create your account" />
+        <Title text=tr(msg::SIGNUP_PAGE_TITLE) />
         <div class="narrow">
-            <h1>"Create your account"</h1>
-            <p class="lead">"We'll email you a link to confirm your address. Then you'll verify your identity with our partner LedgerOS: about 5–10 minutes."</p>
+            <h1>{tr(msg::SIGNUP_PAGE_TITLE)}</h1>
+            <p class="lead">{tr(msg::SIGNUP_LEAD)}</p>
             <Suspense>
                 {move || Suspend::new(async move {
                     let flash = flash.await.ok().flatten().unwrap_or_default();
@@ -22,17 +23,17 @@ pub fn Signup() -> impl IntoView {
                         <ErrorSummary errors=flash.errors.clone() />
                         <form method="post" action="/signup" class="form" novalidate>
                             <div class="field-pair">
-                                <Field name="first_name" label="First name" autocomplete="given-name" value=flash.value("first_name") error=error("first_name") />
-                                <Field name="last_name" label="Last name" autocomplete="family-name" value=flash.value("last_name") error=error("last_name") />
+                                <Field name="first_name" label=tr(msg::FIELD_FIRST_NAME) autocomplete="given-name" value=flash.value("first_name") error=error("first_name") />
+                                <Field name="last_name" label=tr(msg::FIELD_LAST_NAME) autocomplete="family-name" value=flash.value("last_name") error=error("last_name") />
                             </div>
-                            <Field name="email" label="Email address" kind="email" autocomplete="email" value=flash.value("email") hint="We'll send updates about your verification here." error=error("email") />
-                            <PasswordField name="password" label="Create a password" autocomplete="new-password" hint="At least 12 characters. A few words together work well." error=error("password") />
-                            <button type="submit" class="button button-block">"Create account"</button>
+                            <Field name="email" label=tr(msg::FIELD_EMAIL) kind="email" autocomplete="email" value=flash.value("email") hint=tr(msg::FIELD_EMAIL_HINT) error=error("email") />
+                            <PasswordField name="password" label=tr(msg::FIELD_NEW_PASSWORD) autocomplete="new-password" hint=tr(msg::FIELD_NEW_PASSWORD_HINT) error=error("password") />
+                            <button type="submit" class="button button-block">{tr(msg::SIGNUP_SUBMIT)}</button>
                         </form>
                     }
                 })}
             </Suspense>
-            <p class="form-footer">"Already have an account? " <a href="/login">"Log in"</a></p>
+            <p class="form-footer">{tr(msg::SIGNUP_HAVE_ACCOUNT)}" " <a href="/login">{tr(msg::NAV_LOG_IN)}</a></p>
         </div>
     }
 }

@@ -4,6 +4,7 @@
 //! Streams are counted by [`crate::live::LiveStreams`]: a few per session and a cap in all; every stream of a
 //! session ends when that session logs out.
 
+use onboarding::i18n::Lang;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -28,7 +29,11 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
     super::small_and_quick(streams, state)
 }
 
-async fn status_events(State(state): State<AppState>, auth: app::auth::Auth) -> Response {
+async fn status_events(
+    State(state): State<AppState>,
+    auth: app::auth::Auth,
+    axum::Extension(lang): axum::Extension<Lang>,
+) -> Response {
     let Some(user) = app::auth::user_id(&auth).await else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
@@ -51,7 +56,7 @@ async fn status_events(State(state): State<AppState>, auth: app::auth::Auth) -> 
         }
     };
     let changes = state.services.store.subscribe();
-    Sse::new(events_for(state.services.clone(), user, changes, ticket))
+    Sse::new(events_for(state.services.clone(), user, lang, changes, ticket))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
@@ -64,19 +69,20 @@ async fn status_events(State(state): State<AppState>, auth: app::auth::Auth) -> 
 fn events_for(
     services: Services,
     user: UserId,
+    lang: Lang,
     changes: tokio::sync::broadcast::Receiver<UserId>,
     ticket: StreamTicket,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(
         (services, user, changes, ticket, true),
-        |(services, user, mut changes, mut ticket, opening)| async move {
+        move |(services, user, mut changes, mut ticket, opening)| async move {
             let mut send_now = opening;
             loop {
                 if *ticket.closed.borrow() {
                     return None;
                 }
                 if send_now {
-                    let event = status_event(&services, &user).await?;
+                    let event = status_event(&services, &user, lang).await?;
                     return Some((Ok(event), (services, user, changes, ticket, false)));
                 }
                 tokio::select! {
@@ -96,9 +102,9 @@ fn events_for(
     )
 }
 
-/// The user's current status as a `status` event; `None` (the stream ends, the page keeps what
-/// it shows) if it cannot be read.
-async fn status_event(services: &Services, user: &UserId) -> Option<Event> {
+/// The user's current status as a `status` event, in their saved language (else the page's);
+/// `None` (the stream ends, the page keeps what it shows) if it cannot be read.
+async fn status_event(services: &Services, user: &UserId, lang: Lang) -> Option<Event> {
     let record = match services.store.user(user).await {
         Ok(Some(record)) => record,
         Ok(None) => return None,
@@ -107,8 +113,9 @@ async fn status_event(services: &Services, user: &UserId) -> Option<Event> {
             return None;
         }
     };
+    let lang = record.language.unwrap_or(lang);
     let view = app::auth::status_view_of(record, services.clock.now_ms());
-    let fragments = app::live_fragments(view, app::views::Flash::default());
+    let fragments = app::live_fragments(view, app::views::Flash::default(), lang);
     let data = serde_json::to_string(&fragments).ok()?;
     Some(Event::default().event("status").data(data))
 }

@@ -9,6 +9,7 @@ mod events;
 mod flash;
 mod guard;
 mod headers;
+mod language;
 mod mailbox;
 mod pages;
 mod password;
@@ -94,6 +95,7 @@ where
         .merge(verification::router(&state))
         .merge(documents::router(&state))
         .merge(reminders::router(&state))
+        .merge(language::router(&state))
         .merge(events::router(&state))
         .merge(mailbox::router(&state))
         .merge(console::router(&state))
@@ -103,6 +105,7 @@ where
             state.clone(),
             activity::keep_alive,
         ))
+        .layer(axum::middleware::from_fn(language::saved))
         .layer(sessions)
         // A slot for the user row that loading the session brings along (one read for both).
         .layer(axum::middleware::from_fn(
@@ -126,6 +129,8 @@ where
             state.page_cache.clone(),
             pages::serve_cached,
         ))
+        // The language, before the cached pages (they are kept per language).
+        .layer(axum::middleware::from_fn(language::choose))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::security_headers,

@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use onboarding::i18n::Lang;
 use sha2::{Digest, Sha256};
 
 /// Pages served from memory to visitors without a session.
@@ -27,10 +28,13 @@ pub const CACHED_PAGES: &[&str] = &["/", "/signup", "/login"];
 /// The largest page we hash or keep; ours are a few KB.
 const PAGE_LIMIT: usize = 512 * 1024;
 
-/// Rendered anonymous pages, by path: the body and its policy.
+/// A cached page's key: its path and language.
+type PageKey = (&'static str, Lang);
+
+/// Rendered anonymous pages, by path and language: the body and its policy.
 #[derive(Default)]
 pub struct PageCache {
-    pages: RwLock<HashMap<&'static str, (Bytes, HeaderValue)>>,
+    pages: RwLock<HashMap<PageKey, (Bytes, HeaderValue)>>,
 }
 
 /// Serves a rendered anonymous page to a visitor without a session, before any session,
@@ -38,25 +42,27 @@ pub struct PageCache {
 /// headers), so a cached page costs little more than a static file.
 pub async fn serve_cached(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
     if let Some(key) = cache_key(&request)
-        && let Some((body, policy)) = cache.pages.read().expect("page cache lock").get(key).cloned()
+        && let Some((body, policy)) = cache.pages.read().expect("page cache lock").get(&key).cloned()
     {
         let mut response = html(StatusCode::OK, body, policy);
         response
             .extensions_mut()
-            .insert(crate::observability::RouteLabel(key));
+            .insert(crate::observability::RouteLabel(key.0));
         return response;
     }
     next.run(request).await
 }
 
 /// The cache key of a request that may be answered from the cache: a GET of one of the
-/// [`CACHED_PAGES`], with no query string and no session cookie.
-fn cache_key(request: &Request) -> Option<&'static str> {
+/// [`CACHED_PAGES`], with no query string and no session cookie, in the language chosen for it
+/// (`language::choose`, outside).
+fn cache_key(request: &Request) -> Option<PageKey> {
     if request.method() != Method::GET || request.uri().query().is_some() || has_session(request.headers()) {
         return None;
     }
+    let lang = request.extensions().get::<Lang>().copied().unwrap_or_default();
     let path = request.uri().path();
-    CACHED_PAGES.iter().find(|p| **p == path).copied()
+    CACHED_PAGES.iter().find(|p| **p == path).map(|p| (*p, lang))
 }
 
 /// The layer on Leptos's page router: a hashed policy for pages without an island, and the

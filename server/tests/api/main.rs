@@ -11,6 +11,7 @@ mod email;
 mod harness;
 mod helpers;
 mod instances;
+mod language;
 mod observability;
 mod onboarding_flow;
 mod proof;

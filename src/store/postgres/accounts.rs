@@ -320,6 +320,15 @@ impl Accounts for PostgresBackend {
         Ok(())
     }
 
+    async fn set_language(&self, id: &UserId, lang: crate::i18n::Lang) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+            .bind(lang.code())
+            .bind(&id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn reminders_on(&self, reminders_token: &str) -> Result<Option<bool>, StoreError> {
         let row = sqlx::query("SELECT reminders_off_at FROM users WHERE reminders_token = $1")
             .bind(reminders_token)

@@ -325,6 +325,16 @@ impl Accounts for SqliteBackend {
         Ok(())
     }
 
+    async fn set_language(&self, id: &UserId, lang: crate::i18n::Lang) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE users SET language = ? WHERE id = ?")
+            .bind(lang.code())
+            .bind(&id.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn reminders_on(&self, reminders_token: &str) -> Result<Option<bool>, StoreError> {
         let row = sqlx::query("SELECT reminders_off_at FROM users WHERE reminders_token = ?")
             .bind(reminders_token)

@@ -1,0 +1,123 @@
+//! The applicant's language (issue 25): chosen from the account, the switcher's cookie and
+//! `Accept-Language`, in that order; the switcher works as a plain form.
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, SET_COOKIE};
+
+use crate::helpers::{browser_like_client, location, page_in, spawn_app};
+
+#[tokio::test]
+async fn the_browsers_languages_choose_the_page_language_by_quality() {
+    let app = spawn_app().await;
+    let client = browser_like_client();
+    let get = |accept: &'static str| {
+        let request = client.get(app.url("/")).header(ACCEPT_LANGUAGE, accept);
+        async move { request.send().await.unwrap() }
+    };
+    // Twice each: the second answer comes from the cache of anonymous pages, kept per language.
+    for _ in 0..2 {
+        let spanish = get("es-MX,es;q=0.9,en;q=0.8").await;
+        assert_eq!(spanish.headers()[CONTENT_LANGUAGE], "es");
+        let page = spanish.text().await.unwrap();
+        assert!(page.contains(r#"<html lang="es" dir="ltr""#), "{page}");
+        assert!(page.contains("Tu tarjeta, a unos minutos"), "{page}");
+
+        let arabic = get("en;q=0.4, ar-SA").await.text().await.unwrap();
+        assert!(arabic.contains(r#"<html lang="ar" dir="rtl""#), "{arabic}");
+        assert!(arabic.contains("بطاقتك على بُعد دقائق"), "{arabic}");
+
+        let english = get("fr-FR, de;q=0.9").await.text().await.unwrap();
+        assert!(english.contains(r#"<html lang="en" dir="ltr""#), "{english}");
+        assert!(english.contains("Your card, a few minutes away"), "{english}");
+    }
+}
+
+#[tokio::test]
+async fn the_switcher_works_without_javascript_and_is_remembered() {
+    let app = spawn_app().await;
+    let client = browser_like_client();
+    let signup = page_in(&client, &app.url("/signup")).await;
+    assert!(
+        signup.contains(r#"<form method="post" action="/language""#),
+        "{signup}"
+    );
+    assert!(
+        signup.contains(r#"<input type="hidden" name="next" value="/signup""#),
+        "{signup}"
+    );
+
+    let switched = client
+        .post(app.url("/language"))
+        .form(&[("lang", "es"), ("next", "/signup")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&switched), "/signup");
+    let cookie = switched.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("lang=es;") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    // The cookie outranks the browser's languages.
+    let page = client
+        .get(app.url("/signup"))
+        .header(ACCEPT_LANGUAGE, "ar")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Crea tu cuenta") && page.contains(r#"lang="es""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<option value="es" lang="es" selected"#),
+        "{page}"
+    );
+
+    // A language we do not speak changes nothing; a foreign `next` leads home.
+    let refused = client
+        .post(app.url("/language"))
+        .form(&[("lang", "tlh"), ("next", "https://evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&refused), "/");
+    assert!(refused.headers().get(SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn a_signed_in_persons_choice_is_saved_on_the_account_and_follows_them() {
+    let app = spawn_app().await;
+    let email = "idioma@example.com";
+    app.sign_up(email).await;
+    let switched = app
+        .post_form("/language", &[("lang", "ar"), ("next", "/status")])
+        .await;
+    assert_eq!(location(&switched), "/status");
+    let user = app.services.store.user_by_email(email).await.unwrap().unwrap();
+    assert_eq!(user.language, Some(onboarding::i18n::Lang::Ar));
+
+    // On another device, with no cookie and an English browser: the account's choice wins once
+    // they are signed in.
+    let other = browser_like_client();
+    let login = other
+        .post(app.url("/login"))
+        .form(&[("email", email), ("password", "correct horse battery")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    let page = other
+        .get(app.url("/"))
+        .header(ACCEPT_LANGUAGE, "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.headers()[CONTENT_LANGUAGE], "ar");
+    let page = page.text().await.unwrap();
+    assert!(page.contains(r#"dir="rtl""#), "{page}");
+}

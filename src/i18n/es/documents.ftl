@@ -1,0 +1,44 @@
+# Lo que LedgerOS puede pedir, y los formularios para enviarlo.
+document-passport = Pasaporte
+document-passport-description = La página con foto de tu pasaporte, vigente y con las cuatro esquinas visibles.
+document-drivers-license = Licencia de conducir
+document-drivers-license-description = El frente de tu licencia de conducir, vigente y con las cuatro esquinas visibles.
+document-national-id = Documento nacional de identidad
+document-national-id-description = El frente de tu documento nacional de identidad, vigente y con las cuatro esquinas visibles.
+document-proof-of-address = Comprobante de domicilio
+document-proof-of-address-description = Una factura de suministros, un extracto bancario o una carta oficial de los últimos 3 meses con tu nombre y tu dirección.
+document-government-id-back = Reverso de tu documento de identidad
+document-government-id-back-description = Una foto del reverso del documento que usaste para verificarte, con las cuatro esquinas visibles.
+document-selfie = Selfi
+document-selfie-description = Una foto reciente y nítida de tu cara con buena luz, sin gafas de sol ni gorra.
+upload-choose-file = Elegir un archivo
+upload-for = {" "}para { $document }
+upload-hint = PDF, JPEG o PNG, hasta 10 MB
+upload-submit = Subir
+upload-other-information = LedgerOS también necesita otra información, que puedes dar en su página segura.
+upload-continue-on-ledgeros = Continuar en la página de LedgerOS
+
+detail-first-name = Nombre legal
+detail-last-name = Apellidos legales
+detail-date-of-birth = Fecha de nacimiento
+detail-date-of-birth-hint = Año, mes y día, por ejemplo 1990-04-27.
+detail-address = Domicilio
+detail-line1 = Dirección, línea 1
+detail-line2 = Dirección, línea 2 (opcional)
+detail-city = Ciudad o localidad
+detail-state = Estado, región o provincia
+detail-postal-code = Código postal
+detail-country = País
+detail-country-hint = El código de dos letras, por ejemplo ES.
+details-title = Confirma tus datos
+details-hint = Tal como aparecen en tu documento de identidad. Los enviamos directamente a LedgerOS.
+details-submit = Enviar a LedgerOS
+
+appeal-answered-title = Nuestro equipo de soporte ha respondido a tu apelación
+appeal-answered-body = Te respondieron por correo el { $date }. Revisa tu bandeja de entrada (y la carpeta de spam). Para contestar, responde a ese correo.
+appeal-sent-title = Tu apelación está en manos de nuestro equipo de soporte
+appeal-sent-body = La recibimos el { $date }. Te responderán por correo en un plazo de 2 días hábiles. No tienes que hacer nada más.
+appeal-title = ¿Crees que es un error?
+appeal-label = Cuéntale a nuestro equipo de soporte por qué, y revisarán tu caso
+appeal-hint = Por ejemplo, si te cambiaste el nombre hace poco o renovaste tu documento. Te responderemos por correo en un plazo de 2 días hábiles.
+appeal-submit = Enviar apelación
