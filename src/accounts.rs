@@ -1,5 +1,6 @@
 //! Accounts: signup and login, with passwords hashed by argon2id.
 
+use crate::i18n::Lang;
 use std::sync::LazyLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
@@ -122,7 +123,7 @@ pub enum SignupError {
 /// the link is opened); an address that has an account gets a note saying so, and nothing
 /// changes. The caller answers both the same way, so the form does not reveal who has an
 /// account; both paths hash the password and write one transaction, so they take similar time.
-pub async fn sign_up(services: &Services, form: SignupForm) -> Result<(), SignupError> {
+pub async fn sign_up(services: &Services, form: SignupForm, lang: Lang) -> Result<(), SignupError> {
     let valid = form.validate().map_err(SignupError::Invalid)?;
     let password_hash = hash_password(valid.password).await;
     let token = tokens::generate();
@@ -141,11 +142,14 @@ pub async fn sign_up(services: &Services, form: SignupForm) -> Result<(), Signup
                 last_name: valid.last_name.as_str(),
                 password_hash: &password_hash,
             },
+            lang,
             &tokens::digest(&token),
             expires_at,
             &|target| match target {
-                SignupTarget::New => templates::confirm_signup(email, base, &token),
-                SignupTarget::Existing { first_name } => templates::account_exists(email, first_name, base),
+                SignupTarget::New => templates::confirm_signup(lang, email, base, &token),
+                SignupTarget::Existing { first_name, language } => {
+                    templates::account_exists(language.unwrap_or(lang), email, first_name, base)
+                }
             },
         )
         .await?;
@@ -190,7 +194,7 @@ pub async fn signup_link_address(services: &Services, token: &str) -> Result<Opt
 
 /// Emails a password reset link if an account uses `email`; does nothing otherwise. Callers
 /// answer the same in both cases and should not wait for this (the time it takes differs).
-pub async fn request_password_reset(services: &Services, email: &str) -> Result<(), StoreError> {
+pub async fn request_password_reset(services: &Services, email: &str, lang: Lang) -> Result<(), StoreError> {
     let Ok(email) = Email::parse(email) else {
         return Ok(());
     };
@@ -203,7 +207,9 @@ pub async fn request_password_reset(services: &Services, email: &str) -> Result<
             email.as_str(),
             &tokens::digest(&token),
             expires_at,
-            &|first_name| templates::password_reset(email.as_str(), first_name, base, &token),
+            &|first_name, language| {
+                templates::password_reset(language.unwrap_or(lang), email.as_str(), first_name, base, &token)
+            },
         )
         .await?;
     Ok(())
@@ -234,6 +240,7 @@ pub async fn reset_password(
     services: &Services,
     token: &str,
     password: String,
+    lang: Lang,
 ) -> Result<UserId, ResetError> {
     if let Err(message) = check_new_password(&password) {
         let mut errors = FieldErrors::default();
@@ -247,9 +254,13 @@ pub async fn reset_password(
     let base = &services.public_url;
     services
         .store
-        .reset_password(&tokens::digest(token), &password_hash, &|email, first_name| {
-            templates::password_changed(email, first_name, base)
-        })
+        .reset_password(
+            &tokens::digest(token),
+            &password_hash,
+            &|email, first_name, language| {
+                templates::password_changed(language.unwrap_or(lang), email, first_name, base)
+            },
+        )
         .await?
         .ok_or(ResetError::LinkInvalid)
 }

@@ -179,7 +179,13 @@ pub async fn answer_appeal(
     let Some(appeal) = services.store.appeal(appeal_id).await? else {
         return Err(AnswerError::NotFound);
     };
-    let email = templates::appeal_answer(&appeal.email, &appeal.first_name, &services.public_url, reply);
+    let email = templates::appeal_answer(
+        appeal.language.unwrap_or_default(),
+        &appeal.email,
+        &appeal.first_name,
+        &services.public_url,
+        reply,
+    );
     if services
         .store
         .answer_appeal(appeal_id, operator, reply, resolve, &email)

@@ -14,6 +14,7 @@ use std::time::Duration;
 use onboarding::accounts::hash_password;
 use onboarding::clock::{Clock, Millis};
 use onboarding::email::templates;
+use onboarding::i18n::Lang;
 use onboarding::jobs::{ledger_calls, reminders};
 use onboarding::kyc::StatusSource;
 use onboarding::services::Services;
@@ -115,6 +116,8 @@ struct Person {
     ledger_id: Option<String>,
     /// How the webhooks of this person travel: some twice, some late.
     webhooks: WebhookMode,
+    /// The language they signed up in.
+    lang: Lang,
 }
 
 /// The story of demo applicant `i` of `count`, as steps in time, some of them after `now`.
@@ -240,6 +243,12 @@ pub async fn seed(services: Services, sandbox: std::sync::Arc<Sandbox>, count: u
                     3 => WebhookMode::Late(Duration::from_secs(20 * 60)),
                     _ => WebhookMode::Normal,
                 },
+                // Most in English, some in Spanish and Arabic, as a fintech in several markets sees.
+                lang: match i % 6 {
+                    1 | 4 => Lang::Es,
+                    3 => Lang::Ar,
+                    _ => Lang::En,
+                },
             });
             // Steps to come are LedgerOS's: the first decision still ahead goes to the sandbox.
             let mut decided_later = false;
@@ -349,13 +358,20 @@ async fn act(
                 last_name: person.last,
                 password_hash: hash,
             };
+            let lang = person.lang;
             past.store
-                .record_signup(new, &tokens::digest(token), expires_at, &|target| match target {
-                    SignupTarget::New => templates::confirm_signup(email, base, token),
-                    SignupTarget::Existing { first_name } => {
-                        templates::account_exists(email, first_name, base)
-                    }
-                })
+                .record_signup(
+                    new,
+                    lang,
+                    &tokens::digest(token),
+                    expires_at,
+                    &|target| match target {
+                        SignupTarget::New => templates::confirm_signup(lang, email, base, token),
+                        SignupTarget::Existing { first_name, language } => {
+                            templates::account_exists(language.unwrap_or(lang), email, first_name, base)
+                        }
+                    },
+                )
                 .await?;
             Ok(None)
         }

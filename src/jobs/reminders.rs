@@ -73,6 +73,7 @@ pub async fn remind_once(services: &Services, config: &ReminderConfig) -> Result
     let mut queued = 0;
     for due in services.store.due_reminders(&schedule, 100).await? {
         let Some(email) = templates::reminder(
+            due.language.unwrap_or_default(),
             &due.email,
             &due.first_name,
             &due.status,

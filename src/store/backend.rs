@@ -147,8 +147,11 @@ pub trait Applicants {
 pub enum SignupTarget<'a> {
     /// Nobody yet: send the confirmation link.
     New,
-    /// An existing account: tell its owner, change nothing.
-    Existing { first_name: &'a str },
+    /// An existing account: tell its owner (in the language saved on it, if any), change nothing.
+    Existing {
+        first_name: &'a str,
+        language: Option<crate::i18n::Lang>,
+    },
 }
 
 /// What opening a signup confirmation link did.
@@ -185,6 +188,8 @@ pub struct ReminderDue {
     pub status: ApplicationStatus,
     pub required_fields: Vec<String>,
     pub reminders_token: String,
+    /// The language saved on the account, if any.
+    pub language: Option<crate::i18n::Lang>,
     /// How many were sent for this status before this one.
     pub sent: i64,
     /// The status's start, which the schedule counts from (and which must not move meanwhile).
@@ -197,9 +202,11 @@ pub struct ReminderDue {
 pub trait Accounts {
     /// Records a signup form: a pending signup and its confirmation email for a new address, or
     /// only a notice to the owner for an address that has an account. One transaction either way.
+    /// `language` is the form's: the account starts with it when the link is opened.
     async fn record_signup(
         &self,
         new: NewUser<'_>,
+        language: crate::i18n::Lang,
         token_hash: &str,
         expires_at: Millis,
         email_for: &(dyn for<'n> Fn(SignupTarget<'n>) -> OutgoingEmail + Sync),
@@ -228,7 +235,7 @@ pub trait Accounts {
         email: &str,
         token_hash: &str,
         expires_at: Millis,
-        email_for: &(dyn for<'n> Fn(&'n str) -> OutgoingEmail + Sync),
+        email_for: &(dyn for<'n> Fn(&'n str, Option<crate::i18n::Lang>) -> OutgoingEmail + Sync),
     ) -> Result<bool, StoreError>;
 
     /// Whether a reset link is still good (for showing the form; using it checks again).
@@ -241,7 +248,7 @@ pub trait Accounts {
         &self,
         token_hash: &str,
         password_hash: &str,
-        notice_for: &(dyn for<'n> Fn(&'n str, &'n str) -> OutgoingEmail + Sync),
+        notice_for: &(dyn for<'n> Fn(&'n str, &'n str, Option<crate::i18n::Lang>) -> OutgoingEmail + Sync),
     ) -> Result<Option<UserId>, StoreError>;
 
     /// Users whose next reminder is due now under `schedule` (delays in ms after the status

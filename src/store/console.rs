@@ -26,6 +26,8 @@ pub struct AppealRecord {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
+    /// The applicant's saved language: the reply's email is written in it.
+    pub language: Option<crate::i18n::Lang>,
     pub message: String,
     pub created_at: Millis,
     pub answer: Option<String>,

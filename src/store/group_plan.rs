@@ -30,6 +30,8 @@ pub(super) struct Person {
     pub changed_at: Millis,
     pub email: String,
     pub first_name: String,
+    /// The language saved on the account: their decision emails are written in it.
+    pub language: Option<crate::i18n::Lang>,
     /// An event applied (the status changed or was confirmed).
     pub touched: bool,
     /// The status changed: the reminder count and the "came back" mark start over.
@@ -39,13 +41,21 @@ pub(super) struct Person {
 
 impl Person {
     /// A person as their row reads before the group.
-    pub fn new(id: UserId, kyc: KycState, changed_at: Millis, email: String, first_name: String) -> Self {
+    pub fn new(
+        id: UserId,
+        kyc: KycState,
+        changed_at: Millis,
+        email: String,
+        first_name: String,
+        language: Option<crate::i18n::Lang>,
+    ) -> Self {
         Self {
             id,
             kyc,
             changed_at,
             email,
             first_name,
+            language,
             touched: false,
             changed: false,
             denial_reason: None,
@@ -196,6 +206,7 @@ fn decide<'a>(
             event_id: &event.id,
         });
         let email = templates::decision(
+            person.language.unwrap_or_default(),
             &person.email,
             &person.first_name,
             &next.status,

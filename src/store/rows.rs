@@ -78,10 +78,20 @@ where
         denial_reason: row.try_get("denial_reason")?,
         confirmed_at: row.try_get("confirmed_at")?,
         checked_at: row.try_get("checked_at")?,
-        language: row
-            .try_get::<Option<String>, _>("language")?
-            .and_then(|code| crate::i18n::Lang::parse(&code)),
+        language: saved_language(row)?,
     })
+}
+
+/// The `language` column: the language a person chose (or signed up in), if any.
+pub(super) fn saved_language<R>(row: &R) -> Result<Option<crate::i18n::Lang>, StoreError>
+where
+    R: Row,
+    for<'a> &'a str: ColumnIndex<R>,
+    String: Decodes<R::Database>,
+{
+    Ok(row
+        .try_get::<Option<String>, _>("language")?
+        .and_then(|code| crate::i18n::Lang::parse(&code)))
 }
 
 /// Emails claimed for delivery, oldest first (`RETURNING` promises no order).
@@ -160,6 +170,7 @@ where
         first_name: row.try_get("first_name")?,
         last_name: row.try_get("last_name")?,
         email: row.try_get("email")?,
+        language: saved_language(row)?,
         message: row.try_get("message")?,
         created_at: row.try_get("created_at")?,
         answer: row.try_get("answer")?,
@@ -171,7 +182,7 @@ where
 
 /// The columns [`appeal`] reads, with the applicant and the operator who answered (append a
 /// `WHERE` and an `ORDER BY`; the same SQL on every backend).
-pub(super) const APPEAL_QUERY: &str = "SELECT a.id, a.user_id, u.first_name, u.last_name, u.email, \
+pub(super) const APPEAL_QUERY: &str = "SELECT a.id, a.user_id, u.first_name, u.last_name, u.email, u.language, \
      a.message, a.created_at, a.answer, a.answered_at, o.email AS answered_by, a.resolved_at \
      FROM appeals a JOIN users u ON u.id = a.user_id LEFT JOIN operators o ON o.id = a.answered_by";
 

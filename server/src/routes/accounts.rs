@@ -4,12 +4,14 @@
 use app::auth;
 use app::auth::{Auth, Credentials};
 use app::views::Flash;
+use axum::Extension;
 use axum::Form;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::accounts::{self, SignupError};
 use onboarding::forms::{Email, FieldErrors, LoginForm, SignupForm, safe_next};
+use onboarding::i18n::Lang;
 use onboarding::jobs;
 use onboarding::store::ConfirmOutcome;
 use onboarding::tokens;
@@ -42,6 +44,7 @@ const SIGNUP_SENT: &str = "/signup/sent";
 async fn signup(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
+    Extension(lang): Extension<Lang>,
     Form(form): Form<SignupForm>,
 ) -> Response {
     let values = form.redisplay();
@@ -67,7 +70,7 @@ async fn signup(
         };
         return Back::to("/signup", flash).into_response();
     }
-    match accounts::sign_up(&state.services, form).await {
+    match accounts::sign_up(&state.services, form, lang).await {
         // The same answer for a new address and one that has an account: the email tells
         // them apart, and only the owner of the address reads it.
         Ok(()) => {

@@ -3,6 +3,7 @@
 use app::auth;
 use app::auth::Auth;
 use app::views::Flash;
+use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
@@ -10,6 +11,7 @@ use axum::{Form, Router};
 use onboarding::accounts::{self, ResetError};
 use onboarding::email::templates;
 use onboarding::forms::{Email, FieldErrors};
+use onboarding::i18n::Lang;
 
 use super::flash::{Back, TRY_AGAIN, clean_token, notice};
 use super::{guard, small_and_quick};
@@ -39,6 +41,7 @@ struct ForgotForm {
 async fn forgot_password(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
+    Extension(lang): Extension<Lang>,
     Form(form): Form<ForgotForm>,
 ) -> Response {
     let values = vec![("email".to_owned(), form.email.clone())];
@@ -69,7 +72,7 @@ async fn forgot_password(
     let services = state.services.clone();
     let address = email.as_str().to_owned();
     tokio::spawn(async move {
-        if let Err(e) = accounts::request_password_reset(&services, &address).await {
+        if let Err(e) = accounts::request_password_reset(&services, &address, lang).await {
             tracing::error!(error = %e, "password reset request could not be stored");
         }
     });
@@ -94,6 +97,7 @@ struct ResetForm {
 async fn reset_password(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
+    Extension(lang): Extension<Lang>,
     mut auth: Auth,
     Form(form): Form<ResetForm>,
 ) -> Response {
@@ -102,7 +106,7 @@ async fn reset_password(
     if let Err(wait) = state.limits.password_reset(client, &token).await {
         return Back::to(&form_path, notice("reset", &try_again_in(wait))).into_response();
     }
-    match accounts::reset_password(&state.services, &token, form.password).await {
+    match accounts::reset_password(&state.services, &token, form.password, lang).await {
         Ok(user) => {
             tracing::info!(%user, "password reset");
             // Whatever session this browser had is not the account's any more.

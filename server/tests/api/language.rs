@@ -121,3 +121,70 @@ async fn a_signed_in_persons_choice_is_saved_on_the_account_and_follows_them() {
     let page = page.text().await.unwrap();
     assert!(page.contains(r#"dir="rtl""#), "{page}");
 }
+
+/// Someone who signs up from a Spanish browser: the account keeps Spanish, and every email
+/// that follows (confirmation, reminder, decision) is in Spanish.
+#[tokio::test]
+async fn a_spanish_signup_gets_spanish_emails_from_confirmation_to_decision() {
+    use onboarding::clock::Clock;
+    use reqwest::header::{HeaderMap, HeaderValue};
+    let clock = Clock::manual(Clock::system().now_ms());
+    let app = crate::helpers::spawn_app_with_clock(clock.clone(), |_| {}).await;
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT_LANGUAGE, HeaderValue::from_static("es-ES,es;q=0.9"));
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let email = "lucia@example.com";
+    let password = "correct horse battery";
+    let form = [
+        ("first_name", "Lucía"),
+        ("last_name", "Pérez"),
+        ("email", email),
+        ("password", password),
+    ];
+    let sent = client.post(app.url("/signup")).form(&form).send().await.unwrap();
+    assert_eq!(location(&sent), "/signup/sent");
+    let confirm = app.wait_for_email(email, "Confirma tu correo").await;
+    assert!(confirm.body.starts_with("Hola:\n"), "{}", confirm.body);
+    let token = crate::helpers::token_in(&confirm.body, &app.address, "/signup/confirm");
+    let confirmed = client
+        .post(app.url("/signup/confirm"))
+        .form(&[("token", token.as_str()), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), StatusCode::SEE_OTHER);
+    let user = app.services.store.user_by_email(email).await.unwrap().unwrap();
+    assert_eq!(user.language, Some(onboarding::i18n::Lang::Es));
+
+    // An hour later without starting: the first reminder, in Spanish.
+    for _ in 0..100 {
+        let user = app.services.store.user_by_email(email).await.unwrap().unwrap();
+        if user.kyc.status == onboarding::status::ApplicationStatus::Pending {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    clock.advance(60 * 60 * 1000 + 1000);
+    let reminder = app
+        .wait_for_email(email, "Termina de verificar tu identidad")
+        .await;
+    assert!(reminder.body.starts_with("Hola, Lucía:\n"), "{}", reminder.body);
+    assert!(reminder.body.contains("Sigue aquí: "), "{}", reminder.body);
+
+    // LedgerOS's approval, dated on the app's clock (which has moved an hour past the sandbox's).
+    let event = serde_json::json!({
+        "id": "evt_lang_approved",
+        "type": "user.application.approved",
+        "createdAt": app.services.clock.now_ms(),
+        "data": { "userId": app.ledger_id_of(email).await },
+    });
+    let accepted = app.post_webhook(&event.to_string(), None).await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let decision = app.wait_for_email(email, "Identidad verificada").await;
+    assert!(decision.body.contains("Buenas noticias"), "{}", decision.body);
+}

@@ -168,11 +168,13 @@ async fn queued_emails_claimed_by_many_workers_on_two_instances_go_out_once_each
             last_name: "T",
             password_hash: "h",
         };
-        a.record_signup(new, &format!("hash{n}"), START + 1_000_000, &|_: SignupTarget<
-            '_,
-        >| {
-            email(&address)
-        })
+        a.record_signup(
+            new,
+            onboarding::i18n::Lang::En,
+            &format!("hash{n}"),
+            START + 1_000_000,
+            &|_: SignupTarget<'_>| email(&address),
+        )
         .await
         .unwrap();
     }
@@ -213,9 +215,13 @@ async fn a_signup_link_opened_twice_at_once_on_two_instances_creates_one_account
             last_name: "C",
             password_hash: "h",
         };
-        a.record_signup(new, &token, START + 1_000_000, &|_: SignupTarget<'_>| {
-            email(&address)
-        })
+        a.record_signup(
+            new,
+            onboarding::i18n::Lang::En,
+            &token,
+            START + 1_000_000,
+            &|_: SignupTarget<'_>| email(&address),
+        )
         .await
         .unwrap();
         let (one, two) = tokio::join!(a.confirm_signup(&token), b.confirm_signup(&token));
@@ -235,13 +241,13 @@ async fn a_reset_link_used_twice_at_once_on_two_instances_works_once() {
     for n in 0..10 {
         let token = format!("reset{n}");
         let known = a
-            .request_password_reset("reset@example.com", &token, START + 1_000_000, &|_: &str| {
+            .request_password_reset("reset@example.com", &token, START + 1_000_000, &|_: &str, _| {
                 email("reset@example.com")
             })
             .await
             .unwrap();
         assert!(known);
-        let notice = |_: &str, _: &str| email("reset@example.com");
+        let notice = |_: &str, _: &str, _| email("reset@example.com");
         let (one, two) = tokio::join!(
             a.reset_password(&token, "new-hash-a", &notice),
             b.reset_password(&token, "new-hash-b", &notice)
@@ -338,9 +344,13 @@ async fn an_email_queued_on_one_instance_wakes_the_mail_worker_of_another_on_pos
         last_name: "U",
         password_hash: "h",
     };
-    a.record_signup(new, "wake", START + 1_000_000, &|_: SignupTarget<'_>| {
-        email("wake@example.com")
-    })
+    a.record_signup(
+        new,
+        onboarding::i18n::Lang::En,
+        "wake",
+        START + 1_000_000,
+        &|_: SignupTarget<'_>| email("wake@example.com"),
+    )
     .await
     .unwrap();
     let waited = waiting.await.unwrap();

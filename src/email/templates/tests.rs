@@ -28,7 +28,7 @@ fn each_reminder_names_the_exact_step_and_links_to_it() {
         ),
     ];
     for (status, step, path) in cases {
-        let email = reminder("a@example.com", "Ada", &status, &fields, BASE, "tok").unwrap();
+        let email = reminder(Lang::En, "a@example.com", "Ada", &status, &fields, BASE, "tok").unwrap();
         assert!(email.body.contains(step), "{status}: {}", email.body);
         assert!(
             email.body.contains(&format!("Continue here: {BASE}{path}")),
@@ -65,7 +65,7 @@ fn each_decision_says_what_happened_and_what_to_do_next() {
         ),
     ];
     for (status, says, path) in cases {
-        let email = decision("a@example.com", "Ada", &status, &fields, BASE).unwrap();
+        let email = decision(Lang::En, "a@example.com", "Ada", &status, &fields, BASE).unwrap();
         assert_eq!(email.kind, EmailKind::Decision);
         assert!(email.body.contains(says), "{status}: {}", email.body);
         assert!(
@@ -83,7 +83,7 @@ fn each_decision_says_what_happened_and_what_to_do_next() {
         ApplicationStatus::Canceled,
     ] {
         assert!(
-            decision("a@example.com", "Ada", &status, &[], BASE).is_none(),
+            decision(Lang::En, "a@example.com", "Ada", &status, &[], BASE).is_none(),
             "{status}"
         );
     }
@@ -100,7 +100,7 @@ fn finished_or_waiting_statuses_get_no_reminder() {
         ApplicationStatus::Unknown("x".into()),
     ] {
         assert!(!wants_reminder(&status, false), "{status}");
-        assert!(reminder("a@example.com", "Ada", &status, &[], BASE, "t").is_none());
+        assert!(reminder(Lang::En, "a@example.com", "Ada", &status, &[], BASE, "t").is_none());
     }
     assert!(wants_reminder(&ApplicationStatus::Pending, false));
     assert!(
@@ -111,7 +111,7 @@ fn finished_or_waiting_statuses_get_no_reminder() {
 
 #[test]
 fn links_carry_the_token_and_the_debug_form_hides_address_and_body() {
-    let email = password_reset("a@example.com", "Ada", BASE, "abc123");
+    let email = password_reset(Lang::En, "a@example.com", "Ada", BASE, "abc123");
     assert!(
         email
             .body
@@ -139,11 +139,11 @@ fn no_template_carries_a_hostile_name_and_the_confirmation_carries_no_name() {
     let fields = vec!["proofOfAddress".to_owned()];
     for name in hostile {
         let mut emails = vec![
-            account_exists("a@example.com", name, BASE),
-            password_reset("a@example.com", name, BASE, "tok"),
-            password_changed("a@example.com", name, BASE),
-            verification_link("a@example.com", name, BASE),
-            appeal_answer("a@example.com", name, BASE, "We looked again."),
+            account_exists(Lang::En, "a@example.com", name, BASE),
+            password_reset(Lang::En, "a@example.com", name, BASE, "tok"),
+            password_changed(Lang::En, "a@example.com", name, BASE),
+            verification_link(Lang::En, "a@example.com", name, BASE),
+            appeal_answer(Lang::En, "a@example.com", name, BASE, "We looked again."),
         ];
         for status in [
             ApplicationStatus::Approved,
@@ -152,10 +152,18 @@ fn no_template_carries_a_hostile_name_and_the_confirmation_carries_no_name() {
             ApplicationStatus::NeedsInformation,
             ApplicationStatus::NeedsVerification,
         ] {
-            emails.extend(decision("a@example.com", name, &status, &fields, BASE));
+            emails.extend(decision(Lang::En, "a@example.com", name, &status, &fields, BASE));
         }
         for status in [ApplicationStatus::NotStarted, ApplicationStatus::NeedsInformation] {
-            emails.extend(reminder("a@example.com", name, &status, &fields, BASE, "tok"));
+            emails.extend(reminder(
+                Lang::En,
+                "a@example.com",
+                name,
+                &status,
+                &fields,
+                BASE,
+                "tok",
+            ));
         }
         assert_eq!(emails.len(), 12);
         for email in emails {
@@ -171,7 +179,7 @@ fn no_template_carries_a_hostile_name_and_the_confirmation_carries_no_name() {
             assert!(email.body.starts_with("Hello,\n"), "{}", email.body);
         }
     }
-    let confirm = confirm_signup("a@example.com", BASE, "tok");
+    let confirm = confirm_signup(Lang::En, "a@example.com", BASE, "tok");
     assert!(confirm.body.starts_with("Hello,\n"), "{}", confirm.body);
     assert!(
         confirm
@@ -180,8 +188,61 @@ fn no_template_carries_a_hostile_name_and_the_confirmation_carries_no_name() {
     );
     // A real name still greets its confirmed owner.
     assert!(
-        password_changed("a@example.com", "محمد", BASE)
+        password_changed(Lang::En, "a@example.com", "محمد", BASE)
             .body
             .starts_with("Hi محمد,\n")
+    );
+}
+
+#[test]
+fn emails_speak_the_persons_language_and_keep_links_whole() {
+    let fields = vec!["proofOfAddress".to_owned()];
+    let spanish = reminder(
+        Lang::Es,
+        "a@example.com",
+        "Ada",
+        &ApplicationStatus::NeedsInformation,
+        &fields,
+        BASE,
+        "tok",
+    )
+    .unwrap();
+    assert_eq!(spanish.subject, "LedgerOS necesita un documento tuyo");
+    assert!(spanish.body.starts_with("Hola, Ada:\n"), "{}", spanish.body);
+    assert!(
+        spanish.body.contains("Envía Comprobante de domicilio."),
+        "{}",
+        spanish.body
+    );
+    assert!(
+        spanish
+            .body
+            .contains(&format!("Sigue aquí: {BASE}/status#documents")),
+        "{}",
+        spanish.body
+    );
+    assert!(spanish.body.ends_with("— El equipo de alta de clientes\n"));
+
+    let arabic = decision(
+        Lang::Ar,
+        "a@example.com",
+        "Ada",
+        &ApplicationStatus::Approved,
+        &[],
+        BASE,
+    )
+    .unwrap();
+    assert_eq!(arabic.subject, "تم التحقق من هويتك: حسابك جاهز");
+    // The link on a line of its own, untouched by bidi marks or digit shaping.
+    assert!(
+        arabic.body.contains(&format!("\n{BASE}/status\n")),
+        "{}",
+        arabic.body
+    );
+    let expiry = confirm_signup(Lang::Ar, "a@example.com", BASE, "tok").body;
+    assert!(expiry.contains("٢٤"), "Arabic-Indic digits: {expiry}");
+    assert!(
+        expiry.contains(&format!("\n{BASE}/signup/confirm?token=tok\n")),
+        "{expiry}"
     );
 }

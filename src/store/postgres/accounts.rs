@@ -1,5 +1,6 @@
 //! Signups, devices, password resets and reminders on PostgreSQL.
 
+use crate::store::rows::saved_language;
 use async_trait::async_trait;
 use sqlx::{PgConnection, Row};
 
@@ -20,6 +21,7 @@ impl Accounts for PostgresBackend {
     async fn record_signup(
         &self,
         new: NewUser<'_>,
+        language: crate::i18n::Lang,
         token_hash: &str,
         expires_at: Millis,
         email_for: &(dyn for<'n> Fn(SignupTarget<'n>) -> OutgoingEmail + Sync),
@@ -31,7 +33,7 @@ impl Accounts for PostgresBackend {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        let existing = sqlx::query("SELECT id, first_name FROM users WHERE email = $1")
+        let existing = sqlx::query("SELECT id, first_name, language FROM users WHERE email = $1")
             .bind(new.email)
             .fetch_optional(&mut *tx)
             .await?;
@@ -40,13 +42,14 @@ impl Accounts for PostgresBackend {
                 let first_name: String = row.try_get("first_name")?;
                 let email = email_for(SignupTarget::Existing {
                     first_name: &first_name,
+                    language: saved_language(row)?,
                 });
                 (Some(UserId(row.try_get("id")?)), email)
             }
             None => {
                 sqlx::query(
-                    "INSERT INTO signups (token_hash, email, first_name, last_name, password_hash, created_at, expires_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO signups (token_hash, email, first_name, last_name, password_hash, created_at, expires_at, language) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(token_hash)
                 .bind(new.email)
@@ -55,6 +58,7 @@ impl Accounts for PostgresBackend {
                 .bind(new.password_hash)
                 .bind(now)
                 .bind(expires_at)
+                .bind(language.code())
                 .execute(&mut *tx)
                 .await?;
                 (None, email_for(SignupTarget::New))
@@ -69,7 +73,7 @@ impl Accounts for PostgresBackend {
         let now = self.clock.now_ms();
         let mut tx = self.pool.begin().await?;
         let signup = sqlx::query(
-            "SELECT email, first_name, last_name, password_hash FROM signups \
+            "SELECT email, first_name, last_name, password_hash, language FROM signups \
              WHERE token_hash = $1 AND expires_at > $2 FOR UPDATE",
         )
         .bind(token_hash)
@@ -96,8 +100,18 @@ impl Accounts for PostgresBackend {
             last_name: &last_name,
             password_hash: &password_hash,
         };
+        let language = saved_language(&signup)?;
         let outcome = match insert_user(&mut tx, now, &new).await? {
-            Some(id) => ConfirmOutcome::Created(id),
+            Some(id) => {
+                if let Some(language) = language {
+                    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+                        .bind(language.code())
+                        .bind(&id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                ConfirmOutcome::Created(id)
+            }
             None => ConfirmOutcome::AlreadyExists,
         };
         tx.commit().await?;
@@ -161,11 +175,11 @@ impl Accounts for PostgresBackend {
         email: &str,
         token_hash: &str,
         expires_at: Millis,
-        email_for: &(dyn for<'n> Fn(&'n str) -> OutgoingEmail + Sync),
+        email_for: &(dyn for<'n> Fn(&'n str, Option<crate::i18n::Lang>) -> OutgoingEmail + Sync),
     ) -> Result<bool, StoreError> {
         let now = self.clock.now_ms();
         let mut tx = self.pool.begin().await?;
-        let Some(row) = sqlx::query("SELECT id, first_name FROM users WHERE email = $1")
+        let Some(row) = sqlx::query("SELECT id, first_name, language FROM users WHERE email = $1")
             .bind(email)
             .fetch_optional(&mut *tx)
             .await?
@@ -189,7 +203,8 @@ impl Accounts for PostgresBackend {
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
-        queue_email(&mut tx, Some(&user), &email_for(&first_name), now).await?;
+        let language = saved_language(&row)?;
+        queue_email(&mut tx, Some(&user), &email_for(&first_name, language), now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -210,7 +225,7 @@ impl Accounts for PostgresBackend {
         &self,
         token_hash: &str,
         password_hash: &str,
-        notice_for: &(dyn for<'n> Fn(&'n str, &'n str) -> OutgoingEmail + Sync),
+        notice_for: &(dyn for<'n> Fn(&'n str, &'n str, Option<crate::i18n::Lang>) -> OutgoingEmail + Sync),
     ) -> Result<Option<UserId>, StoreError> {
         let now = self.clock.now_ms();
         let mut tx = self.pool.begin().await?;
@@ -228,14 +243,22 @@ impl Accounts for PostgresBackend {
             return Ok(None);
         };
         let user = UserId(used.try_get("user_id")?);
-        let row =
-            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING email, first_name")
-                .bind(password_hash)
-                .bind(&user.0)
-                .fetch_one(&mut *tx)
-                .await?;
+        let row = sqlx::query(
+            "UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING email, first_name, language",
+        )
+        .bind(password_hash)
+        .bind(&user.0)
+        .fetch_one(&mut *tx)
+        .await?;
         let (email, first_name): (String, String) = (row.try_get("email")?, row.try_get("first_name")?);
-        queue_email(&mut tx, Some(&user), &notice_for(&email, &first_name), now).await?;
+        let language = saved_language(&row)?;
+        queue_email(
+            &mut tx,
+            Some(&user),
+            &notice_for(&email, &first_name, language),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Some(user))
     }
@@ -243,7 +266,7 @@ impl Accounts for PostgresBackend {
     async fn due_reminders(&self, schedule: &[Millis], limit: i64) -> Result<Vec<ReminderDue>, StoreError> {
         // Reminder n (0-based, = reminders_sent) waits delays[n + 1] in SQL's 1-based arrays.
         let rows = sqlx::query(
-            "SELECT id, email, first_name, application_status, required_fields, reminders_token, \
+            "SELECT id, email, first_name, language, application_status, required_fields, reminders_token, \
                     reminders_sent, status_changed_at FROM users \
              WHERE reminders_off_at IS NULL AND reminders_token IS NOT NULL \
                AND reminders_sent < cardinality($1::BIGINT[]) \
@@ -270,6 +293,7 @@ impl Accounts for PostgresBackend {
                     status: ApplicationStatus::parse(r.try_get("application_status")?),
                     required_fields: serde_json::from_str(&fields).unwrap_or_default(),
                     reminders_token: r.try_get("reminders_token")?,
+                    language: saved_language(r)?,
                     sent: r.try_get("reminders_sent")?,
                     status_changed_at: r.try_get("status_changed_at")?,
                 })

@@ -98,7 +98,7 @@ pub(super) async fn ingest_group(
     if !ledger_ids.is_empty() {
         let rows = sqlx::query(
             "SELECT ledger_user_id, id, application_status, status_as_of, required_fields, \
-             status_changed_at, email, first_name FROM users WHERE ledger_user_id = ANY($1) \
+             status_changed_at, email, first_name, language FROM users WHERE ledger_user_id = ANY($1) \
              ORDER BY id FOR UPDATE",
         )
         .bind(&ledger_ids)
@@ -112,6 +112,7 @@ pub(super) async fn ingest_group(
                 row.try_get("status_changed_at")?,
                 row.try_get("email")?,
                 row.try_get("first_name")?,
+                rows::saved_language(row)?,
             ));
         }
     }

@@ -25,7 +25,7 @@ pub(super) async fn apply_update(
         return Ok(EventOutcome::Recorded);
     };
     let row = sqlx::query(
-        "SELECT application_status, status_as_of, required_fields, status_changed_at, email, first_name \
+        "SELECT application_status, status_as_of, required_fields, status_changed_at, email, first_name, language \
          FROM users WHERE id = $1 FOR UPDATE",
     )
     .bind(&id.0)
@@ -71,8 +71,9 @@ pub(super) async fn apply_update(
                 .execute(&mut *tx)
                 .await?;
                 let (to, first_name): (String, String) = (row.try_get("email")?, row.try_get("first_name")?);
+                let lang = crate::store::rows::saved_language(&row)?.unwrap_or_default();
                 if let Some(email) =
-                    templates::decision(&to, &first_name, &next.status, &next.required_fields, base)
+                    templates::decision(lang, &to, &first_name, &next.status, &next.required_fields, base)
                 {
                     queue_email(&mut *tx, Some(id), &email, clock.now_ms()).await?;
                 }

@@ -115,7 +115,7 @@ fn ingest_group(
     {
         let mut person = tx.prepare_cached(
             "SELECT id, application_status, status_as_of, required_fields, status_changed_at, \
-             email, first_name FROM users WHERE ledger_user_id = ?1",
+             email, first_name, language FROM users WHERE ledger_user_id = ?1",
         )?;
         for ledger_id in events.iter().filter_map(|e| e.ledger_user_id.as_deref()) {
             if people.contains_key(ledger_id) {
@@ -135,6 +135,8 @@ fn ingest_group(
                         row.get(4)?,
                         row.get(5)?,
                         row.get(6)?,
+                        row.get::<_, Option<String>>(7)?
+                            .and_then(|code| crate::i18n::Lang::parse(&code)),
                     ))
                 })
                 .optional()?;

@@ -142,7 +142,12 @@ async fn resend_link(State(state): State<AppState>, operator: Operator, Path(id)
         Ok(user) => user,
         Err(page) => return page,
     };
-    let email = templates::verification_link(&user.email, &user.first_name, &state.public_url);
+    let email = templates::verification_link(
+        user.language.unwrap_or_default(),
+        &user.email,
+        &user.first_name,
+        &state.public_url,
+    );
     match state
         .services
         .store
