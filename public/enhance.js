@@ -13,10 +13,12 @@
     button.type = "button";
     button.className = "button button-secondary button-small";
     button.setAttribute("aria-controls", input.id);
+    // The words come from the page, in its language.
+    const labels = { show: row.dataset.showLabel || "Show password", hide: row.dataset.hideLabel || "Hide password" };
     const show = (visible) => {
       input.type = visible ? "text" : "password";
       button.setAttribute("aria-pressed", String(visible));
-      button.textContent = visible ? "Hide password" : "Show password";
+      button.textContent = visible ? labels.hide : labels.show;
     };
     button.addEventListener("click", () => show(input.type === "password"));
     show(false);

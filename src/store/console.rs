@@ -83,6 +83,8 @@ pub struct ApplicantRow {
     pub status: ApplicationStatus,
     pub status_changed_at: Millis,
     pub created_at: Millis,
+    /// The language the applicant chose or signed up in, if any.
+    pub language: Option<crate::i18n::Lang>,
 }
 
 /// Which webhooks the log shows, by what happened to them.

@@ -63,7 +63,7 @@ pub(super) fn applicants_sql(
         format!("WHERE {}", conditions.join(" AND "))
     };
     let sql = format!(
-        "SELECT id, first_name, last_name, email, ledger_user_id, application_status, status_changed_at, created_at \
+        "SELECT id, first_name, last_name, email, ledger_user_id, application_status, status_changed_at, created_at, language \
          FROM users {filter} ORDER BY status_changed_at, id LIMIT {limit}"
     );
     (sql, binds)

@@ -226,6 +226,7 @@ where
         status: ApplicationStatus::parse(&status),
         status_changed_at: row.try_get("status_changed_at")?,
         created_at: row.try_get("created_at")?,
+        language: saved_language(row)?,
     })
 }
 

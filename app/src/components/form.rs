@@ -72,7 +72,7 @@ pub fn PasswordField(
             <label for=id.clone()>{label}</label>
             {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{h}</p> })}
             {error.map(|e| view! { <p class="field-error" id=error_id.clone()><span class="visually-hidden">{tr(msg::FORM_ERROR_PREFIX)}</span>{e}</p> })}
-            <div class="password-row" data-password-toggle>
+            <div class="password-row" data-password-toggle data-show-label=tr(msg::PASSWORD_SHOW) data-hide-label=tr(msg::PASSWORD_HIDE)>
                 <input
                     id=id
                     name=name

@@ -699,3 +699,36 @@ async fn the_demo_history_spreads_over_30_days_with_median_times_and_reminders()
     );
     assert!(page.contains(&sentence), "{sentence} missing in:\n{page}");
 }
+
+/// The console stays in English for staff, and names each applicant's language (issue 25).
+#[tokio::test]
+async fn staff_see_each_applicants_language_in_english() {
+    let app = spawn_app().await;
+    app.sign_up("lengua@example.com").await;
+    let user = app
+        .services
+        .store
+        .user_by_email("lengua@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = operator_browser(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let list = page_in(&admin, &app.url("/admin/applicants")).await;
+    // An account starts with the language its signup page was in (English here).
+    assert!(list.contains("English (English)"), "{list}");
+    app.services
+        .store
+        .set_language(&user.id, onboarding::i18n::Lang::Es)
+        .await
+        .unwrap();
+    let list = page_in(&admin, &app.url("/admin/applicants")).await;
+    assert!(
+        list.contains("Spanish (Español)") && list.contains(r#"<html lang="en""#),
+        "{list}"
+    );
+    let page = page_in(&admin, &app.url(&format!("/admin/applicants/{}", user.id.0))).await;
+    assert!(
+        page.contains("<th scope=\"row\">Language</th><td>Spanish (Español)"),
+        "{page}"
+    );
+}

@@ -83,3 +83,5 @@ not-found-body = ربما يكون الرابط قديمًا أو فيه خطأ.
 not-found-home = اذهب إلى البداية
 not-found-status = اعرض حالتك
 return-page-title = أهلًا بعودتك
+password-show = إظهار كلمة المرور
+password-hide = إخفاء كلمة المرور

@@ -83,3 +83,5 @@ not-found-body = The link may be old or mistyped.
 not-found-home = Go to the start
 not-found-status = See your status
 return-page-title = Welcome back
+password-show = Show password
+password-hide = Hide password

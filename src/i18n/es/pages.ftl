@@ -83,3 +83,5 @@ not-found-body = Puede que el enlace sea antiguo o tenga un error.
 not-found-home = Ir al inicio
 not-found-status = Ver tu estado
 return-page-title = Hola de nuevo
+password-show = Mostrar contraseña
+password-hide = Ocultar contraseña

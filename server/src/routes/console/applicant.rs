@@ -79,6 +79,7 @@ async fn show(State(state): State<AppState>, operator: Operator, Path(id): Path<
         <table class="info-table">
             <tbody>
                 <tr><th scope="row">"Email"</th><td>{user.email.clone()}</td></tr>
+                <tr><th scope="row">"Language"</th><td>{super::language_in_words(user.language)}</td></tr>
                 <tr><th scope="row">"Status"</th><td>{user.kyc.status.label()} " (" <code>{user.kyc.status.as_str().to_owned()}</code> "), for " {age_in_words(user.status_changed_at, now)}</td></tr>
                 {(!user.kyc.required_fields.is_empty()).then(|| view! { <tr><th scope="row">"LedgerOS asks for"</th><td>{user.kyc.required_fields.join(", ")}</td></tr> })}
                 {user.denial_reason.clone().map(|r| view! { <tr><th scope="row">"LedgerOS's reason"</th><td>{r}</td></tr> })}

@@ -74,6 +74,7 @@ async fn list(State(state): State<AppState>, operator: Operator, Query(query): Q
             view! {
                 <tr>
                     <td><a href=href>{name}</a><br /><span class="muted">{a.email}</span></td>
+                    <td>{super::language_in_words(a.language)}</td>
                     <td>{a.status.label()}</td>
                     <td>{age_in_words(a.status_changed_at, now)}</td>
                     <td><code>{a.ledger_user_id.unwrap_or_else(|| "not created yet".to_owned())}</code></td>
@@ -113,7 +114,7 @@ async fn list(State(state): State<AppState>, operator: Operator, Query(query): Q
             view! {
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Applicants">
                     <table class="info-table">
-                        <thead><tr><th scope="col">"Applicant"</th><th scope="col">"Status"</th><th scope="col">"In this status for"</th><th scope="col">"LedgerOS id"</th><th scope="col">"Signed up"</th></tr></thead>
+                        <thead><tr><th scope="col">"Applicant"</th><th scope="col">"Language"</th><th scope="col">"Status"</th><th scope="col">"In this status for"</th><th scope="col">"LedgerOS id"</th><th scope="col">"Signed up"</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
                 </div>

@@ -228,6 +228,15 @@ fn unavailable(error: onboarding::store::StoreError) -> Response {
 }
 
 /// How long ago `then` was, roughly, in words ("3 hours", "2 days").
+/// An applicant's language for staff, in English: the one they chose or signed up in, or that
+/// their pages follow their browser.
+fn language_in_words(language: Option<onboarding::i18n::Lang>) -> String {
+    match language {
+        Some(lang) => format!("{} ({})", lang.english_name(), lang.native_name()),
+        None => "not chosen (follows their browser)".to_owned(),
+    }
+}
+
 fn age_in_words(then: Millis, now: Millis) -> String {
     let minutes = (now - then).max(0) / 60_000;
     let (n, unit) = match minutes {
