@@ -210,10 +210,14 @@ impl AuthLimits {
 }
 
 /// "Please try again in 3 minutes."
-pub fn try_again_in(wait: Duration) -> String {
-    let minutes = wait.as_secs().div_ceil(60).max(1);
-    let unit = if minutes == 1 { "minute" } else { "minutes" };
-    format!("Too many attempts. Please try again in {minutes} {unit}.")
+pub fn try_again_in(lang: onboarding::i18n::Lang, wait: Duration) -> String {
+    use onboarding::i18n::{Arg, msg, t_with};
+    let minutes = wait.as_secs().div_ceil(60).max(1) as i64;
+    t_with(
+        lang,
+        msg::NOTICE_TOO_MANY_ATTEMPTS,
+        &[("minutes", Arg::from(minutes))],
+    )
 }
 
 #[cfg(test)]
@@ -328,11 +332,11 @@ mod tests {
     #[test]
     fn the_wait_is_said_in_whole_minutes() {
         assert_eq!(
-            try_again_in(Duration::from_secs(5)),
+            try_again_in(onboarding::i18n::Lang::En, Duration::from_secs(5)),
             "Too many attempts. Please try again in 1 minute."
         );
         assert_eq!(
-            try_again_in(Duration::from_secs(121)),
+            try_again_in(onboarding::i18n::Lang::En, Duration::from_secs(121)),
             "Too many attempts. Please try again in 3 minutes."
         );
     }

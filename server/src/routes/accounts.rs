@@ -11,14 +11,14 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use onboarding::accounts::{self, SignupError};
 use onboarding::forms::{Email, FieldErrors, LoginForm, SignupForm, safe_next};
-use onboarding::i18n::Lang;
+use onboarding::i18n::{Lang, msg, t};
 use onboarding::jobs;
 use onboarding::store::ConfirmOutcome;
 use onboarding::tokens;
 use onboarding::verification;
 
 use super::device::{device_token, remember_device};
-use super::flash::{Back, TRY_AGAIN, clean_token, notice};
+use super::flash::{Back, clean_token, notice, try_again};
 use super::{guard, small_and_quick};
 use crate::client_ip::ClientIp;
 use crate::limits::{LoginFrom, try_again_in};
@@ -65,7 +65,7 @@ async fn signup(
         let flash = Flash {
             form: "signup".into(),
             values,
-            notice: Some(try_again_in(wait)),
+            notice: Some(try_again_in(lang, wait)),
             ..Flash::default()
         };
         return Back::to("/signup", flash).into_response();
@@ -94,7 +94,7 @@ async fn signup(
                 Flash {
                     form: "signup".into(),
                     values,
-                    notice: Some(TRY_AGAIN.into()),
+                    notice: Some(try_again(lang)),
                     ..Flash::default()
                 },
             )
@@ -118,20 +118,21 @@ async fn confirm_signup(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
+    Extension(lang): Extension<Lang>,
     mut auth: Auth,
     Form(form): Form<ConfirmForm>,
 ) -> Response {
     let token = clean_token(&form.token);
     let page = format!("/signup/confirm?token={token}");
     if let Err(wait) = state.limits.confirm(client).await {
-        return Back::to(&page, notice("confirm", &try_again_in(wait))).into_response();
+        return Back::to(&page, notice("confirm", &try_again_in(lang, wait))).into_response();
     }
     match accounts::confirm_signup(&state.services, &token, form.password).await {
         Ok(ConfirmOutcome::Created(user)) => {
             tracing::info!(%user, "account created");
             if let Err(e) = auth::log_in(&mut auth, &user).await {
                 tracing::error!(error = %e, "session could not be started after signup");
-                let ready = notice("login", "Your account is ready. Please log in.");
+                let ready = notice("login", &t(lang, msg::NOTICE_ACCOUNT_READY));
                 return Back::to("/login", ready).into_response();
             }
             // Start verification straight away, as LedgerOS advises. The provisioning job was
@@ -142,15 +143,12 @@ async fn confirm_signup(
             response
         }
         Ok(ConfirmOutcome::AlreadyExists) => {
-            let message = "Your email is already confirmed and your account is ready. Please log in.";
-            Back::to("/login", notice("login", message)).into_response()
+            let message = t(lang, msg::NOTICE_ALREADY_CONFIRMED);
+            Back::to("/login", notice("login", &message)).into_response()
         }
         Ok(ConfirmOutcome::WrongPassword) => {
             let mut errors = FieldErrors::default();
-            errors.add(
-                "password",
-                "That's not the password chosen when signing up with this address. Try again, or sign up again to choose a new one.",
-            );
+            errors.add("password", t(lang, msg::ERROR_WRONG_SIGNUP_PASSWORD));
             let flash = Flash {
                 form: "confirm".into(),
                 errors,
@@ -162,7 +160,7 @@ async fn confirm_signup(
         Ok(ConfirmOutcome::Invalid) => Redirect::to(&page).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "signup confirmation failed");
-            Back::to(&page, notice("confirm", TRY_AGAIN)).into_response()
+            Back::to(&page, notice("confirm", &try_again(lang))).into_response()
         }
     }
 }
@@ -171,6 +169,7 @@ async fn login(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
+    Extension(lang): Extension<Lang>,
     mut auth: Auth,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -200,7 +199,7 @@ async fn login(
         let flash = Flash {
             form: "login".into(),
             values,
-            notice: Some(try_again_in(wait)),
+            notice: Some(try_again_in(lang, wait)),
             ..Flash::default()
         };
         return Back::to("/login", flash).into_response();
@@ -229,15 +228,12 @@ async fn login(
             }
             Err(e) => {
                 tracing::error!(error = %e, "session could not be started at login");
-                Back::to("/login", notice("login", TRY_AGAIN)).into_response()
+                Back::to("/login", notice("login", &try_again(lang))).into_response()
             }
         },
         Ok(None) => {
             let mut errors = FieldErrors::default();
-            errors.add(
-                "email",
-                "That email and password don't match an account. Check both and try again.",
-            );
+            errors.add("email", t(lang, msg::ERROR_LOGIN_MISMATCH));
             let values = vec![("email".to_owned(), form.email)];
             Back::to(
                 "/login",
@@ -252,12 +248,12 @@ async fn login(
         }
         Err(e) => {
             tracing::error!(error = %e, "login failed");
-            Back::to("/login", notice("login", TRY_AGAIN)).into_response()
+            Back::to("/login", notice("login", &try_again(lang))).into_response()
         }
     }
 }
 
-async fn logout(State(state): State<AppState>, mut auth: Auth) -> Response {
+async fn logout(State(state): State<AppState>, Extension(lang): Extension<Lang>, mut auth: Auth) -> Response {
     // Live-status streams opened by this session end with it.
     if let Some(id) = auth.session.id() {
         state.live_streams.close(&id.to_string());
@@ -265,5 +261,5 @@ async fn logout(State(state): State<AppState>, mut auth: Auth) -> Response {
     if let Err(e) = auth::log_out(&mut auth).await {
         tracing::error!(error = %e, "logout could not end the session");
     }
-    Back::to("/login", notice("login", "You've logged out. See you soon.")).into_response()
+    Back::to("/login", notice("login", &t(lang, msg::NOTICE_LOGGED_OUT))).into_response()
 }

@@ -10,7 +10,9 @@
 use app::auth;
 use app::copy::upload_error_field;
 use app::views::Flash;
+use axum::Extension;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
+use onboarding::i18n::Lang;
 
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
@@ -159,6 +161,7 @@ impl Refusal {
 async fn upload(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
+    Extension(lang): Extension<Lang>,
     auth: auth::Auth,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
@@ -170,7 +173,7 @@ async fn upload(
         tracing::info!(user = %user_id, outcome = "rate_limited", "document refused");
         let flash = Flash {
             form: FORM.into(),
-            notice: Some(try_again_in(wait)),
+            notice: Some(try_again_in(lang, wait)),
             ..Flash::default()
         };
         // The body was not read: the connection must not carry another request.

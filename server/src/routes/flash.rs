@@ -11,7 +11,10 @@ use tower_sessions::Session;
 
 use super::verification::APPEAL_MAX_CHARS;
 
-pub(super) const TRY_AGAIN: &str = "Something went wrong on our side. Please try again in a minute.";
+/// "Something went wrong on our side", in `lang`.
+pub(super) fn try_again(lang: onboarding::i18n::Lang) -> String {
+    onboarding::i18n::t(lang, onboarding::i18n::msg::NOTICE_TRY_AGAIN)
+}
 
 /// Longest value a form gets back after an error (names, emails), in characters; the appeal
 /// message may be longer. Whatever was posted, a flash stays small.

@@ -58,7 +58,12 @@ pub async fn limit_anonymous_forms(
         && let Err(wait) = state.limits.form_post(client).await
     {
         tracing::info!(path = %request.uri().path(), "form post refused: too many from one address");
-        let message = try_again_in(wait);
+        let lang = request
+            .extensions()
+            .get::<onboarding::i18n::Lang>()
+            .copied()
+            .unwrap_or_default();
+        let message = try_again_in(lang, wait);
         let page = format!(
             "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many attempts</title>\
              <main><h1>Too many attempts</h1><p>{message}</p><p><a href=\"/\">Back to the start</a></p></main></html>"

@@ -11,9 +11,9 @@ use axum::{Form, Router};
 use onboarding::accounts::{self, ResetError};
 use onboarding::email::templates;
 use onboarding::forms::{Email, FieldErrors};
-use onboarding::i18n::Lang;
+use onboarding::i18n::{Arg, Lang, msg, t, t_with};
 
-use super::flash::{Back, TRY_AGAIN, clean_token, notice};
+use super::flash::{Back, clean_token, notice, try_again};
 use super::{guard, small_and_quick};
 use crate::client_ip::ClientIp;
 use crate::limits::try_again_in;
@@ -64,7 +64,7 @@ async fn forgot_password(
         let flash = Flash {
             form: "forgot".into(),
             values,
-            notice: Some(try_again_in(wait)),
+            notice: Some(try_again_in(lang, wait)),
             ..Flash::default()
         };
         return Back::to("/password/forgot", flash).into_response();
@@ -76,10 +76,13 @@ async fn forgot_password(
             tracing::error!(error = %e, "password reset request could not be stored");
         }
     });
-    let sent = format!(
-        "If an account uses {}, we've sent it a link to choose a new password. The link works for {} minutes. Nothing there? Check your spam folder, or try again in a few minutes.",
-        email.as_str(),
-        templates::RESET_MINUTES
+    let sent = t_with(
+        lang,
+        msg::NOTICE_RESET_SENT,
+        &[
+            ("email", Arg::from(email.as_str())),
+            ("minutes", Arg::from(templates::RESET_MINUTES)),
+        ],
     );
     Back::to("/password/forgot", notice("forgot", &sent)).into_response()
 }
@@ -104,7 +107,7 @@ async fn reset_password(
     let token = clean_token(&form.token);
     let form_path = format!("/password/reset?token={token}");
     if let Err(wait) = state.limits.password_reset(client, &token).await {
-        return Back::to(&form_path, notice("reset", &try_again_in(wait))).into_response();
+        return Back::to(&form_path, notice("reset", &try_again_in(lang, wait))).into_response();
     }
     match accounts::reset_password(&state.services, &token, form.password, lang).await {
         Ok(user) => {
@@ -113,13 +116,10 @@ async fn reset_password(
             let _ = auth::log_out(&mut auth).await;
             if let Err(e) = auth::log_in(&mut auth, &user).await {
                 tracing::error!(error = %e, "session could not be started after a reset");
-                let done = notice("login", "Your password is changed. Please log in with it.");
+                let done = notice("login", &t(lang, msg::NOTICE_PASSWORD_CHANGED_LOG_IN));
                 return Back::to("/login", done).into_response();
             }
-            let done = notice(
-                "status",
-                "Your password is changed, and you've been logged out everywhere else.",
-            );
+            let done = notice("status", &t(lang, msg::NOTICE_PASSWORD_CHANGED));
             Back::to("/status", done).into_response()
         }
         Err(ResetError::Invalid(errors)) => {
@@ -136,7 +136,7 @@ async fn reset_password(
         }
         Err(ResetError::Store(e)) => {
             tracing::error!(error = %e, "password reset failed");
-            Back::to(&form_path, notice("reset", TRY_AGAIN)).into_response()
+            Back::to(&form_path, notice("reset", &try_again(lang))).into_response()
         }
     }
 }

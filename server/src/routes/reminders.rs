@@ -3,13 +3,15 @@
 
 use app::auth;
 use app::auth::Auth;
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use onboarding::i18n::{Lang, msg, t};
 
-use super::flash::{Back, TRY_AGAIN, clean_token, notice};
+use super::flash::{Back, clean_token, notice, try_again};
 use super::{guard, small_and_quick};
 use crate::state::AppState;
 
@@ -43,26 +45,34 @@ impl TokenForm {
 
 /// `GET /reminders/stop?token=…`, the opt-out link in every reminder: one click turns them off
 /// (it changes nothing else, and the page that follows can turn them back on).
-async fn stop(State(state): State<AppState>, Query(form): Query<TokenForm>) -> Response {
+async fn stop(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Query(form): Query<TokenForm>,
+) -> Response {
     let token = form.token();
     match state.services.store.set_reminders(&token, false).await {
         Ok(true) => Redirect::to(&format!("/reminders?token={token}")).into_response(),
         Ok(false) => Redirect::to("/reminders").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not turn reminders off");
-            (StatusCode::SERVICE_UNAVAILABLE, TRY_AGAIN).into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, try_again(lang)).into_response()
         }
     }
 }
 
 /// `POST /reminders/stop`: the one-click unsubscribe mail clients send (RFC 8058).
-async fn stop_one_click(State(state): State<AppState>, Query(query): Query<TokenForm>) -> Response {
+async fn stop_one_click(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Query(query): Query<TokenForm>,
+) -> Response {
     match state.services.store.set_reminders(&query.token(), false).await {
         Ok(true) => (StatusCode::OK, "Reminders are off.").into_response(),
         Ok(false) => (StatusCode::NOT_FOUND, "This link is not valid.").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not turn reminders off");
-            (StatusCode::SERVICE_UNAVAILABLE, TRY_AGAIN).into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, try_again(lang)).into_response()
         }
     }
 }
@@ -76,6 +86,7 @@ struct RemindersForm {
 /// The reminders switch on the status page.
 async fn account_reminders(
     State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
     auth: Auth,
     Form(form): Form<RemindersForm>,
 ) -> Response {
@@ -83,25 +94,33 @@ async fn account_reminders(
         return Redirect::to("/login").into_response();
     };
     let message = match state.services.store.set_user_reminders(&user, form.on).await {
-        Ok(()) if form.on => "Reminders are on.",
-        Ok(()) => "Reminders are off. We won't send any more.",
+        Ok(()) if form.on => t(lang, msg::NOTICE_REMINDERS_ON),
+        Ok(()) => t(lang, msg::NOTICE_REMINDERS_OFF),
         Err(e) => {
             tracing::error!(%user, error = %e, "could not change reminder settings");
-            TRY_AGAIN
+            try_again(lang)
         }
     };
-    Back::to("/status", notice("status", message)).into_response()
+    Back::to("/status", notice("status", &message)).into_response()
 }
 
 /// The button on the reminders page that turns them back on.
-async fn resume(State(state): State<AppState>, Form(form): Form<TokenForm>) -> Response {
+async fn resume(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Form(form): Form<TokenForm>,
+) -> Response {
     let token = form.token();
     let path = format!("/reminders?token={token}");
     match state.services.store.set_reminders(&token, true).await {
-        Ok(_) => Back::to(&path, notice("reminders", "Reminders are back on.")).into_response(),
+        Ok(_) => Back::to(
+            &path,
+            notice("reminders", &t(lang, msg::NOTICE_REMINDERS_BACK_ON)),
+        )
+        .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "could not turn reminders on");
-            Back::to(&path, notice("reminders", TRY_AGAIN)).into_response()
+            Back::to(&path, notice("reminders", &try_again(lang))).into_response()
         }
     }
 }

@@ -5,18 +5,20 @@
 use app::auth;
 use app::auth::Auth;
 use app::views::Flash;
+use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use onboarding::details::{self as personal, DetailField, DetailsForm};
 use onboarding::forms::FieldErrors;
+use onboarding::i18n::{Arg, Lang, msg, t, t_with};
 use onboarding::ledger::LedgerUserId;
 use onboarding::verification;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use super::flash::{Back, TRY_AGAIN, notice};
+use super::flash::{Back, notice, try_again};
 use super::{guard, request_timeout, small_and_quick};
 use crate::state::AppState;
 
@@ -41,7 +43,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
 }
 
 /// Sends the user to LedgerOS's hosted page: a fresh link, provisioning first if needed.
-async fn start(State(state): State<AppState>, auth: Auth) -> Response {
+async fn start(State(state): State<AppState>, Extension(lang): Extension<Lang>, auth: Auth) -> Response {
     let Some(user) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
     };
@@ -54,21 +56,26 @@ async fn start(State(state): State<AppState>, auth: Auth) -> Response {
         }
         Err(e) => {
             tracing::warn!(%user, error = %e, "could not get a verification link");
-            let message = "We couldn't reach our verification partner just now. Your progress is saved: please try again in a minute.";
-            Back::to("/status", notice("status", message)).into_response()
+            let message = t(lang, msg::NOTICE_PARTNER_UNREACHABLE);
+            Back::to("/status", notice("status", &message)).into_response()
         }
     }
 }
 
 /// The link in reminder emails: straight to the hosted page where the person left off (via
 /// login if needed). Only fetches a link, so a GET is fine.
-async fn resume(state: State<AppState>, auth: Auth) -> Response {
-    start(state, auth).await
+async fn resume(state: State<AppState>, lang: Extension<Lang>, auth: Auth) -> Response {
+    start(state, lang, auth).await
 }
 
 /// Details LedgerOS asked for again (`requiredFields` that are not documents): checked here,
 /// sent with `PATCH`, then the status is read back. Names, dates and addresses are never logged.
-async fn details(State(state): State<AppState>, auth: Auth, Form(form): Form<DetailsForm>) -> Response {
+async fn details(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    auth: Auth,
+    Form(form): Form<DetailsForm>,
+) -> Response {
     let Some(id) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
     };
@@ -78,13 +85,13 @@ async fn details(State(state): State<AppState>, auth: Auth, Form(form): Form<Det
         Ok(None) => return Redirect::to("/login").into_response(),
         Err(e) => {
             tracing::error!(user = %id, error = %e, "could not load the user for their details");
-            return Back::to("/status", notice("status", TRY_AGAIN)).into_response();
+            return Back::to("/status", notice("status", &try_again(lang))).into_response();
         }
     };
     let requested = DetailField::requested(&user.kyc.required_fields);
     let Some(ledger_id) = user.ledger_user_id.filter(|_| !requested.is_empty()) else {
-        let nothing = "LedgerOS isn't asking for any details right now, so nothing was sent.";
-        return Back::to("/status", notice("status", nothing)).into_response();
+        let nothing = t(lang, msg::NOTICE_NO_DETAILS_ASKED);
+        return Back::to("/status", notice("status", &nothing)).into_response();
     };
     let update = match personal::validate(&form, &requested) {
         Ok(update) => update,
@@ -109,7 +116,7 @@ async fn details(State(state): State<AppState>, auth: Auth, Form(form): Form<Det
         let flash = Flash {
             form: "status".into(),
             values: form.values(),
-            notice: Some("We couldn't reach LedgerOS just now. Your details are still here: please try again in a minute.".into()),
+            notice: Some(t(lang, msg::NOTICE_DETAILS_UNREACHABLE)),
             ..Flash::default()
         };
         return Back::to("/status#details", flash).into_response();
@@ -119,8 +126,8 @@ async fn details(State(state): State<AppState>, auth: Auth, Form(form): Form<Det
     if let Err(e) = verification::refresh_after_change(services, &id, sent_at).await {
         tracing::warn!(user = %id, error = %e, "could not read the status after sending details");
     }
-    let thanks = "Thanks: your details are with LedgerOS. We'll show what happens next here.";
-    Back::to("/status", notice("status", thanks)).into_response()
+    let thanks = t(lang, msg::NOTICE_DETAILS_SENT);
+    Back::to("/status", notice("status", &thanks)).into_response()
 }
 
 #[derive(serde::Deserialize)]
@@ -134,16 +141,23 @@ pub(super) const APPEAL_MAX_CHARS: usize = 4000;
 
 /// A denied applicant asks support to look again. Stored for the team; nothing is sent to
 /// LedgerOS (appeals go through support, as the guide says).
-async fn appeal(State(state): State<AppState>, auth: Auth, Form(form): Form<AppealForm>) -> Response {
+async fn appeal(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    auth: Auth,
+    Form(form): Form<AppealForm>,
+) -> Response {
     let Some(user) = auth::user_id(&auth).await else {
         return Redirect::to("/login").into_response();
     };
     let message = form.message.trim();
     let problem = if message.is_empty() {
-        Some("Tell us briefly why you think the decision is wrong.".to_owned())
+        Some(t(lang, msg::ERROR_APPEAL_EMPTY))
     } else if message.chars().count() > APPEAL_MAX_CHARS {
-        Some(format!(
-            "Please keep your message under {APPEAL_MAX_CHARS} characters."
+        Some(t_with(
+            lang,
+            msg::ERROR_APPEAL_TOO_LONG,
+            &[("max", Arg::from(APPEAL_MAX_CHARS))],
         ))
     } else {
         None
@@ -166,9 +180,8 @@ async fn appeal(State(state): State<AppState>, auth: Auth, Form(form): Form<Appe
     match state.services.store.add_appeal(&user, message).await {
         Ok(()) => {
             tracing::info!(%user, "appeal received");
-            let thanks =
-                "We've received your appeal. Our support team will reply by email within 2 business days.";
-            Back::to("/status", notice("status", thanks)).into_response()
+            let thanks = t(lang, msg::NOTICE_APPEAL_RECEIVED);
+            Back::to("/status", notice("status", &thanks)).into_response()
         }
         Err(e) => {
             tracing::error!(%user, error = %e, "appeal could not be stored");
@@ -176,7 +189,7 @@ async fn appeal(State(state): State<AppState>, auth: Auth, Form(form): Form<Appe
             let flash = Flash {
                 form: "status".into(),
                 values,
-                notice: Some(TRY_AGAIN.into()),
+                notice: Some(try_again(lang)),
                 ..Flash::default()
             };
             Back::to("/status", flash).into_response()

@@ -188,3 +188,47 @@ async fn a_spanish_signup_gets_spanish_emails_from_confirmation_to_decision() {
     let decision = app.wait_for_email(email, "Identidad verificada").await;
     assert!(decision.body.contains("Buenas noticias"), "{}", decision.body);
 }
+
+/// What the server says after a form (an error it finds, a notice) is in the page's language.
+#[tokio::test]
+async fn the_servers_notices_and_errors_speak_the_page_language() {
+    let app = spawn_app().await;
+    let client = browser_like_client();
+    client
+        .post(app.url("/language"))
+        .form(&[("lang", "es"), ("next", "/login")])
+        .send()
+        .await
+        .unwrap();
+    let refused = client
+        .post(app.url("/login"))
+        .form(&[("email", "nadie@example.com"), ("password", "not the password at all")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&refused), "/login");
+    let page = page_in(&client, &app.url("/login")).await;
+    assert!(
+        page.contains("Ese correo y esa contraseña no coinciden con ninguna cuenta"),
+        "{page}"
+    );
+    let arabic = browser_like_client();
+    let forgot = arabic
+        .post(app.url("/password/forgot"))
+        .header(ACCEPT_LANGUAGE, "ar")
+        .form(&[("email", "someone@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&forgot), "/password/forgot");
+    let page = arabic
+        .get(app.url("/password/forgot"))
+        .header(ACCEPT_LANGUAGE, "ar")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("يعمل الرابط لمدة"), "{page}");
+}

@@ -100,7 +100,10 @@ async fn log_in(
         .login(client, account.as_deref(), LoginFrom::Unknown)
         .await
     {
-        return refused(StatusCode::TOO_MANY_REQUESTS, try_again_in(wait));
+        return refused(
+            StatusCode::TOO_MANY_REQUESTS,
+            try_again_in(onboarding::i18n::Lang::En, wait),
+        );
     }
     let operator = match operators::log_in_operator(&state.services, &form.email, form.password.clone()).await
     {
