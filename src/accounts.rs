@@ -124,7 +124,7 @@ pub enum SignupError {
 /// changes. The caller answers both the same way, so the form does not reveal who has an
 /// account; both paths hash the password and write one transaction, so they take similar time.
 pub async fn sign_up(services: &Services, form: SignupForm, lang: Lang) -> Result<(), SignupError> {
-    let valid = form.validate().map_err(SignupError::Invalid)?;
+    let valid = form.validate(lang).map_err(SignupError::Invalid)?;
     let password_hash = hash_password(valid.password).await;
     let token = tokens::generate();
     let expires_at = services.clock.now_ms() + templates::CONFIRM_SIGNUP_HOURS * 60 * 60 * 1000;
@@ -242,9 +242,9 @@ pub async fn reset_password(
     password: String,
     lang: Lang,
 ) -> Result<UserId, ResetError> {
-    if let Err(message) = check_new_password(&password) {
+    if let Err(problem) = check_new_password(&password) {
         let mut errors = FieldErrors::default();
-        errors.add("password", message);
+        errors.add("password", problem.message(lang));
         return Err(ResetError::Invalid(errors));
     }
     if !tokens::is_well_formed(token) {

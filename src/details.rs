@@ -108,7 +108,8 @@ pub use check::validate;
 #[cfg(feature = "domain")]
 mod check {
     use super::{DetailField, DetailsForm};
-    use crate::forms::{FieldErrors, NameProblem};
+    use crate::forms::{FieldErrors, NameField};
+    use crate::i18n::{Arg, Key, Lang, msg, t, t_with};
     use crate::ledger::{Address, UpdateVerification};
 
     const NAME_MAX_CHARS: usize = 100;
@@ -119,20 +120,33 @@ mod check {
     pub fn validate(
         form: &DetailsForm,
         requested: &[DetailField],
+        lang: Lang,
     ) -> Result<UpdateVerification, FieldErrors> {
         let mut errors = FieldErrors::default();
         let mut update = UpdateVerification::default();
         for detail in requested {
             match detail {
                 DetailField::FirstName => {
-                    update.first_name = name(&mut errors, "first_name", &form.first_name, "legal first name");
+                    update.first_name = name(
+                        &mut errors,
+                        "first_name",
+                        &form.first_name,
+                        NameField::LegalFirst,
+                        lang,
+                    );
                 }
                 DetailField::LastName => {
-                    update.last_name = name(&mut errors, "last_name", &form.last_name, "legal last name");
+                    update.last_name = name(
+                        &mut errors,
+                        "last_name",
+                        &form.last_name,
+                        NameField::LegalLast,
+                        lang,
+                    );
                 }
                 DetailField::DateOfBirth => match date_of_birth(form.date_of_birth.trim()) {
                     Ok(date) => update.date_of_birth = Some(date),
-                    Err(message) => errors.add("date_of_birth", message),
+                    Err(problem) => errors.add("date_of_birth", t(lang, problem)),
                 },
                 DetailField::Address => {
                     let line1 = text(
@@ -140,39 +154,40 @@ mod check {
                         "line1",
                         &form.line1,
                         LINE_MAX_CHARS,
-                        "Enter the first line of your address.",
+                        msg::ERROR_LINE1_MISSING,
+                        lang,
                     );
                     let city = text(
                         &mut errors,
                         "city",
                         &form.city,
                         NAME_MAX_CHARS,
-                        "Enter your city or town.",
+                        msg::ERROR_CITY_MISSING,
+                        lang,
                     );
                     let state = text(
                         &mut errors,
                         "state",
                         &form.state,
                         NAME_MAX_CHARS,
-                        "Enter your state, region or province.",
+                        msg::ERROR_STATE_MISSING,
+                        lang,
                     );
                     let postal_code = text(
                         &mut errors,
                         "postal_code",
                         &form.postal_code,
                         20,
-                        "Enter your postal code.",
+                        msg::ERROR_POSTAL_CODE_MISSING,
+                        lang,
                     );
                     let country = form.country.trim().to_ascii_uppercase();
                     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-                        errors.add("country", "Enter the two-letter country code, for example US.");
+                        errors.add("country", t(lang, msg::ERROR_COUNTRY));
                     }
                     let line2 = form.line2.trim();
                     if line2.chars().count() > LINE_MAX_CHARS {
-                        errors.add(
-                            "line2",
-                            format!("Keep this line under {LINE_MAX_CHARS} characters."),
-                        );
+                        errors.add("line2", too_long(lang, LINE_MAX_CHARS));
                     }
                     if let (Some(line1), Some(city), Some(state), Some(postal_code)) =
                         (line1, city, state, postal_code)
@@ -197,54 +212,63 @@ mod check {
     }
 
     /// A name for LedgerOS, by the same rule as at signup ([`crate::forms::check_name`]).
-    fn name(errors: &mut FieldErrors, field: &str, value: &str, label: &str) -> Option<String> {
+    fn name(
+        errors: &mut FieldErrors,
+        field: &str,
+        value: &str,
+        which: NameField,
+        lang: Lang,
+    ) -> Option<String> {
         match crate::forms::check_name(value) {
             Ok(name) => Some(name.to_owned()),
-            Err(NameProblem::Empty) => {
-                errors.add(field, format!("Enter your {label}, as on your ID."));
-                None
-            }
-            Err(NameProblem::TooLong) => {
-                errors.add(field, format!("Keep this under {NAME_MAX_CHARS} characters."));
-                None
-            }
-            Err(NameProblem::NotAName) => {
-                errors.add(field, crate::forms::name_message(label));
+            Err(problem) => {
+                errors.add(field, crate::forms::name_message(lang, which, problem));
                 None
             }
         }
     }
 
-    fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize, missing: &str) -> Option<String> {
+    fn too_long(lang: Lang, max: usize) -> String {
+        t_with(lang, msg::ERROR_TOO_LONG, &[("max", Arg::from(max))])
+    }
+
+    fn text(
+        errors: &mut FieldErrors,
+        field: &str,
+        value: &str,
+        max: usize,
+        missing: Key,
+        lang: Lang,
+    ) -> Option<String> {
         let value = value.trim();
         if value.is_empty() {
-            errors.add(field, missing);
+            errors.add(field, t(lang, missing));
             None
         } else if value.chars().count() > max {
-            errors.add(field, format!("Keep this under {max} characters."));
+            errors.add(field, too_long(lang, max));
             None
         } else if value.chars().any(char::is_control) {
-            errors.add(field, "Use letters, numbers and punctuation only.");
+            errors.add(field, t(lang, msg::ERROR_CONTROL_CHARACTERS));
             None
         } else {
             Some(value.to_owned())
         }
     }
 
-    fn date_of_birth(value: &str) -> Result<time::Date, String> {
+    /// The date, or the message that says what is wrong with it.
+    fn date_of_birth(value: &str) -> Result<time::Date, Key> {
         let format = time::macros::format_description!("[year]-[month]-[day]");
-        let date = time::Date::parse(value, &format)
-            .map_err(|_| "Enter your date of birth as year-month-day, for example 1990-04-27.".to_owned())?;
+        let date = time::Date::parse(value, &format).map_err(|_| msg::ERROR_DATE_FORMAT)?;
         let today = time::OffsetDateTime::now_utc().date();
         let age = today.year()
             - date.year()
             - i32::from((today.month() as u8, today.day()) < (date.month() as u8, date.day()));
         if date > today {
-            Err("Your date of birth can't be in the future.".to_owned())
+            Err(msg::ERROR_DATE_FUTURE)
         } else if age < 18 {
-            Err("You need to be 18 or older to open an account.".to_owned())
+            Err(msg::ERROR_TOO_YOUNG)
         } else if age > 120 {
-            Err("Check the year of your date of birth.".to_owned())
+            Err(msg::ERROR_DATE_YEAR)
         } else {
             Ok(date)
         }
@@ -269,10 +293,11 @@ mod check {
 
         #[test]
         fn only_the_requested_details_are_checked_and_sent() {
-            let update = validate(&form(), &[DetailField::DateOfBirth]).unwrap();
+            let update = validate(&form(), &[DetailField::DateOfBirth], Lang::En).unwrap();
             assert_eq!(update.date_of_birth.unwrap().to_string(), "1990-04-27");
             assert!(update.first_name.is_none() && update.address.is_none());
-            let update = validate(&form(), &[DetailField::FirstName, DetailField::Address]).unwrap();
+            let update =
+                validate(&form(), &[DetailField::FirstName, DetailField::Address], Lang::En).unwrap();
             assert_eq!(update.first_name.as_deref(), Some("Ada"));
             assert_eq!(update.address.unwrap().country, "US");
         }
@@ -291,6 +316,7 @@ mod check {
                     DetailField::Address,
                     DetailField::LastName,
                 ],
+                Lang::En,
             )
             .unwrap_err();
             assert!(errors.get("date_of_birth").unwrap().contains("1990-04-27"));
@@ -300,7 +326,7 @@ mod check {
                 date_of_birth: format!("{}-01-01", time::OffsetDateTime::now_utc().year() - 10),
                 ..DetailsForm::default()
             };
-            let errors = validate(&young, &[DetailField::DateOfBirth]).unwrap_err();
+            let errors = validate(&young, &[DetailField::DateOfBirth], Lang::En).unwrap_err();
             assert!(errors.get("date_of_birth").unwrap().contains("18 or older"));
         }
 

@@ -2,6 +2,7 @@
 //!
 //! Pure code, shared by the server (which decides) and the browser (which may hint early).
 
+use crate::i18n::{Arg, Lang, msg, t, t_with};
 use serde::{Deserialize, Serialize};
 
 /// Shortest password we accept (NIST SP 800-63B asks for at least 8; we ask for 12).
@@ -53,14 +54,36 @@ impl std::fmt::Debug for Email {
     }
 }
 
+/// Why an email address was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailProblem {
+    Empty,
+    TooLong,
+    Malformed,
+}
+
+impl EmailProblem {
+    /// What to tell the person, in `lang`.
+    pub fn message(self, lang: Lang) -> String {
+        t(
+            lang,
+            match self {
+                Self::Empty => msg::ERROR_EMAIL_EMPTY,
+                Self::TooLong => msg::ERROR_EMAIL_TOO_LONG,
+                Self::Malformed => msg::ERROR_EMAIL_MALFORMED,
+            },
+        )
+    }
+}
+
 impl Email {
-    pub fn parse(input: &str) -> Result<Self, &'static str> {
+    pub fn parse(input: &str) -> Result<Self, EmailProblem> {
         let email = input.trim().to_lowercase();
         if email.is_empty() {
-            return Err("Enter your email address.");
+            return Err(EmailProblem::Empty);
         }
         if email.chars().count() > EMAIL_MAX_CHARS {
-            return Err("This email address is too long.");
+            return Err(EmailProblem::TooLong);
         }
         // Only the plain form: letters, digits and RFC 5322's `atext` symbols before the `@`, a
         // dotted host name after it. Quotes, comments, routes, brackets, `<>`, `,`, `;`, `:`
@@ -85,7 +108,7 @@ impl Email {
         if valid {
             Ok(Self(email))
         } else {
-            Err("Enter an email address like name@example.com.")
+            Err(EmailProblem::Malformed)
         }
     }
 
@@ -153,16 +176,11 @@ pub fn check_name(input: &str) -> Result<&str, NameProblem> {
 }
 
 impl PersonName {
-    /// `field` names the field in the messages ("first name", "last name").
-    fn parse(input: &str, field: &str) -> Result<Self, String> {
-        match check_name(input) {
-            Ok(name) => Ok(Self(name.to_owned())),
-            Err(NameProblem::Empty) => Err(format!("Enter your {field}.")),
-            Err(NameProblem::TooLong) => Err(format!(
-                "Enter your {field} in at most {NAME_MAX_CHARS} characters."
-            )),
-            Err(NameProblem::NotAName) => Err(name_message(field)),
-        }
+    /// `field` names the field in the messages.
+    fn parse(input: &str, field: NameField, lang: Lang) -> Result<Self, String> {
+        check_name(input)
+            .map(|name| Self(name.to_owned()))
+            .map_err(|problem| name_message(lang, field, problem))
     }
 
     pub fn as_str(&self) -> &str {
@@ -170,11 +188,29 @@ impl PersonName {
     }
 }
 
-/// What to say when a name breaks the rule, naming the field.
-pub fn name_message(field: &str) -> String {
-    format!(
-        "Enter your {field} as it appears on your ID: letters, spaces, apostrophes, hyphens and periods only."
-    )
+/// Which name a message is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameField {
+    First,
+    Last,
+    /// As on the ID, for LedgerOS.
+    LegalFirst,
+    LegalLast,
+}
+
+/// What to say when a name breaks the rule, naming the field, in `lang`.
+pub fn name_message(lang: Lang, field: NameField, problem: NameProblem) -> String {
+    let field = Arg::from(match field {
+        NameField::First => "first",
+        NameField::Last => "last",
+        NameField::LegalFirst => "legal-first",
+        NameField::LegalLast => "legal-last",
+    });
+    match problem {
+        NameProblem::Empty => t_with(lang, msg::ERROR_NAME_EMPTY, &[("field", field)]),
+        NameProblem::TooLong => t_with(lang, msg::ERROR_TOO_LONG, &[("max", Arg::from(NAME_MAX_CHARS))]),
+        NameProblem::NotAName => t_with(lang, msg::ERROR_NAME_NOT_A_NAME, &[("field", field)]),
+    }
 }
 
 /// Leaked passwords long enough to pass the length check (see the file's header for its source).
@@ -191,18 +227,43 @@ pub fn is_common_password(password: &str) -> bool {
 
 /// Checks a new password: its length, and that it is not a well-known one. No composition
 /// rules (NIST SP 800-63B): long and uncommon is what makes a password hard to guess.
-pub fn check_new_password(password: &str) -> Result<(), String> {
+pub fn check_new_password(password: &str) -> Result<(), PasswordProblem> {
     let chars = password.chars().count();
     if chars < PASSWORD_MIN_CHARS {
-        Err(format!(
-            "Use at least {PASSWORD_MIN_CHARS} characters. A few words together work well."
-        ))
+        Err(PasswordProblem::TooShort)
     } else if chars > PASSWORD_MAX_CHARS {
-        Err(format!("Use at most {PASSWORD_MAX_CHARS} characters."))
+        Err(PasswordProblem::TooLong)
     } else if is_common_password(password) {
-        Err("This password is on lists that attackers try first. Please choose another one.".to_owned())
+        Err(PasswordProblem::Common)
     } else {
         Ok(())
+    }
+}
+
+/// Why a new password was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    Common,
+}
+
+impl PasswordProblem {
+    /// What to tell the person, in `lang`.
+    pub fn message(self, lang: Lang) -> String {
+        match self {
+            Self::TooShort => t_with(
+                lang,
+                msg::ERROR_PASSWORD_TOO_SHORT,
+                &[("min", Arg::from(PASSWORD_MIN_CHARS))],
+            ),
+            Self::TooLong => t_with(
+                lang,
+                msg::ERROR_PASSWORD_TOO_LONG,
+                &[("max", Arg::from(PASSWORD_MAX_CHARS))],
+            ),
+            Self::Common => t(lang, msg::ERROR_PASSWORD_COMMON),
+        }
     }
 }
 
@@ -228,14 +289,16 @@ pub struct ValidSignup {
 }
 
 impl SignupForm {
-    pub fn validate(self) -> Result<ValidSignup, FieldErrors> {
+    /// Checks the form; the errors are in `lang`.
+    pub fn validate(self, lang: Lang) -> Result<ValidSignup, FieldErrors> {
         let mut errors = FieldErrors::default();
-        let first_name =
-            PersonName::parse(&self.first_name, "first name").map_err(|m| errors.add("first_name", m));
+        let first_name = PersonName::parse(&self.first_name, NameField::First, lang)
+            .map_err(|m| errors.add("first_name", m));
         let last_name =
-            PersonName::parse(&self.last_name, "last name").map_err(|m| errors.add("last_name", m));
-        let email = Email::parse(&self.email).map_err(|m| errors.add("email", m));
-        let password = check_new_password(&self.password).map_err(|m| errors.add("password", m));
+            PersonName::parse(&self.last_name, NameField::Last, lang).map_err(|m| errors.add("last_name", m));
+        let email = Email::parse(&self.email).map_err(|p| errors.add("email", p.message(lang)));
+        let password =
+            check_new_password(&self.password).map_err(|p| errors.add("password", p.message(lang)));
         match (first_name, last_name, email, password) {
             (Ok(first_name), Ok(last_name), Ok(email), Ok(())) => Ok(ValidSignup {
                 first_name,

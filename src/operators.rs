@@ -6,6 +6,7 @@ use crate::accounts::{hash_password, verify_password};
 use crate::clock::Millis;
 use crate::email::templates;
 use crate::forms::{Email, check_new_password};
+use crate::i18n::Lang;
 use crate::services::Services;
 use crate::store::{OperatorId, Store, StoreError};
 
@@ -80,8 +81,9 @@ pub async fn create_operator(
     password: String,
     role: Role,
 ) -> Result<OperatorId, OperatorError> {
-    let email = Email::parse(email).map_err(|m| OperatorError::Invalid(m.to_owned()))?;
-    check_new_password(&password).map_err(OperatorError::Invalid)?;
+    // The console speaks English.
+    let email = Email::parse(email).map_err(|p| OperatorError::Invalid(p.message(Lang::En)))?;
+    check_new_password(&password).map_err(|p| OperatorError::Invalid(p.message(Lang::En)))?;
     let hash = hash_password(password).await;
     let id = store.create_operator(email.as_str(), &hash, role).await?;
     store

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(form) = serde_urlencoded::from_bytes::<SignupForm>(data) {
             let shown = form.redisplay();
             assert!(shown.iter().all(|(name, _)| name != "password"));
-            if let Ok(valid) = form.clone().validate() {
+            if let Ok(valid) = form.clone().validate(onboarding::i18n::Lang::En) {
                 assert!(valid.email.as_str().contains('@'));
                 assert!(forms::check_new_password(&valid.password).is_ok());
                 assert!(!valid.first_name.as_str().trim().is_empty());
@@ -27,8 +27,8 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         if let Ok(form) = serde_urlencoded::from_bytes::<DetailsForm>(data) {
-            let _ = details::validate(&form, &DetailField::ALL);
-            let _ = details::validate(&form, &[DetailField::Address]);
+            let _ = details::validate(&form, &DetailField::ALL, onboarding::i18n::Lang::Ar);
+            let _ = details::validate(&form, &[DetailField::Address], onboarding::i18n::Lang::Es);
             assert!(form.values().iter().all(|(_, v)| !v.is_empty()));
         }
         // The same bytes as one raw value, as a person might type anything into one field.

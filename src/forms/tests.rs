@@ -1,4 +1,5 @@
 use super::*;
+use crate::i18n::Lang;
 
 fn signup(first: &str, last: &str, email: &str, password: &str) -> SignupForm {
     SignupForm {
@@ -11,7 +12,7 @@ fn signup(first: &str, last: &str, email: &str, password: &str) -> SignupForm {
 
 #[test]
 fn a_complete_signup_is_valid_and_the_email_normalised() {
-    let valid = signup(" Ada ", "Lovelace", " Ada@Example.COM ", "correct horse battery").validate();
+    let valid = signup(" Ada ", "Lovelace", " Ada@Example.COM ", "correct horse battery").validate(Lang::En);
     let valid = valid.ok().unwrap();
     assert_eq!(valid.first_name.as_str(), "Ada");
     assert_eq!(valid.email.as_str(), "ada@example.com");
@@ -19,7 +20,10 @@ fn a_complete_signup_is_valid_and_the_email_normalised() {
 
 #[test]
 fn every_problem_is_reported_against_its_field() {
-    let errors = signup("", " ", "not-an-email", "short").validate().err().unwrap();
+    let errors = signup("", " ", "not-an-email", "short")
+        .validate(Lang::En)
+        .err()
+        .unwrap();
     assert_eq!(errors.get("first_name"), Some("Enter your first name."));
     assert_eq!(errors.get("last_name"), Some("Enter your last name."));
     assert!(errors.get("email").unwrap().contains("name@example.com"));
@@ -185,7 +189,7 @@ fn names_in_every_script_with_apostrophes_hyphens_and_initials_are_names() {
     ] {
         assert_eq!(check_name(name), Ok(name), "{name:?} is a name");
         let form = signup(name, name, "a@example.com", "correct horse battery");
-        assert!(form.validate().is_ok(), "{name:?} at signup");
+        assert!(form.validate(Lang::En).is_ok(), "{name:?} at signup");
     }
     assert_eq!(check_name("  Ada  "), Ok("Ada"), "trimmed");
 }
@@ -209,7 +213,7 @@ fn links_addresses_numbers_and_markup_are_not_names_and_the_message_names_the_fi
         assert_eq!(check_name(name), Err(NameProblem::NotAName), "{name:?}");
     }
     let errors = signup(PROBES[0], PROBES[1], "a@example.com", "correct horse battery")
-        .validate()
+        .validate(Lang::En)
         .err()
         .unwrap();
     assert_eq!(

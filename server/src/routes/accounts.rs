@@ -49,7 +49,7 @@ async fn signup(
 ) -> Response {
     let values = form.redisplay();
     // Mistakes in the form do not count against the limit (it guards the emails we send).
-    let email = match form.clone().validate() {
+    let email = match form.clone().validate(lang) {
         Ok(valid) => valid.email,
         Err(errors) => {
             let flash = Flash {

@@ -50,7 +50,7 @@ async fn forgot_password(
         Ok(email) => email,
         Err(problem) => {
             let mut errors = FieldErrors::default();
-            errors.add("email", problem);
+            errors.add("email", problem.message(lang));
             let flash = Flash {
                 form: "forgot".into(),
                 errors,

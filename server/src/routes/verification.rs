@@ -93,7 +93,7 @@ async fn details(
         let nothing = t(lang, msg::NOTICE_NO_DETAILS_ASKED);
         return Back::to("/status", notice("status", &nothing)).into_response();
     };
-    let update = match personal::validate(&form, &requested) {
+    let update = match personal::validate(&form, &requested, lang) {
         Ok(update) => update,
         Err(errors) => {
             let flash = Flash {

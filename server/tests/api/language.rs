@@ -202,7 +202,10 @@ async fn the_servers_notices_and_errors_speak_the_page_language() {
         .unwrap();
     let refused = client
         .post(app.url("/login"))
-        .form(&[("email", "nadie@example.com"), ("password", "not the password at all")])
+        .form(&[
+            ("email", "nadie@example.com"),
+            ("password", "not the password at all"),
+        ])
         .send()
         .await
         .unwrap();
@@ -231,4 +234,41 @@ async fn the_servers_notices_and_errors_speak_the_page_language() {
         .await
         .unwrap();
     assert!(page.contains("يعمل الرابط لمدة"), "{page}");
+}
+
+/// A form's errors come back in the language of the page it was sent from.
+#[tokio::test]
+async fn form_errors_are_in_the_page_language() {
+    let app = spawn_app().await;
+    let client = browser_like_client();
+    let form = [
+        ("first_name", ""),
+        ("last_name", "Pérez"),
+        ("email", "no-es-un-correo"),
+        ("password", "corta"),
+    ];
+    let refused = client
+        .post(app.url("/signup"))
+        .header(ACCEPT_LANGUAGE, "es")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&refused), "/signup");
+    let page = client
+        .get(app.url("/signup"))
+        .header(ACCEPT_LANGUAGE, "es")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Corrige lo siguiente"), "{page}");
+    assert!(page.contains("Escribe tu nombre."), "{page}");
+    assert!(
+        page.contains("Escribe un correo electrónico como nombre@ejemplo.com."),
+        "{page}"
+    );
+    assert!(page.contains("Usa al menos 12 caracteres."), "{page}");
 }
