@@ -12,7 +12,7 @@ use app::copy::upload_error_field;
 use app::views::Flash;
 use axum::Extension;
 use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
-use onboarding::i18n::Lang;
+use onboarding::i18n::{Arg, Lang, msg, t, t_with};
 
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
@@ -119,41 +119,21 @@ impl Refusal {
     }
 
     /// For the person, about the document called `label`.
-    fn message(&self, label: &str) -> String {
-        match self {
-            Self::Unreadable => {
-                "We couldn't read that upload. Please choose the file again and select Upload.".into()
-            }
-            Self::NoFile => format!("{label} was not uploaded: choose a file first, then select Upload."),
-            Self::EmptyFile => {
-                format!("{label} was not uploaded: the file you chose is empty. Please choose another file.")
-            }
-            Self::TooLarge => format!(
-                "{label} was not uploaded: the file is larger than 10 MB. Please choose a smaller file, \
-                 for example a photo or scan at a lower resolution."
-            ),
-            Self::NotPdfJpegOrPng => format!(
-                "{label} was not uploaded: the file is not a PDF, JPEG or PNG. \
-                 Please choose a PDF, JPEG or PNG file of the document."
-            ),
-            Self::NothingRequested => {
-                "LedgerOS isn't waiting for any documents from you right now, so nothing was sent.".into()
-            }
-            Self::NotRequested => "LedgerOS hasn't asked for that document, so it was not sent. \
-                 Please upload the documents listed on this page."
-                .into(),
-            Self::LedgerUnavailable => format!(
-                "We couldn't reach our verification partner, so {label} was not sent. \
-                 Please try again in a minute."
-            ),
-            Self::LedgerRefused => format!(
-                "Our verification partner couldn't accept this file for {label}. Please check that it \
-                 shows the whole document clearly, then try again."
-            ),
-            Self::Internal => format!(
-                "Something went wrong on our side, so {label} was not sent. Please try again in a minute."
-            ),
-        }
+    /// What to tell the person about `label` (the document's name), in `lang`.
+    fn message(&self, label: &str, lang: Lang) -> String {
+        let key = match self {
+            Self::Unreadable => msg::UPLOAD_UNREADABLE,
+            Self::NoFile => msg::UPLOAD_NO_FILE,
+            Self::EmptyFile => msg::UPLOAD_EMPTY_FILE,
+            Self::TooLarge => msg::UPLOAD_TOO_LARGE,
+            Self::NotPdfJpegOrPng => msg::UPLOAD_WRONG_TYPE,
+            Self::NothingRequested => msg::UPLOAD_NOTHING_REQUESTED,
+            Self::NotRequested => msg::UPLOAD_NOT_REQUESTED,
+            Self::LedgerUnavailable => msg::UPLOAD_PARTNER_UNAVAILABLE,
+            Self::LedgerRefused => msg::UPLOAD_PARTNER_REFUSED,
+            Self::Internal => msg::UPLOAD_INTERNAL,
+        };
+        t_with(lang, key, &[("document", Arg::from(label))])
     }
 }
 
@@ -192,7 +172,7 @@ async fn upload(
     // A body we stopped reading must not be followed by another request on the same connection.
     let unread_body = read.is_err();
     let kind = received.document_type.as_deref().and_then(DocumentType::parse);
-    let label = kind.map_or("Your document", DocumentType::label);
+    let label = kind.map_or_else(|| t(lang, msg::UPLOAD_YOUR_DOCUMENT), |k| k.label_in(lang));
     let result = match read {
         Ok(()) => send(&state, &user_id, kind, received.file).await,
         Err(refusal) => Err(refusal),
@@ -205,11 +185,11 @@ async fn upload(
             if let Err(e) = state.services.store.record_document(&user_id, kind_for_log).await {
                 tracing::warn!(error = %e, "could not note the document for operators");
             }
-            sent_message(label, remaining)
+            sent_message(&label, remaining, lang)
         }
         Err(refusal) => {
             tracing::info!(user = %user_id, document_type = kind_for_log, outcome = refusal.outcome(), "document refused");
-            let message = refusal.message(label);
+            let message = refusal.message(&label, lang);
             // A problem with the file is also shown next to that document's input.
             if let Some(kind) = kind.filter(|_| refusal.is_about_the_file()) {
                 errors.add(&upload_error_field(kind), message.clone());
@@ -230,13 +210,15 @@ async fn upload(
 }
 
 /// What the person reads after a successful upload, given the documents still wanted.
-fn sent_message(label: &str, remaining: usize) -> String {
-    let rest = match remaining {
-        0 => "",
-        1 => " Please upload the last document listed below.",
-        _ => " Please upload the other documents listed below.",
-    };
-    format!("Thanks: {label} was sent to LedgerOS.{rest}")
+fn sent_message(label: &str, remaining: usize, lang: Lang) -> String {
+    t_with(
+        lang,
+        msg::UPLOAD_SENT,
+        &[
+            ("document", Arg::from(label)),
+            ("remaining", Arg::from(remaining)),
+        ],
+    )
 }
 
 /// Reads every field, keeping the document type and at most [`MAX_UPLOAD_BYTES`] of the file.

@@ -42,3 +42,21 @@ appeal-title = Think this is a mistake?
 appeal-label = Tell our support team why, and they'll review your case
 appeal-hint = For example, if your name changed recently or your ID was renewed. We'll reply by email within 2 business days.
 appeal-submit = Send appeal
+
+# After an upload.
+upload-unreadable = We couldn't read that upload. Please choose the file again and select Upload.
+upload-no-file = { $document } was not uploaded: choose a file first, then select Upload.
+upload-empty-file = { $document } was not uploaded: the file you chose is empty. Please choose another file.
+upload-too-large = { $document } was not uploaded: the file is larger than 10 MB. Please choose a smaller file, for example a photo or scan at a lower resolution.
+upload-wrong-type = { $document } was not uploaded: the file is not a PDF, JPEG or PNG. Please choose a PDF, JPEG or PNG file of the document.
+upload-nothing-requested = LedgerOS isn't waiting for any documents from you right now, so nothing was sent.
+upload-not-requested = LedgerOS hasn't asked for that document, so it was not sent. Please upload the documents listed on this page.
+upload-partner-unavailable = We couldn't reach our verification partner, so { $document } was not sent. Please try again in a minute.
+upload-partner-refused = Our verification partner couldn't accept this file for { $document }. Please check that it shows the whole document clearly, then try again.
+upload-internal = Something went wrong on our side, so { $document } was not sent. Please try again in a minute.
+upload-your-document = Your document
+upload-sent = Thanks: { $document } was sent to LedgerOS.{ $remaining ->
+    [0] {""}
+    [1] {" "}Please upload the last document listed below.
+   *[other] {" "}Please upload the other documents listed below.
+}

@@ -42,3 +42,21 @@ appeal-title = ¿Crees que es un error?
 appeal-label = Cuéntale a nuestro equipo de soporte por qué, y revisarán tu caso
 appeal-hint = Por ejemplo, si te cambiaste el nombre hace poco o renovaste tu documento. Te responderemos por correo en un plazo de 2 días hábiles.
 appeal-submit = Enviar apelación
+
+# Después de subir un archivo.
+upload-unreadable = No hemos podido leer ese archivo. Vuelve a elegirlo y pulsa Subir.
+upload-no-file = No se ha subido «{ $document }»: primero elige un archivo y después pulsa Subir.
+upload-empty-file = No se ha subido «{ $document }»: el archivo que elegiste está vacío. Elige otro archivo.
+upload-too-large = No se ha subido «{ $document }»: el archivo ocupa más de 10 MB. Elige uno más pequeño, por ejemplo una foto o un escaneo con menos resolución.
+upload-wrong-type = No se ha subido «{ $document }»: el archivo no es PDF, JPEG ni PNG. Elige un archivo PDF, JPEG o PNG del documento.
+upload-nothing-requested = LedgerOS no está esperando ningún documento tuyo ahora mismo, así que no se ha enviado nada.
+upload-not-requested = LedgerOS no ha pedido ese documento, así que no se ha enviado. Sube los documentos que aparecen en esta página.
+upload-partner-unavailable = No hemos podido contactar con nuestro socio de verificación, así que «{ $document }» no se ha enviado. Vuelve a intentarlo en un minuto.
+upload-partner-refused = Nuestro socio de verificación no ha podido aceptar este archivo para «{ $document }». Comprueba que se vea el documento entero y con claridad, y vuelve a intentarlo.
+upload-internal = Algo ha fallado por nuestra parte, así que «{ $document }» no se ha enviado. Vuelve a intentarlo en un minuto.
+upload-your-document = Tu documento
+upload-sent = Gracias: «{ $document }» se ha enviado a LedgerOS.{ $remaining ->
+    [0] {""}
+    [1] {" "}Sube el último documento de la lista de abajo.
+   *[other] {" "}Sube los demás documentos de la lista de abajo.
+}
