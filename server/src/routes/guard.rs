@@ -64,9 +64,12 @@ pub async fn limit_anonymous_forms(
             .copied()
             .unwrap_or_default();
         let message = try_again_in(lang, wait);
+        let (code, dir) = (lang.code(), lang.dir());
+        let title = onboarding::i18n::t(lang, onboarding::i18n::msg::TOO_MANY_TITLE);
+        let home = onboarding::i18n::t(lang, onboarding::i18n::msg::NOT_FOUND_HOME);
         let page = format!(
-            "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many attempts</title>\
-             <main><h1>Too many attempts</h1><p>{message}</p><p><a href=\"/\">Back to the start</a></p></main></html>"
+            "<!DOCTYPE html><html lang=\"{code}\" dir=\"{dir}\"><meta charset=\"utf-8\"><title>{title}</title>\
+             <main><h1>{title}</h1><p>{message}</p><p><a href=\"/\">{home}</a></p></main></html>"
         );
         let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::response::Html(page)).into_response();
         if let Ok(value) = wait.as_secs().max(1).to_string().parse() {

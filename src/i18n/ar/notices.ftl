@@ -26,3 +26,4 @@ notice-details-sent = شكرًا: وصلت بياناتك إلى LedgerOS. سن�
 error-appeal-empty = أخبرنا باختصار لماذا ترى أن القرار خاطئ.
 error-appeal-too-long = يُرجى أن تكون رسالتك أقصر من { $max } حرف.
 notice-appeal-received = استلمنا تظلّمك. سيرد فريق الدعم عليك بالبريد الإلكتروني خلال يومَي عمل.
+too-many-title = محاولات كثيرة

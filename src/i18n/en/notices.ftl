@@ -22,3 +22,4 @@ notice-details-sent = Thanks: your details are with LedgerOS. We'll show what ha
 error-appeal-empty = Tell us briefly why you think the decision is wrong.
 error-appeal-too-long = Please keep your message under { $max } characters.
 notice-appeal-received = We've received your appeal. Our support team will reply by email within 2 business days.
+too-many-title = Too many attempts

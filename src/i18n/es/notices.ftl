@@ -22,3 +22,4 @@ notice-details-sent = Gracias: tus datos ya están en LedgerOS. Aquí te mostrar
 error-appeal-empty = Cuéntanos brevemente por qué crees que la decisión es un error.
 error-appeal-too-long = Tu mensaje debe tener menos de { $max } caracteres.
 notice-appeal-received = Hemos recibido tu apelación. Nuestro equipo de soporte te responderá por correo en un plazo de 2 días hábiles.
+too-many-title = Demasiados intentos
