@@ -48,15 +48,20 @@ pub fn upload_error_field(kind: onboarding::documents::DocumentType) -> String {
     format!("document-{}", kind.as_str())
 }
 
-/// The words for what the card shows: setting up, waiting after a return, or the status itself.
-pub fn card_copy(lang: Lang, status: &ApplicationStatus, provisioned: bool, returned: bool) -> StatusCopy {
-    let words = |[title, body, next]: [Key; 3], action: NextAction, tone| StatusCopy {
+/// A card's title, body and next step from their messages.
+fn words(lang: Lang, [title, body, next]: [Key; 3], action: NextAction, tone: &'static str) -> StatusCopy {
+    StatusCopy {
         title: t(lang, title),
         body: t(lang, body),
         next: t(lang, next),
         action,
         tone,
-    };
+    }
+}
+
+/// The words for what the card shows: setting up, waiting after a return, or the status itself.
+pub fn card_copy(lang: Lang, status: &ApplicationStatus, provisioned: bool, returned: bool) -> StatusCopy {
+    let words = |keys, action, tone| words(lang, keys, action, tone);
     match status {
         // Shown while we are still creating the user at LedgerOS.
         _ if !provisioned => words(
@@ -84,13 +89,7 @@ pub fn card_copy(lang: Lang, status: &ApplicationStatus, provisioned: bool, retu
 
 pub fn status_copy(lang: Lang, status: &ApplicationStatus) -> StatusCopy {
     use ApplicationStatus::*;
-    let words = |[title, body, next]: [Key; 3], action: NextAction, tone| StatusCopy {
-        title: t(lang, title),
-        body: t(lang, body),
-        next: t(lang, next),
-        action,
-        tone,
-    };
+    let words = |keys, action, tone| words(lang, keys, action, tone);
     let verify = |key| NextAction::Verify(t(lang, key));
     match status {
         NotStarted => words(

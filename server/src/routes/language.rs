@@ -39,14 +39,9 @@ pub fn requested(headers: &HeaderMap) -> Lang {
 
 /// The switcher's cookie, if the request carries one.
 fn cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(name, _)| name.trim() == LANG_COOKIE)
-        .map(|(_, value)| value.trim().to_owned())
+    super::pages::cookies(headers)
+        .find(|(name, _)| *name == LANG_COOKIE)
+        .map(|(_, value)| value.to_owned())
 }
 
 /// Outermost: the language from the cookie and `Accept-Language` (the cached anonymous pages

@@ -121,15 +121,20 @@ fn html(status: StatusCode, body: Bytes, policy: HeaderValue) -> Response {
     response
 }
 
-/// Whether the request carries our session cookie (either name: plain or `__Host-`).
-fn has_session(headers: &HeaderMap) -> bool {
+/// Every cookie of a request as (name, value), trimmed.
+pub(super) fn cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.split_once('='))
-        .any(|(name, _)| matches!(name.trim(), "session" | "__Host-session"))
+        .map(|(name, value)| (name.trim(), value.trim()))
+}
+
+/// Whether the request carries our session cookie (either name: plain or `__Host-`).
+fn has_session(headers: &HeaderMap) -> bool {
+    cookies(headers).any(|(name, _)| matches!(name, "session" | "__Host-session"))
 }
 
 /// `'sha256-…'` for every inline script (a `<script>` without `src`) in `html`.
