@@ -6,6 +6,17 @@ use reqwest::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, SET_COOKIE};
 
 use crate::helpers::{browser_like_client, location, page_in, spawn_app};
 
+/// The page at `url` in `client`'s browser, which asks for `languages` (`Accept-Language`).
+async fn page_in_language(client: &reqwest::Client, url: &str, languages: &str) -> String {
+    let response = client
+        .get(url)
+        .header(ACCEPT_LANGUAGE, languages)
+        .send()
+        .await
+        .unwrap();
+    response.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_browsers_languages_choose_the_page_language_by_quality() {
     let app = spawn_app().await;
@@ -60,15 +71,7 @@ async fn the_switcher_works_without_javascript_and_is_remembered() {
         "{cookie}"
     );
     // The cookie outranks the browser's languages.
-    let page = client
-        .get(app.url("/signup"))
-        .header(ACCEPT_LANGUAGE, "ar")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_in_language(&client, &app.url("/signup"), "ar").await;
     assert!(
         page.contains("Crea tu cuenta") && page.contains(r#"lang="es""#),
         "{page}"
@@ -224,15 +227,7 @@ async fn the_servers_notices_and_errors_speak_the_page_language() {
         .await
         .unwrap();
     assert_eq!(location(&forgot), "/password/forgot");
-    let page = arabic
-        .get(app.url("/password/forgot"))
-        .header(ACCEPT_LANGUAGE, "ar")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_in_language(&arabic, &app.url("/password/forgot"), "ar").await;
     assert!(page.contains("يعمل الرابط لمدة"), "{page}");
 }
 
@@ -255,15 +250,7 @@ async fn form_errors_are_in_the_page_language() {
         .await
         .unwrap();
     assert_eq!(location(&refused), "/signup");
-    let page = client
-        .get(app.url("/signup"))
-        .header(ACCEPT_LANGUAGE, "es")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = page_in_language(&client, &app.url("/signup"), "es").await;
     assert!(page.contains("Corrige lo siguiente"), "{page}");
     assert!(page.contains("Escribe tu nombre."), "{page}");
     assert!(
