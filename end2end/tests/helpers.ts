@@ -74,32 +74,45 @@ export async function confirmSignup(page: Page, email: string, javascript = true
   await expect(page).toHaveURL(/\/status$/);
 }
 
+/** The words of LedgerOS's hosted page (the built-in sandbox) that the tests follow. */
+export type HostedWords = { step: (n: number) => string; continue: string; submit: string };
+export const HOSTED_ENGLISH: HostedWords = {
+  step: (n) => `Step ${n} of 4`,
+  continue: "Continue",
+  submit: "Submit verification",
+};
+export const HOSTED_SPANISH: HostedWords = {
+  step: (n) => `Paso ${n} de 4`,
+  continue: "Continuar",
+  submit: "Enviar la verificación",
+};
+
 /** Goes through the four steps of LedgerOS's hosted page (the built-in sandbox). */
-export async function completeHostedSteps(page: Page) {
-  await expect(page.getByText("Step 1 of 4")).toBeVisible();
+export async function completeHostedSteps(page: Page, words: HostedWords = HOSTED_ENGLISH) {
+  await expect(page.getByText(words.step(1))).toBeVisible();
   await page.fill("[name=first_name]", "Ada");
   await page.fill("[name=last_name]", "Lovelace");
   await page.fill("[name=date_of_birth]", "1990-12-10");
   await page.fill("[name=phone]", "+1 555 0100");
   await page.fill("[name=ssn]", "123-45-6789");
-  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: words.continue }).click();
 
-  await expect(page.getByText("Step 2 of 4")).toBeVisible();
+  await expect(page.getByText(words.step(2))).toBeVisible();
   await page.selectOption("[name=id_type]", "passport");
   await page.check("[name=use_sample_id]");
-  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: words.continue }).click();
 
-  await expect(page.getByText("Step 3 of 4")).toBeVisible();
+  await expect(page.getByText(words.step(3))).toBeVisible();
   await page.check("[name=liveness]");
-  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: words.continue }).click();
 
-  await expect(page.getByText("Step 4 of 4")).toBeVisible();
+  await expect(page.getByText(words.step(4))).toBeVisible();
   await page.fill("[name=line1]", "1 Main St");
   await page.fill("[name=city]", "Springfield");
   await page.fill("[name=state]", "IL");
   await page.fill("[name=postal_code]", "62701");
   await page.fill("[name=country]", "US");
-  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: words.continue }).click();
 }
 
 /** From /status: continue to the hosted page, do the steps and pick `outcome` on the sandbox controls. */

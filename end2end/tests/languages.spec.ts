@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { audit } from "./a11y";
-import { completeHostedSteps, fromOwnAddress, hydrated, openEmail, PASSWORD } from "./helpers";
+import { completeHostedSteps, fromOwnAddress, HOSTED_SPANISH, hydrated, openEmail, PASSWORD } from "./helpers";
 
 // The applicant's language (issue 25): Spanish from landing to approved, Arabic right to left
 // and accessible, and the switcher without JavaScript.
@@ -40,10 +40,11 @@ test.describe("in Spanish", () => {
     await expect(page.locator("#deposit")).toContainText("Disponible cuando tu identidad esté verificada");
     await page.getByRole("button", { name: "Continuar la verificación" }).click();
 
-    // LedgerOS's hosted page (the sandbox) has its own words.
-    await completeHostedSteps(page);
+    // LedgerOS's hosted page (the sandbox) opens in Spanish too.
+    await expect(page.locator("html")).toHaveAttribute("lang", "es");
+    await completeHostedSteps(page, HOSTED_SPANISH);
     await page.check("input[name=outcome][value=approve]");
-    await page.getByRole("button", { name: "Submit verification" }).click();
+    await page.getByRole("button", { name: HOSTED_SPANISH.submit }).click();
 
     await expect(page).toHaveURL(/\/verification\/return$/);
     await expect(page.getByRole("heading", { name: "Verificación completada" })).toBeVisible();

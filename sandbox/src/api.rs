@@ -356,6 +356,8 @@ async fn update(State(inner): State<Arc<Inner>>, Path(user_id): Path<String>, bo
         if let Some(date) = &request.date_of_birth
             && let Err(message) = hosted::check_date_of_birth(date)
         {
+            // The API speaks English to developers.
+            let message = onboarding::i18n::t(onboarding::i18n::Lang::En, message);
             return Err(ApiError::invalid(
                 "parameter_invalid",
                 format!("dateOfBirth: {message}"),

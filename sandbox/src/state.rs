@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use rand::Rng;
 use serde_json::{Value, json};
 
+use onboarding::i18n::{Key, Lang, msg};
 use onboarding::status::ApplicationStatus;
 
 #[derive(Default)]
@@ -101,13 +102,14 @@ impl Step {
         Step::from_number(self.number() + 1).unwrap_or(Step::Review)
     }
 
-    pub fn title(self) -> &'static str {
+    /// The step's title on the hosted page.
+    pub fn title(self) -> Key {
         match self {
-            Step::Personal => "Personal information",
-            Step::GovernmentId => "Government ID",
-            Step::Selfie => "Selfie",
-            Step::Address => "Address",
-            Step::Review => "Sandbox controls",
+            Step::Personal => msg::HOSTED_STEP_PERSONAL,
+            Step::GovernmentId => msg::HOSTED_STEP_GOVERNMENT_ID,
+            Step::Selfie => msg::HOSTED_STEP_SELFIE,
+            Step::Address => msg::HOSTED_STEP_ADDRESS,
+            Step::Review => msg::HOSTED_STEP_REVIEW,
         }
     }
 }
@@ -136,6 +138,10 @@ pub(super) struct User {
     /// What is scheduled to happen, for the controls page (timers do not survive a restart).
     #[serde(skip)]
     pub scheduled: Option<String>,
+    /// The language the hosted page was opened in (`?lang=`, which the app adds), kept for the
+    /// pages that follow; without it, the browser's `Accept-Language`.
+    #[serde(default)]
+    pub lang: Option<Lang>,
 }
 
 impl User {
@@ -158,6 +164,7 @@ impl User {
             step: Step::Personal,
             generation: 0,
             scheduled: None,
+            lang: None,
         }
     }
 

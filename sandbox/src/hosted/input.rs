@@ -16,41 +16,41 @@ pub(crate) fn plausible_email(email: &str) -> bool {
         && !email.chars().any(char::is_whitespace)
 }
 
-/// `YYYY-MM-DD`, in the past, and at least 18 years ago.
-pub(crate) fn check_date_of_birth(value: &str) -> Result<(), String> {
+/// `YYYY-MM-DD`, in the past, and at least 18 years ago. The error is the message to show.
+pub(crate) fn check_date_of_birth(value: &str) -> Result<(), Key> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(value.trim(), &format)
-        .map_err(|_| "Enter a real date in the form YYYY-MM-DD".to_owned())?;
+    let date =
+        time::Date::parse(value.trim(), &format).map_err(|_| msg::HOSTED_ERROR_DATE_OF_BIRTH_FORMAT)?;
     let today = time::OffsetDateTime::now_utc().date();
     if date.year() < 1900 || date > today {
-        return Err("Enter a real date of birth".into());
+        return Err(msg::HOSTED_ERROR_DATE_OF_BIRTH_REAL);
     }
     let before_birthday = (u8::from(today.month()), today.day()) < (u8::from(date.month()), date.day());
     let age = today.year() - date.year() - i32::from(before_birthday);
     if age < 18 {
-        return Err("You must be at least 18 years old".into());
+        return Err(msg::HOSTED_ERROR_DATE_OF_BIRTH_AGE);
     }
     Ok(())
 }
 
-pub(super) fn check_phone(value: &str) -> Result<(), String> {
+pub(super) fn check_phone(value: &str) -> Result<(), Key> {
     if value.is_empty() {
-        return Err("Enter your phone number".into());
+        return Err(msg::HOSTED_ERROR_PHONE);
     }
     let digits = value.chars().filter(char::is_ascii_digit).count();
     if !value.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) || !(7..=15).contains(&digits) {
-        return Err("Enter a phone number with 7 to 15 digits, like +1 555 010 0100".into());
+        return Err(msg::HOSTED_ERROR_PHONE_DIGITS);
     }
     Ok(())
 }
 
-pub(super) fn check_tax_id(value: &str) -> Result<(), String> {
+pub(super) fn check_tax_id(value: &str) -> Result<(), Key> {
     let compact: String = value.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     if compact.is_empty() {
-        return Err("Enter your SSN or tax ID".into());
+        return Err(msg::HOSTED_ERROR_TAX_ID);
     }
     if !(6..=20).contains(&compact.len()) || !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err("Enter a valid SSN (9 digits, like 123-45-6789) or tax ID".into());
+        return Err(msg::HOSTED_ERROR_TAX_ID_INVALID);
     }
     Ok(())
 }

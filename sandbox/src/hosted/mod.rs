@@ -23,12 +23,13 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::state::{Step, User};
 use super::{Decision, Inner, Outage, Outcome, WebhookMode};
+use onboarding::i18n::{Key, Lang, msg, t, t_with};
 use onboarding::status::ApplicationStatus;
 
 mod input;
@@ -59,20 +60,20 @@ pub(super) fn router() -> Router<Arc<Inner>> {
 /// Field name → message, in the order the fields appear.
 type Errors = Vec<(&'static str, String)>;
 
-const ID_TYPES: [(&str, &str); 3] = [
-    ("passport", "Passport"),
-    ("driversLicense", "Driver's license"),
-    ("nationalId", "National ID card"),
+const ID_TYPES: [(&str, Key); 3] = [
+    ("passport", msg::DOCUMENT_PASSPORT),
+    ("driversLicense", msg::DOCUMENT_DRIVERS_LICENSE),
+    ("nationalId", msg::DOCUMENT_NATIONAL_ID),
 ];
 
 /// What the controls page offers for "needs information".
-const REQUESTABLE: [(&str, &str); 6] = [
-    ("proofOfAddress", "Proof of address"),
-    ("governmentIdBack", "Back of government ID"),
-    ("selfie", "Selfie"),
-    ("passport", "Passport"),
-    ("driversLicense", "Driver's license"),
-    ("nationalId", "National ID card"),
+const REQUESTABLE: [(&str, Key); 6] = [
+    ("proofOfAddress", msg::DOCUMENT_PROOF_OF_ADDRESS),
+    ("governmentIdBack", msg::DOCUMENT_GOVERNMENT_ID_BACK),
+    ("selfie", msg::DOCUMENT_SELFIE),
+    ("passport", msg::DOCUMENT_PASSPORT),
+    ("driversLicense", msg::DOCUMENT_DRIVERS_LICENSE),
+    ("nationalId", msg::DOCUMENT_NATIONAL_ID),
 ];
 
 const DENIAL_REASONS: [&str; 4] = [
@@ -83,6 +84,24 @@ const DENIAL_REASONS: [&str; 4] = [
 ];
 
 const MAX_DELAY_SECS: u64 = 24 * 60 * 60;
+
+/// The hosted page's language: the one it was opened in (`?lang=`, saved on the user), else
+/// the browser's `Accept-Language`, else English. The operator's overview stays in English.
+fn language(user: Option<&User>, headers: &HeaderMap) -> Lang {
+    user.and_then(|user| user.lang).unwrap_or_else(|| {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or_default()
+    })
+}
+
+/// [`language`] for the user of `token`.
+fn hosted_language(inner: &Inner, token: &str, headers: &HeaderMap) -> Lang {
+    let mut state = inner.state();
+    language(state.user_by_token(token).map(|user| &*user), headers)
+}
 
 // ---------------------------------------------------------------------------------------
 // Handlers
@@ -144,7 +163,7 @@ async fn index(State(inner): State<Arc<Inner>>) -> Response {
              <button type=\"submit\">End the outage</button></form>",
         );
     }
-    page(StatusCode::OK, "Overview", &main)
+    page(Lang::En, StatusCode::OK, "Overview", &main)
 }
 
 #[derive(serde::Deserialize)]
@@ -195,11 +214,16 @@ async fn show(
     State(inner): State<Arc<Inner>>,
     Path(token): Path<String>,
     Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
 ) -> Response {
     let mut state = inner.state();
     let Some(user) = state.user_by_token(&token) else {
-        return invalid_link();
+        return invalid_link(language(None, &headers));
     };
+    if let Some(lang) = query.get("lang").and_then(|code| Lang::parse(code)) {
+        user.lang = Some(lang);
+    }
+    let lang = language(Some(user), &headers);
     let requested = query
         .get("step")
         .and_then(|s| s.parse::<u8>().ok())
@@ -209,42 +233,52 @@ async fn show(
         _ => user.step,
     };
     if step == Step::Review {
-        review_page(&inner, &token, user, StatusCode::OK, &Form::default(), &[], &[])
+        review_page(lang, &inner, &token, user, StatusCode::OK, &Form::default(), &[])
     } else {
-        step_page(&token, user, step, StatusCode::OK, &Form::default(), &[])
+        step_page(lang, &token, user, step, StatusCode::OK, &Form::default(), &[])
     }
 }
 
-async fn personal(State(inner): State<Arc<Inner>>, Path(token): Path<String>, body: Bytes) -> Response {
+async fn personal(
+    State(inner): State<Arc<Inner>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = hosted_language(&inner, &token, &headers);
     let mut form = Form::parse(&body);
     let mut errors = Errors::new();
     // The tax id is checked and dropped here: never stored, logged or echoed back.
     if let Err(message) = check_tax_id(&form.take("ssn")) {
-        errors.push(("ssn", message));
+        errors.push(("ssn", t(lang, message)));
     }
-    let mut names = [("first_name", "first"), ("last_name", "last")].map(|(name, which)| {
+    let mut names = [
+        ("first_name", msg::HOSTED_ERROR_FIRST_NAME),
+        ("last_name", msg::HOSTED_ERROR_LAST_NAME),
+    ]
+    .map(|(name, missing)| {
         let value = form.get(name).to_owned();
         if value.is_empty() {
-            errors.push((name, format!("Enter your legal {which} name")));
+            errors.push((name, t(lang, missing)));
         }
         value
     });
     match form.get("date_of_birth") {
-        "" => errors.push(("date_of_birth", "Enter your date of birth".into())),
+        "" => errors.push(("date_of_birth", t(lang, msg::HOSTED_ERROR_DATE_OF_BIRTH))),
         date => {
             if let Err(message) = check_date_of_birth(date) {
-                errors.push(("date_of_birth", message));
+                errors.push(("date_of_birth", t(lang, message)));
             }
         }
     }
     if let Err(message) = check_phone(form.get("phone")) {
-        errors.push(("phone", message));
+        errors.push(("phone", t(lang, message)));
     }
     sort_errors(
         &mut errors,
         &["first_name", "last_name", "date_of_birth", "phone", "ssn"],
     );
-    complete_step(&inner, &token, Step::Personal, &form, errors, |user| {
+    complete_step(lang, &inner, &token, Step::Personal, &form, errors, |user| {
         user.first_name = std::mem::take(&mut names[0]);
         user.last_name = std::mem::take(&mut names[1]);
     })
@@ -253,69 +287,81 @@ async fn personal(State(inner): State<Arc<Inner>>, Path(token): Path<String>, bo
 async fn government_id(
     State(inner): State<Arc<Inner>>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    let lang = hosted_language(&inner, &token, &headers);
     let upload = match read_upload(multipart).await {
         Ok(upload) => upload,
-        Err(message) => return bad_request(&message),
+        Err(message) => return bad_request(lang, &message),
     };
     let mut errors = Errors::new();
     let id_type = upload.form.get("id_type");
     if !ID_TYPES.iter().any(|(value, _)| *value == id_type) {
-        errors.push(("id_type", "Choose the type of ID".into()));
+        errors.push(("id_type", t(lang, msg::HOSTED_ERROR_ID_TYPE)));
     }
     if !upload.has_file("id_front") && !upload.form.checked("use_sample_id") {
-        errors.push((
-            "id_front",
-            "Upload the front of your ID, or use the sample ID".into(),
-        ));
+        errors.push(("id_front", t(lang, msg::HOSTED_ERROR_ID_FRONT)));
     }
     let id_type = id_type.to_owned();
-    complete_step(&inner, &token, Step::GovernmentId, &upload.form, errors, |user| {
-        user.receive_document(&id_type);
-    })
+    complete_step(
+        lang,
+        &inner,
+        &token,
+        Step::GovernmentId,
+        &upload.form,
+        errors,
+        |user| {
+            user.receive_document(&id_type);
+        },
+    )
 }
 
 async fn selfie(
     State(inner): State<Arc<Inner>>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    let lang = hosted_language(&inner, &token, &headers);
     let upload = match read_upload(multipart).await {
         Ok(upload) => upload,
-        Err(message) => return bad_request(&message),
+        Err(message) => return bad_request(lang, &message),
     };
     let mut errors = Errors::new();
     if !upload.has_file("selfie") && !upload.form.checked("liveness") {
-        errors.push((
-            "selfie",
-            "Upload a selfie, or tick \u{201c}Take selfie (simulated)\u{201d}".into(),
-        ));
+        errors.push(("selfie", t(lang, msg::HOSTED_ERROR_SELFIE)));
     }
-    complete_step(&inner, &token, Step::Selfie, &upload.form, errors, |user| {
+    complete_step(lang, &inner, &token, Step::Selfie, &upload.form, errors, |user| {
         user.receive_document("selfie");
     })
 }
 
-async fn address(State(inner): State<Arc<Inner>>, Path(token): Path<String>, body: Bytes) -> Response {
+async fn address(
+    State(inner): State<Arc<Inner>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let lang = hosted_language(&inner, &token, &headers);
     let form = Form::parse(&body);
     let mut errors = Errors::new();
     for (name, message) in [
-        ("line1", "Enter the first line of your street address"),
-        ("city", "Enter your city or town"),
-        ("state", "Enter your state, province or region"),
-        ("postal_code", "Enter your postal code"),
+        ("line1", msg::HOSTED_ERROR_LINE1),
+        ("city", msg::HOSTED_ERROR_CITY),
+        ("state", msg::HOSTED_ERROR_REGION),
+        ("postal_code", msg::HOSTED_ERROR_POSTAL_CODE),
     ] {
         if form.get(name).is_empty() {
-            errors.push((name, message.into()));
+            errors.push((name, t(lang, message)));
         }
     }
     let country = form.get("country");
     if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
-        errors.push(("country", "Enter a two-letter country code, like US".into()));
+        errors.push(("country", t(lang, msg::HOSTED_ERROR_COUNTRY)));
     }
     // The address itself is not kept: the sandbox has no use for it.
-    complete_step(&inner, &token, Step::Address, &form, errors, |user| {
+    complete_step(lang, &inner, &token, Step::Address, &form, errors, |user| {
         if user.status == ApplicationStatus::NeedsVerification {
             user.status = ApplicationStatus::Pending;
             tracing::info!(user_id = %user.id, "sandbox: re-verification completed, now pending");
@@ -326,15 +372,17 @@ async fn address(State(inner): State<Arc<Inner>>, Path(token): Path<String>, bod
 async fn documents(
     State(inner): State<Arc<Inner>>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
+    let lang = hosted_language(&inner, &token, &headers);
     let upload = match read_upload(multipart).await {
         Ok(upload) => upload,
-        Err(message) => return bad_request(&message),
+        Err(message) => return bad_request(lang, &message),
     };
     let mut state = inner.state();
     let Some(user) = state.user_by_token(&token) else {
-        return invalid_link();
+        return invalid_link(lang);
     };
     let wanted: Vec<String> = user
         .required_fields
@@ -343,17 +391,14 @@ async fn documents(
         .cloned()
         .collect();
     if wanted.is_empty() {
-        let errors = [(
-            "documents",
-            "Choose at least one file to upload, or use sample documents".to_owned(),
-        )];
+        let errors = [("documents", t(lang, msg::HOSTED_ERROR_DOCUMENTS))];
         return review_page(
+            lang,
             &inner,
             &token,
             user,
             StatusCode::UNPROCESSABLE_ENTITY,
             &Form::default(),
-            &[],
             &errors,
         );
     }
@@ -364,39 +409,46 @@ async fn documents(
     Redirect::to(&verify_path(&token)).into_response()
 }
 
-async fn decision(State(inner): State<Arc<Inner>>, Path(token): Path<String>, body: Bytes) -> Response {
+async fn decision(
+    State(inner): State<Arc<Inner>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let form = Form::parse(&body);
     let (user_id, decision) = {
         let mut state = inner.state();
         let Some(user) = state.user_by_token(&token) else {
-            return invalid_link();
+            return invalid_link(language(None, &headers));
         };
         if user.step != Step::Review {
             return Redirect::to(&verify_path(&token)).into_response();
         }
-        match parse_decision(&form) {
+        let lang = language(Some(user), &headers);
+        match parse_decision(&form, lang) {
             Ok(decision) => (user.id.clone(), decision),
             Err(errors) => {
                 return review_page(
+                    lang,
                     &inner,
                     &token,
                     user,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     &form,
                     &errors,
-                    &[],
                 );
             }
         }
     };
     if let Err(error) = inner.decide(&user_id, decision) {
-        return bad_request(&error.to_string());
+        return bad_request(hosted_language(&inner, &token, &headers), &error.to_string());
     }
     Redirect::to(&inner.config.return_url()).into_response()
 }
 
 /// Re-renders `step` with the errors, or applies `update` and moves on.
 fn complete_step(
+    lang: Lang,
     inner: &Inner,
     token: &str,
     step: Step,
@@ -406,7 +458,7 @@ fn complete_step(
 ) -> Response {
     let mut state = inner.state();
     let Some(user) = state.user_by_token(token) else {
-        return invalid_link();
+        return invalid_link(lang);
     };
     if user.step < step {
         // Not reached yet (e.g. a stale tab): show where the user really is.
@@ -414,6 +466,7 @@ fn complete_step(
     }
     if !errors.is_empty() {
         return step_page(
+            lang,
             token,
             user,
             step,
@@ -428,12 +481,12 @@ fn complete_step(
     Redirect::to(&verify_path(token)).into_response()
 }
 
-fn parse_decision(form: &Form) -> Result<Decision, Errors> {
+fn parse_decision(form: &Form, lang: Lang) -> Result<Decision, Errors> {
     let mut errors = Errors::new();
     let reason = || {
         let reason = form.get("reason");
         if reason.is_empty() {
-            Err(("reason", "Enter a reason for the denial".to_owned()))
+            Err(("reason", t(lang, msg::HOSTED_ERROR_REASON)))
         } else {
             Ok(reason.to_owned())
         }
@@ -451,10 +504,7 @@ fn parse_decision(form: &Form) -> Result<Decision, Errors> {
                 .map(str::to_owned)
                 .collect();
             if required_fields.is_empty() {
-                errors.push((
-                    "required_fields",
-                    "Choose at least one document to request".into(),
-                ));
+                errors.push(("required_fields", t(lang, msg::HOSTED_ERROR_REQUEST)));
                 None
             } else {
                 Some(Outcome::NeedsInformation { required_fields })
@@ -462,7 +512,7 @@ fn parse_decision(form: &Form) -> Result<Decision, Errors> {
         }
         "needs_verification" => Some(Outcome::NeedsVerification),
         "manual_review" => {
-            let after = seconds(form, "review_seconds", 10, &mut errors);
+            let after = seconds(form, "review_seconds", 10, lang, &mut errors);
             let then = match form.get("review_outcome") {
                 "" | "approve" => Some(Outcome::Approve),
                 "deny" => reason()
@@ -470,7 +520,7 @@ fn parse_decision(form: &Form) -> Result<Decision, Errors> {
                     .map_err(|e| errors.push(e))
                     .ok(),
                 _ => {
-                    errors.push(("review_outcome", "Choose approve or deny after the review".into()));
+                    errors.push(("review_outcome", t(lang, msg::HOSTED_ERROR_REVIEW_OUTCOME)));
                     None
                 }
             };
@@ -481,19 +531,19 @@ fn parse_decision(form: &Form) -> Result<Decision, Errors> {
         }
         "lock" => Some(Outcome::Lock),
         _ => {
-            errors.push(("outcome", "Choose an outcome".into()));
+            errors.push(("outcome", t(lang, msg::HOSTED_ERROR_OUTCOME)));
             None
         }
     };
-    let delay = seconds(form, "delay_seconds", 0, &mut errors);
+    let delay = seconds(form, "delay_seconds", 0, lang, &mut errors);
     let webhooks = match form.get("webhooks") {
         "" | "normal" => WebhookMode::Normal,
         "duplicate" => WebhookMode::Duplicate,
-        "late" => WebhookMode::Late(seconds(form, "webhook_delay_seconds", 5, &mut errors)),
+        "late" => WebhookMode::Late(seconds(form, "webhook_delay_seconds", 5, lang, &mut errors)),
         "reversed" => WebhookMode::Reversed,
         "skip" => WebhookMode::Skip,
         _ => {
-            errors.push(("webhooks", "Choose how webhooks are delivered".into()));
+            errors.push(("webhooks", t(lang, msg::HOSTED_ERROR_DELIVERY)));
             WebhookMode::Normal
         }
     };
@@ -521,7 +571,7 @@ fn parse_decision(form: &Form) -> Result<Decision, Errors> {
 }
 
 /// A whole number of seconds from 0 to a day; blank means `default`.
-fn seconds(form: &Form, name: &'static str, default: u64, errors: &mut Errors) -> Duration {
+fn seconds(form: &Form, name: &'static str, default: u64, lang: Lang, errors: &mut Errors) -> Duration {
     let value = form.get(name);
     if value.is_empty() {
         return Duration::from_secs(default);
@@ -529,9 +579,10 @@ fn seconds(form: &Form, name: &'static str, default: u64, errors: &mut Errors) -
     match value.parse::<u64>() {
         Ok(secs) if secs <= MAX_DELAY_SECS => Duration::from_secs(secs),
         _ => {
+            let max = i64::try_from(MAX_DELAY_SECS).unwrap_or(i64::MAX);
             errors.push((
                 name,
-                format!("Enter a whole number of seconds from 0 to {MAX_DELAY_SECS}"),
+                t_with(lang, msg::HOSTED_ERROR_SECONDS, &[("max", max.into())]),
             ));
             Duration::from_secs(default)
         }

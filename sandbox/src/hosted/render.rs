@@ -12,47 +12,68 @@ pub(super) fn verify_path(token: &str) -> String {
 
 pub(crate) use onboarding::html::escape as esc;
 
-pub(super) fn page(status: StatusCode, title: &str, main: &str) -> Response {
+pub(super) fn page(lang: Lang, status: StatusCode, title: &str, main: &str) -> Response {
     let html = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html>\n<html lang=\"{code}\" dir=\"{dir}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} \u{b7} LedgerOS Sandbox</title><style>{CSS}</style></head><body>\
-         <header class=\"banner\"><strong>LedgerOS Sandbox</strong> \u{b7} Test environment: no real identity \
-         check happens, and nothing you enter is kept.</header>\
+         <header class=\"banner\"><strong>LedgerOS Sandbox</strong> \u{b7} {banner}</header>\
          <main>{main}</main></body></html>",
+        code = lang.code(),
+        dir = lang.dir(),
         title = esc(title),
+        banner = esc(&t(lang, msg::HOSTED_BANNER)),
     );
     let mut response = (status, Html(html)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
     response
 }
 
-pub(super) fn invalid_link() -> Response {
+/// A page's title, marked when the page shows errors.
+pub(super) fn title_of(lang: Lang, title: Key, has_errors: bool) -> String {
+    let title = t(lang, title);
+    if has_errors {
+        t_with(lang, msg::HOSTED_ERROR_TITLE, &[("title", title.as_str().into())])
+    } else {
+        title
+    }
+}
+
+pub(super) fn invalid_link(lang: Lang) -> Response {
     page(
+        lang,
         StatusCode::NOT_FOUND,
-        "Link not valid",
-        "<h1>This verification link is not valid</h1>\
-         <p>Go back to the app and open the verification again to get a fresh link.</p>",
+        &t(lang, msg::HOSTED_INVALID_TITLE),
+        &format!(
+            "<h1>{}</h1><p>{}</p>",
+            esc(&t(lang, msg::HOSTED_INVALID_HEADING)),
+            esc(&t(lang, msg::HOSTED_INVALID_BODY))
+        ),
     )
 }
 
-pub(super) fn bad_request(message: &str) -> Response {
+/// A request the page cannot read (a broken upload): `message` is the parser's own words.
+pub(super) fn bad_request(lang: Lang, message: &str) -> Response {
+    let title = t(lang, msg::HOSTED_WRONG);
     page(
+        lang,
         StatusCode::BAD_REQUEST,
-        "Something went wrong",
-        &format!("<h1>Something went wrong</h1><p>{}</p>", esc(message)),
+        &title,
+        &format!("<h1>{}</h1><p>{}</p>", esc(&title), esc(message)),
     )
 }
 
-pub(super) fn error_summary(errors: &[(&'static str, String)]) -> String {
+pub(super) fn error_summary(lang: Lang, errors: &[(&'static str, String)]) -> String {
     if errors.is_empty() {
         return String::new();
     }
-    let mut html = String::from(
+    let mut html = format!(
         "<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\" tabindex=\"-1\" autofocus>\
-         <h2 id=\"error-summary-title\">There is a problem</h2><ul>",
+         <h2 id=\"error-summary-title\">{}</h2><ul>",
+        esc(&t(lang, msg::HOSTED_PROBLEM))
     );
     for (name, message) in errors {
         let _ = write!(html, "<li><a href=\"#f-{name}\">{}</a></li>", esc(message));
@@ -68,6 +89,7 @@ pub(super) fn error_for<'a>(errors: &'a [(&'static str, String)], name: &str) ->
 /// Opening of a form field: wrapper, label, hint and error; returns it with the
 /// `aria-describedby` / `aria-invalid` attributes for the control.
 pub(super) fn field_start(
+    lang: Lang,
     name: &str,
     label: &str,
     hint: Option<&str>,
@@ -87,7 +109,8 @@ pub(super) fn field_start(
     if let Some(error) = error {
         let _ = write!(
             html,
-            "<p class=\"field-error\" id=\"f-{name}-error\"><span class=\"visually-hidden\">Error: </span>{}</p>",
+            "<p class=\"field-error\" id=\"f-{name}-error\"><span class=\"visually-hidden\">{}</span>{}</p>",
+            esc(&t(lang, msg::HOSTED_ERROR_PREFIX)),
             esc(error)
         );
         described.push(format!("f-{name}-error"));
@@ -128,8 +151,8 @@ impl<'a> Input<'a> {
         }
     }
 
-    pub(super) fn render(&self, errors: &[(&'static str, String)]) -> String {
-        let (mut html, attrs) = field_start(self.name, self.label, self.hint, errors);
+    pub(super) fn render(&self, lang: Lang, errors: &[(&'static str, String)]) -> String {
+        let (mut html, attrs) = field_start(lang, self.name, self.label, self.hint, errors);
         let _ = write!(
             html,
             "<input id=\"f-{name}\" name=\"{name}\" type=\"{kind}\" value=\"{value}\" autocomplete=\"{ac}\"{req}{attrs} {extra}></div>",
@@ -145,13 +168,14 @@ impl<'a> Input<'a> {
 }
 
 pub(super) fn file_input(
+    lang: Lang,
     name: &str,
     label: &str,
     hint: &str,
     accept: &str,
     errors: &[(&'static str, String)],
 ) -> String {
-    let (mut html, attrs) = field_start(name, label, Some(hint), errors);
+    let (mut html, attrs) = field_start(lang, name, label, Some(hint), errors);
     let _ = write!(
         html,
         "<input id=\"f-{name}\" name=\"{name}\" type=\"file\" accept=\"{accept}\"{attrs}></div>"
@@ -170,10 +194,17 @@ pub(super) fn choice(kind: &str, name: &str, value: &str, label: &str, checked: 
 }
 
 /// A group of radios or checkboxes, with its legend and error.
-pub(super) fn choices(name: &str, legend: &str, body: &str, errors: &[(&'static str, String)]) -> String {
+pub(super) fn choices(
+    lang: Lang,
+    name: &str,
+    legend: &str,
+    body: &str,
+    errors: &[(&'static str, String)],
+) -> String {
     let error = error_for(errors, name).map_or(String::new(), |e| {
         format!(
-            "<p class=\"field-error\"><span class=\"visually-hidden\">Error: </span>{}</p>",
+            "<p class=\"field-error\"><span class=\"visually-hidden\">{}</span>{}</p>",
+            esc(&t(lang, msg::HOSTED_ERROR_PREFIX)),
             esc(e)
         )
     });
@@ -211,14 +242,14 @@ button{font:inherit;font-weight:600;padding:.65rem 1.4rem;border:0;border-radius
 button:hover{background:var(--accent-dark)}\
 .actions{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;margin-top:1.25rem}\
 a{color:var(--accent)}\
-.inline{display:inline-block;margin:0 .5rem .5rem 0}\
+.inline{display:inline-block;margin-block:0 .5rem;margin-inline:0 .5rem}\
 .error-summary{border:3px solid var(--error);padding:.75rem 1rem;margin:0 0 1rem;border-radius:.3rem}\
 .error-summary h2{font-size:1.1rem;margin:0 0 .25rem;color:var(--error)}\
 .error-summary a{color:var(--error);font-weight:600}\
 .field-error{color:var(--error);font-weight:600;margin:0 0 .25rem}\
 .invalid input:not([type=radio]):not([type=checkbox]),.invalid select{border:2px solid var(--error)}\
 fieldset.invalid{border:2px solid var(--error)}\
-.status{padding:.75rem 1rem;background:#eef2ff;border-left:4px solid var(--accent);margin:0 0 1rem}\
+.status{padding:.75rem 1rem;background:#eef2ff;border-inline-start:4px solid var(--accent);margin:0 0 1rem}\
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\
-table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem;border-bottom:1px solid #e5e7eb}\
+table{border-collapse:collapse;width:100%}th,td{text-align:start;padding:.4rem;border-bottom:1px solid #e5e7eb}\
 ";

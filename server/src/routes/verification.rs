@@ -52,7 +52,7 @@ async fn start(State(state): State<AppState>, Extension(lang): Extension<Lang>, 
             if let Err(e) = state.services.store.mark_started(&user).await {
                 tracing::warn!(%user, error = %e, "could not note the start of verification");
             }
-            Redirect::to(&url).into_response()
+            Redirect::to(&in_language(&url, lang)).into_response()
         }
         Err(e) => {
             tracing::warn!(%user, error = %e, "could not get a verification link");
@@ -60,6 +60,13 @@ async fn start(State(state): State<AppState>, Extension(lang): Extension<Lang>, 
             Back::to("/status", notice("status", &message)).into_response()
         }
     }
+}
+
+/// The hosted page's link with the person's language (`lang=es`), so that LedgerOS's page
+/// opens in the language of ours; a page that does not know the parameter ignores it.
+fn in_language(url: &str, lang: Lang) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}lang={}", lang.code())
 }
 
 /// The link in reminder emails: straight to the hosted page where the person left off (via

@@ -4,6 +4,7 @@ use std::time::Duration;
 use leptos::config::LeptosOptions;
 use onboarding::clock::Clock;
 use onboarding::email::SentEmail;
+use onboarding::i18n::Lang;
 use onboarding::services::Services;
 use onboarding::webhook::signature::signature_header;
 use reqwest::StatusCode;
@@ -341,12 +342,25 @@ enum Step<'a> {
     Files(Form),
 }
 
+/// The hosted page a "Start verification" answer leads to, without the language the app adds
+/// (`?lang=`).
+pub fn hosted_page(response: &reqwest::Response) -> String {
+    let url = location(response);
+    let (page, lang) = url.split_once("?lang=").expect("the app names the language");
+    assert!(Lang::parse(lang).is_some(), "{url}");
+    page.to_owned()
+}
+
 /// Follows "Start verification" to the hosted page and completes the four steps, as a person
 /// without JavaScript would. Returns the verification page URL.
 pub async fn complete_hosted_steps(app: &TestApp) -> String {
     let response = app.post_form("/verification/start", &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let url = location(&response);
+    assert!(
+        location(&response).ends_with("?lang=en"),
+        "in the page's language"
+    );
+    let url = hosted_page(&response);
     assert!(
         url.starts_with(app.sandbox.base_url()),
         "sent to the sandbox's hosted page: {url}"

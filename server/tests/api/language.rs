@@ -259,3 +259,50 @@ async fn form_errors_are_in_the_page_language() {
     );
     assert!(page.contains("Usa al menos 12 caracteres."), "{page}");
 }
+
+/// LedgerOS's hosted page (the sandbox) opens in the person's language: the app names it in
+/// the link, and the page keeps it for the steps that follow, whatever the browser says.
+#[tokio::test]
+async fn the_hosted_page_speaks_the_persons_language() {
+    let app = spawn_app().await;
+    app.sign_up("hosted@example.com").await;
+    app.post_form("/language", &[("lang", "ar"), ("next", "/status")])
+        .await;
+    let start = app.post_form("/verification/start", &[]).await;
+    assert!(location(&start).ends_with("?lang=ar"), "{}", location(&start));
+    let first = page_in_language(&app.client, &location(&start), "en").await;
+    assert!(first.contains(r#"<html lang="ar" dir="rtl">"#), "{first}");
+    // Numbers in Arabic-Indic digits, each isolated for the right-to-left text.
+    assert!(
+        first.contains("الخطوة \u{2068}١\u{2069} من \u{2068}٤\u{2069}"),
+        "{first}"
+    );
+
+    // The steps that follow, without the parameter and from an English browser: still Arabic.
+    let page = crate::helpers::hosted_page(&start);
+    let empty = app
+        .client
+        .post(format!("{page}/personal"))
+        .header(ACCEPT_LANGUAGE, "en")
+        .form(&[("first_name", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // (Without the marks that isolate a variable's text, as above.)
+    let errors = empty.text().await.unwrap().replace(['\u{2068}', '\u{2069}'], "");
+    assert!(errors.contains("اكتب اسمك الأول القانوني"), "{errors}");
+    assert!(errors.contains("<title>خطأ: المعلومات الشخصية"), "{errors}");
+
+    // A link the page does not know answers in the browser's language.
+    let unknown = page_in_language(
+        &app.client,
+        &format!("{}/verify/nope", app.sandbox.base_url()),
+        "es-MX,es;q=0.9",
+    )
+    .await;
+    assert!(
+        unknown.contains("Este enlace de verificación no es válido"),
+        "{unknown}"
+    );
+}

@@ -161,7 +161,7 @@ async fn a_user_who_closed_the_hosted_page_half_way_can_get_back_in() {
     let response = app.post_form("/verification/start", &[]).await;
 
     assert_eq!(
-        crate::helpers::location(&response),
+        crate::helpers::hosted_page(&response),
         first,
         "the same verification, resumed"
     );
