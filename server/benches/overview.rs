@@ -13,6 +13,10 @@
 //! No peer stacks (Next.js, Express, nginx) are installed here; the ratios are to the limits.
 //! Settings: `BENCH_SECONDS` (per page row, default 5), `OVERVIEW_EVENTS` (webhooks at 32
 //! senders, default 100000), `BENCH_USERS` (known LedgerOS users, default 300).
+//!
+//! `OVERVIEW_BASELINE_SERVER=/path/to/an/older/server` adds a second table: the same pages
+//! served by that build (on its own fresh database, migrated by itself), measured in turns with
+//! this one, two rounds each, so that a change's cost is read in one run on one machine.
 
 #[path = "../tests/support/harness.rs"]
 mod harness;
@@ -288,6 +292,62 @@ async fn bare_sqlite_loop(path: &std::path::Path, seconds: u64) -> f64 {
     rows as f64 / started.elapsed().as_secs_f64()
 }
 
+/// The anonymous pages and the signed-in status page on this build (at `url`, signed in with
+/// `cookie`) and on `binary`, in turns (this, baseline, baseline, this), so that drift in the
+/// machine falls on both: (page, this build's mean rate, the baseline's).
+async fn against_baseline(
+    binary: &std::path::Path,
+    dir: &std::path::Path,
+    url: &str,
+    cookie: &str,
+    seconds: u64,
+) -> Vec<(&'static str, f64, f64)> {
+    let port = free_port();
+    let env = [
+        (
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.join("baseline.db").display()),
+        ),
+        ("SANDBOX_ADDR", "127.0.0.1:0".to_owned()),
+    ];
+    let baseline = ServerProcess::start_binary(binary, None, port, &env, &dir.join("baseline.log")).await;
+    let base_url = format!("http://127.0.0.1:{port}");
+    let base_cookie = signed_in_cookie(&base_url).await;
+    eprintln!(
+        "… the same pages on the baseline ({}), in turns",
+        binary.display()
+    );
+    let mut rows = Vec::new();
+    for (name, path, signed_in) in [
+        ("landing `/` (anonymous)", "/", false),
+        ("`/signup` (anonymous)", "/signup", false),
+        ("`/login` (anonymous)", "/login", false),
+        ("`/status` (signed in)", "/status", true),
+    ] {
+        let (mut now, mut before) = (0.0, 0.0);
+        for turn in 0..4 {
+            let this_build = turn == 0 || turn == 3;
+            let (url, cookie) = if this_build {
+                (url, cookie)
+            } else {
+                (base_url.as_str(), base_cookie.as_str())
+            };
+            let rate = hammer(&format!("{url}{path}"), signed_in.then_some(cookie), seconds)
+                .await
+                .per_second
+                / 2.0;
+            if this_build {
+                now += rate;
+            } else {
+                before += rate;
+            }
+        }
+        rows.push((name, now, before));
+    }
+    drop(baseline);
+    rows
+}
+
 fn main() {
     let seconds = setting("BENCH_SECONDS", 5) as u64;
     let events_total = setting("OVERVIEW_EVENTS", 100_000);
@@ -323,6 +383,10 @@ fn main() {
         let login = hammer(&format!("{url}/login"), None, seconds).await;
         let cookie = signed_in_cookie(&url).await;
         let status = hammer(&format!("{url}/status"), Some(&cookie), seconds).await;
+        let baseline = match std::env::var_os("OVERVIEW_BASELINE_SERVER") {
+            Some(binary) => Some(against_baseline(binary.as_ref(), dir.path(), &url, &cookie, seconds).await),
+            None => None,
+        };
 
         eprintln!("… webhooks: 3000 at 1 sender, then {events_total} at 32");
         let one = send_webhooks(&url, events(3000, users, "one"), 1).await;
@@ -394,5 +458,18 @@ fn main() {
             "Pages: {CONNECTIONS} keep-alive connections for {seconds} s each, no compression asked. \
              Webhooks: signed just before sending, each answered after its durable commit."
         );
+        if let Some(rows) = baseline {
+            println!();
+            println!("## This build against the baseline (`OVERVIEW_BASELINE_SERVER`), in turns, mean of two rounds");
+            println!();
+            println!("| page | this build | baseline | change |");
+            println!("|---|---:|---:|---:|");
+            for (name, now, before) in rows {
+                println!(
+                    "| {name} | {now:.0} req/s | {before:.0} req/s | {:+.1}% |",
+                    100.0 * (now - before) / before
+                );
+            }
+        }
     });
 }

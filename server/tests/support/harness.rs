@@ -133,12 +133,25 @@ impl ServerProcess {
     /// As [`ServerProcess::start`], with `dir` as the server's working directory.
     #[allow(clippy::zombie_processes)]
     pub async fn start_in(dir: Option<&Path>, port: u16, env: &[(&str, String)], log: &Path) -> Self {
+        Self::start_binary(Path::new(env!("CARGO_BIN_EXE_server")), dir, port, env, log).await
+    }
+
+    /// As [`ServerProcess::start_in`], with another build of the server (`binary`): the
+    /// overview bench's baseline.
+    #[allow(clippy::zombie_processes)]
+    pub async fn start_binary(
+        binary: &Path,
+        dir: Option<&Path>,
+        port: u16,
+        env: &[(&str, String)],
+        log: &Path,
+    ) -> Self {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .expect("log file");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+        let mut command = Command::new(binary);
         command
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
             .env(
