@@ -8,7 +8,10 @@ use std::path::Path;
 const LANGUAGES: [&str; 3] = ["en", "es", "ar"];
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/i18n");
+    // Read when the script runs, not when it is compiled: cargo shares one compiled script
+    // between checkouts of the workspace (worktrees) that use the same target directory.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest_dir).join("src/i18n");
     println!("cargo::rerun-if-changed={}", root.display());
     let mut out = String::from("pub mod keys {\n    use crate::i18n::Key;\n");
     let english = files(&root.join("en"));

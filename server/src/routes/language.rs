@@ -44,19 +44,16 @@ fn cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// Outermost: the language from the cookie and `Accept-Language` (the cached anonymous pages
-/// are chosen by it), and `Content-Language` on the answer.
-pub async fn choose(mut request: Request, next: Next) -> Response {
-    let lang = requested(request.headers());
-    request.extensions_mut().insert(lang);
-    let mut response = next.run(request).await;
+/// `Content-Language` (unless a layer inside set the account's) and `Vary` on an answer to a
+/// request in `lang`. Called by the outermost page layer (`pages::serve_cached`), which also
+/// puts the language chosen by [`requested`] in the request's extensions: one layer for both,
+/// as the cached pages are chosen by it.
+pub fn mark(response: &mut Response, lang: Lang) {
     let headers = response.headers_mut();
-    let lang = headers.get(header::CONTENT_LANGUAGE).is_none().then_some(lang);
-    if let Some(lang) = lang {
+    if !headers.contains_key(header::CONTENT_LANGUAGE) {
         headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
     }
     headers.append(header::VARY, HeaderValue::from_static("accept-language, cookie"));
-    response
 }
 
 /// Inside the session layers: a signed-in person's saved language comes first.

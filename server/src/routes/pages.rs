@@ -40,22 +40,35 @@ pub struct PageCache {
 /// Serves a rendered anonymous page to a visitor without a session, before any session,
 /// sign-in or page layer runs; anything else goes on. Placed outermost (inside the security
 /// headers), so a cached page costs little more than a static file.
-pub async fn serve_cached(State(cache): State<Arc<PageCache>>, request: Request, next: Next) -> Response {
-    if let Some(key) = cache_key(&request)
-        && let Some((body, policy)) = cache.pages.read().expect("page cache lock").get(&key).cloned()
-    {
-        let mut response = html(StatusCode::OK, body, policy);
-        response
-            .extensions_mut()
-            .insert(crate::observability::RouteLabel(key.0));
-        return response;
-    }
-    next.run(request).await
+///
+/// It also chooses the request's language from the cookie and `Accept-Language` (the account's
+/// saved one comes later, inside the sessions), since the cached pages are kept per language.
+pub async fn serve_cached(State(cache): State<Arc<PageCache>>, mut request: Request, next: Next) -> Response {
+    let lang = super::language::requested(request.headers());
+    request.extensions_mut().insert(lang);
+    let cached = cache_key(&request).and_then(|key| {
+        Some((
+            key,
+            cache.pages.read().expect("page cache lock").get(&key).cloned()?,
+        ))
+    });
+    let mut response = match cached {
+        Some((key, (body, policy))) => {
+            let mut response = html(StatusCode::OK, body, policy);
+            response
+                .extensions_mut()
+                .insert(crate::observability::RouteLabel(key.0));
+            response
+        }
+        None => next.run(request).await,
+    };
+    super::language::mark(&mut response, lang);
+    response
 }
 
 /// The cache key of a request that may be answered from the cache: a GET of one of the
 /// [`CACHED_PAGES`], with no query string and no session cookie, in the language chosen for it
-/// (`language::choose`, outside).
+/// (by [`serve_cached`]).
 fn cache_key(request: &Request) -> Option<PageKey> {
     if request.method() != Method::GET || request.uri().query().is_some() || has_session(request.headers()) {
         return None;
