@@ -23,6 +23,8 @@ pub mod verification;
 #[cfg(feature = "domain")]
 pub mod clock;
 #[cfg(feature = "server")]
+pub mod data_rights;
+#[cfg(feature = "server")]
 pub mod email;
 #[cfg(feature = "server")]
 pub mod funnel;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::views::{AccountView, Flash, LinkInfo, LinkKind, StatusView};
+use crate::views::{AccountDetails, AccountView, Flash, LinkInfo, LinkKind, StatusView};
 
 /// The signed-in account, if any.
 #[server(endpoint = "account")]
@@ -12,6 +12,20 @@ pub async fn current_account() -> Result<Option<AccountView>, ServerFnError> {
     };
     Ok(Some(AccountView {
         first_name: user.first_name,
+    }))
+}
+
+/// The signed-in person's details, for their account page.
+#[server(endpoint = "account/details")]
+pub async fn load_account_details() -> Result<Option<AccountDetails>, ServerFnError> {
+    let Some(user) = crate::auth::current_user().await? else {
+        return Ok(None);
+    };
+    Ok(Some(AccountDetails {
+        first_name: user.first_name,
+        last_name: user.last_name,
+        email: user.email,
+        signed_up_at: user.created_at,
     }))
 }
 

@@ -31,6 +31,7 @@ use crate::pages::{
     signup::Signup,
     status::Status,
     verification_return::VerificationReturn,
+    your_account::YourAccount,
 };
 
 /// Product name shown to applicants (the fintech's brand, not LedgerOS's).
@@ -135,6 +136,7 @@ pub fn App() -> impl IntoView {
 
                     <Route path=path!("/login") view=Login ssr=SsrMode::Async />
                     <Route path=path!("/status") view=Status ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=YourAccount ssr=SsrMode::Async />
                     <Route path=path!("/verification/return") view=VerificationReturn ssr=SsrMode::Async />
                 </Routes>
             </Layout>

@@ -11,6 +11,16 @@ pub struct AccountView {
     pub first_name: String,
 }
 
+/// The signed-in person's details, for their account page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDetails {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// When they signed up, in milliseconds.
+    pub signed_up_at: i64,
+}
+
 /// A user's verification as the status pages show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusView {

@@ -88,6 +88,14 @@ test.describe("in Arabic", () => {
     await hydrated(page);
     await expect(page.getByRole("heading", { name: "التحقق قيد التنفيذ" })).toBeVisible();
     await audit(page, "status (Arabic)");
+
+    // LedgerOS's hosted page (the sandbox) opens in Arabic too, right to left.
+    await page.getByRole("button", { name: "تابع التحقق" }).click();
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("المعلومات الشخصية");
+    await page.getByRole("button", { name: "متابعة" }).click();
+    await expect(page.getByRole("alert")).toContainText("اكتب اسمك الأول القانوني");
+    await audit(page, "hosted page with errors (Arabic)");
   });
 });
 

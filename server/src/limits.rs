@@ -93,6 +93,7 @@ pub struct AuthLimits {
     reset_per_account: Limit<String>,
     upload_per_ip: Limit<IpAddr>,
     upload_per_account: Limit<String>,
+    reauth_per_account: Limit<String>,
 }
 
 impl Default for AuthLimits {
@@ -131,7 +132,8 @@ impl AuthLimits {
             reset_per_ip: Limit::new("reset_ip", 10, Duration::from_secs(60), shared.clone()),
             reset_per_account: Limit::new("reset_account", 3, Duration::from_secs(5 * 60), shared.clone()),
             upload_per_ip: Limit::new("upload_ip", 30, Duration::from_secs(20), shared.clone()),
-            upload_per_account: Limit::new("upload_account", 10, Duration::from_secs(60), shared),
+            upload_per_account: Limit::new("upload_account", 10, Duration::from_secs(60), shared.clone()),
+            reauth_per_account: Limit::new("reauth_account", 5, Duration::from_secs(60), shared),
         }
     }
 
@@ -187,6 +189,13 @@ impl AuthLimits {
         self.upload_per_account.check(&account.to_owned()).await
     }
 
+    /// The password typed again by a signed-in person before a sensitive step (their data):
+    /// counted per client address with logins, and per account.
+    pub async fn reauthenticate(&self, ip: IpAddr, account: &str) -> Result<(), Duration> {
+        self.login_per_ip.check(&limit_key(ip)).await?;
+        self.reauth_per_account.check(&account.to_owned()).await
+    }
+
     /// Forgets keys that have fully recovered, so memory (or the table) stays bounded.
     pub async fn prune(&self) {
         if let Some(store) = &self.login_per_ip.shared
@@ -206,6 +215,7 @@ impl AuthLimits {
         self.reset_per_account.limiter.retain_recent();
         self.upload_per_ip.limiter.retain_recent();
         self.upload_per_account.limiter.retain_recent();
+        self.reauth_per_account.limiter.retain_recent();
     }
 }
 

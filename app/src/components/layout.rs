@@ -23,6 +23,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 Ok(Some(me)) => view! {
                                     <span class="nav-greeting">{tr_with(msg::NAV_SIGNED_IN_AS, &[("name", Arg::from(me.first_name))])}</span>
                                     <a href="/status">{tr(msg::NAV_YOUR_STATUS)}</a>
+                                    <a href="/account">{tr(msg::NAV_ACCOUNT)}</a>
                                     <form method="post" action="/logout" class="inline-form">
                                         <button type="submit" class="link-button">{tr(msg::NAV_LOG_OUT)}</button>
                                     </form>

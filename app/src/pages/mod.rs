@@ -5,3 +5,4 @@ pub mod not_found;
 pub mod signup;
 pub mod status;
 pub mod verification_return;
+pub mod your_account;

@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 /// The pages Leptos renders that need a signed-in user. (Routes of our own areas are protected
 /// by [`require_login`] on their routers instead.)
-const PRIVATE_PAGES: &[&str] = &["/status", "/verification/return"];
+const PRIVATE_PAGES: &[&str] = &["/status", "/verification/return", "/account"];
 
 /// Sends anonymous visitors to the login page, remembering where they were. A route layer on
 /// the routers (or routes) that need a signed-in user.

@@ -3,6 +3,7 @@
 mod accounts;
 mod activity;
 mod console;
+mod data_rights;
 mod device;
 mod documents;
 mod events;
@@ -95,6 +96,7 @@ where
         .merge(verification::router(&state))
         .merge(documents::router(&state))
         .merge(reminders::router(&state))
+        .merge(data_rights::router(&state))
         .merge(language::router(&state))
         .merge(events::router(&state))
         .merge(mailbox::router(&state))
@@ -124,13 +126,12 @@ where
         .merge(sessionless)
         .merge(with_sessions)
         .route_layer(axum::middleware::from_fn(crate::observability::label_route))
-        // Anonymous pages rendered before: served ahead of every session layer.
+        // The language, and the anonymous pages rendered before (kept per language): served
+        // ahead of every session layer.
         .layer(axum::middleware::from_fn_with_state(
             state.page_cache.clone(),
             pages::serve_cached,
         ))
-        // The language, before the cached pages (they are kept per language).
-        .layer(axum::middleware::from_fn(language::choose))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::security_headers,

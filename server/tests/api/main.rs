@@ -4,6 +4,7 @@
 
 mod console;
 mod contract;
+mod data_rights;
 mod decisions;
 mod documents;
 mod email;

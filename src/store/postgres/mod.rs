@@ -24,6 +24,7 @@ use tokio::task::AbortHandle;
 mod accounts;
 mod applicants;
 mod console;
+mod data_rights;
 mod group;
 mod mail;
 mod reports;

@@ -1,0 +1,167 @@
+//! A person's rights over their data (issue 26; GDPR articles 15 and 20): the file "Download
+//! my data" gives them.
+//!
+//! The file is JSON, `"format": "ledgeros-onboarding/personal-data"`, `"version": 1`. Times are
+//! RFC 3339 in UTC. Its parts, in order (the README's "Your data" section says the same in
+//! plain words):
+//!
+//! | key | what |
+//! |---|---|
+//! | `profile` | email, names, language, when they signed up, reminders on or off |
+//! | `verification` | LedgerOS's user id, the status we hold and since when, the documents asked for |
+//! | `status_history` | every status change, when, and how it reached us |
+//! | `appeals` | what they wrote to support, and support's reply |
+//! | `emails` | every email we sent them: kind, address, subject, body (while kept), times |
+//! | `documents` | documents they sent through us: type and time (the files were never stored) |
+//! | `devices` | browsers remembered at login: first and last use |
+//! | `sessions` | how many signed-in sessions are open |
+//! | `audit` | what was done about them: action, time, and who, as "you", "support" or "the system" |
+//! | `exports` | the exports made, this one included |
+//! | `not_included` | what we hold and do not put in the file, and why |
+//!
+//! Never in it: the password hash, tokens, LedgerOS's reason for a denial (it may reveal a
+//! compliance assessment, which the law forbids disclosing: AMLD article 39), an operator's name.
+
+use serde_json::{Value, json};
+
+use crate::clock::Millis;
+use crate::services::Services;
+use crate::status::ApplicationStatus;
+use crate::store::data_rights::{PersonalData, Requester};
+use crate::store::{StoreError, UserId, UserRecord};
+
+/// The file's format and version: a reader checks both.
+pub const EXPORT_FORMAT: &str = "ledgeros-onboarding/personal-data";
+pub const EXPORT_VERSION: u32 = 1;
+
+/// One export per person in this many milliseconds (24 hours).
+pub const EXPORT_INTERVAL_MS: Millis = 24 * 60 * 60 * 1000;
+
+/// An export that was made: its file name and its JSON.
+#[derive(Debug)]
+pub struct ExportFile {
+    pub file_name: String,
+    pub json: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// One was made less than a day ago; the next one is possible at `next_at`.
+    #[error("an export was made less than a day ago")]
+    TooSoon { next_at: Millis },
+    #[error("no such account")]
+    NoAccount,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Makes `user`'s export, asked for by `by`: recorded (and audited) first, then read.
+pub async fn export(services: &Services, user: &UserId, by: Requester) -> Result<ExportFile, ExportError> {
+    let store = &services.store;
+    let now = services.clock.now_ms();
+    let record = store.user(user).await?.ok_or(ExportError::NoAccount)?;
+    if let Err(last) = store
+        .record_export(user, by, now - EXPORT_INTERVAL_MS + 1)
+        .await?
+    {
+        return Err(ExportError::TooSoon {
+            next_at: last + EXPORT_INTERVAL_MS,
+        });
+    }
+    let data = store.personal_data(user).await?;
+    let document = document(&record, &data, now);
+    let json = serde_json::to_vec_pretty(&document).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(ExportFile {
+        file_name: format!("my-data-{}.json", &rfc3339(now)[..10]),
+        json,
+    })
+}
+
+/// The export's JSON for `user`, with what the tables hold about them, made at `now`.
+pub fn document(user: &UserRecord, data: &PersonalData, now: Millis) -> Value {
+    let time = |at: Millis| Value::String(rfc3339(at));
+    let maybe_time = |at: Option<Millis>| at.map_or(Value::Null, rfc3339_value);
+    json!({
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "generated_at": time(now),
+        "profile": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "language": user.language.map(|lang| lang.code()),
+            "signed_up_at": time(user.created_at),
+            "reminder_emails": if user.reminders_off { "off" } else { "on" },
+        },
+        "verification": {
+            "ledgeros_user_id": user.ledger_user_id,
+            "status": user.kyc.status.as_str(),
+            "status_in_words": user.kyc.status.label(),
+            "status_since": time(user.status_changed_at),
+            "documents_requested": if user.kyc.status == ApplicationStatus::NeedsInformation {
+                user.kyc.required_fields.clone()
+            } else {
+                Vec::new()
+            },
+        },
+        "status_history": data.status_changes.iter().map(|change| json!({
+            "status": change.status,
+            "at": time(change.at),
+            "how_we_learned_it": crate::kyc::StatusSource::describe(&change.source),
+        })).collect::<Vec<_>>(),
+        "appeals": data.appeals.iter().map(|appeal| json!({
+            "message": appeal.message,
+            "sent_at": time(appeal.sent_at),
+            "answer": appeal.answer,
+            "answered_at": maybe_time(appeal.answered_at),
+        })).collect::<Vec<_>>(),
+        "emails": data.emails.iter().map(|email| json!({
+            "kind": email.kind,
+            "to": email.to,
+            "subject": email.subject,
+            "body": email.body,
+            "queued_at": time(email.queued_at),
+            "sent_at": maybe_time(email.sent_at),
+        })).collect::<Vec<_>>(),
+        "documents": data.documents.iter().map(|document| json!({
+            "type": document.document_type,
+            "sent_at": time(document.at),
+        })).collect::<Vec<_>>(),
+        "devices": data.devices.iter().map(|device| json!({
+            "first_seen_at": time(device.first_seen_at),
+            "last_used_at": time(device.last_used_at),
+        })).collect::<Vec<_>>(),
+        "sessions": { "open": data.open_sessions },
+        "audit": data.audit.iter().map(|entry| json!({
+            "action": entry.action,
+            "by": if entry.by_person { "you" } else if entry.by_operator { "support" } else { "the system" },
+            "at": time(entry.at),
+        })).collect::<Vec<_>>(),
+        "exports": data.exports.iter().map(|export| json!({
+            "requested_by": if export.requested_by == Requester::Person.as_str() { "you" } else { "support" },
+            "at": time(export.at),
+        })).collect::<Vec<_>>(),
+        "not_included": [
+            "Your password: we keep only a one-way hash of it, which cannot be turned back into the password.",
+            "The secret parts of links we emailed you (confirmation, password reset, reminders).",
+            "Some compliance records about your verification are held and not included, as anti-money-laundering law requires.",
+            "Your ID documents, selfie and tax number: they went to LedgerOS and were never stored here. Ask LedgerOS for what it holds.",
+            "IP addresses and browser names: we do not keep them with your account.",
+        ],
+    })
+}
+
+fn rfc3339_value(at: Millis) -> Value {
+    Value::String(rfc3339(at))
+}
+
+/// `at` as an RFC 3339 time in UTC, to the second.
+pub fn rfc3339(at: Millis) -> String {
+    let time = time::OffsetDateTime::from_unix_timestamp(at.div_euclid(1000))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    time.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;
