@@ -22,13 +22,50 @@
 //! Never in it: the password hash, tokens, LedgerOS's reason for a denial (it may reveal a
 //! compliance assessment, which the law forbids disclosing: AMLD article 39), an operator's name.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use crate::clock::Millis;
+use crate::email::templates;
+use crate::i18n::Lang;
 use crate::services::Services;
 use crate::status::ApplicationStatus;
-use crate::store::data_rights::{PersonalData, Requester};
+use crate::store::data_rights::{Erasures, PersonalData, Requester};
 use crate::store::{StoreError, UserId, UserRecord};
+use crate::tokens;
+
+/// How long a confirmed deletion waits, and how long the due-diligence record of someone
+/// LedgerOS decided on is held after their account closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataPolicy {
+    /// `DELETION_GRACE_DAYS` (default 30): logging in within it cancels the deletion.
+    pub deletion_grace_days: i64,
+    /// `AML_RETENTION_YEARS` (default 5): AMLD article 40, AMLR article 77, 31 CFR 1020.220.
+    pub aml_retention_years: i64,
+}
+
+impl Default for DataPolicy {
+    fn default() -> Self {
+        Self {
+            deletion_grace_days: 30,
+            aml_retention_years: 5,
+        }
+    }
+}
+
+const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+
+impl DataPolicy {
+    pub fn grace_ms(&self) -> Millis {
+        self.deletion_grace_days * DAY_MS
+    }
+
+    /// The hold, counting a year as 365.25 days (leap years included).
+    pub fn hold_ms(&self) -> Millis {
+        self.aml_retention_years * 36_525 * DAY_MS / 100
+    }
+}
 
 /// The file's format and version: a reader checks both.
 pub const EXPORT_FORMAT: &str = "ledgeros-onboarding/personal-data";
@@ -75,6 +112,83 @@ pub async fn export(services: &Services, user: &UserId, by: Requester) -> Result
         file_name: format!("my-data-{}.json", &rfc3339(now)[..10]),
         json,
     })
+}
+
+/// Emails `user` a link that confirms the deletion of their account (audited).
+pub async fn request_deletion(services: &Services, user: &UserRecord, lang: Lang) -> Result<(), StoreError> {
+    let token = tokens::generate();
+    let expires_at = services.clock.now_ms() + templates::DELETION_LINK_HOURS * 60 * 60 * 1000;
+    let lang = user.language.unwrap_or(lang);
+    let email = templates::deletion_link(lang, &user.email, &user.first_name, &services.public_url, &token);
+    services
+        .store
+        .request_deletion(&user.id, &tokens::digest(&token), expires_at, &email)
+        .await
+}
+
+/// Whether a deletion link can still be used (the page with the button).
+pub async fn deletion_link_is_valid(services: &Services, token: &str) -> Result<bool, StoreError> {
+    if !tokens::is_well_formed(token) {
+        return Ok(false);
+    }
+    services
+        .store
+        .deletion_link_is_valid(&tokens::digest(token))
+        .await
+}
+
+/// Uses a deletion link: the account is erased after the grace period unless the person logs
+/// in. Returns when, or `None` for a link that is unknown, used or expired.
+pub async fn confirm_deletion(
+    services: &Services,
+    token: &str,
+    lang: Lang,
+) -> Result<Option<Millis>, StoreError> {
+    if !tokens::is_well_formed(token) {
+        return Ok(None);
+    }
+    let policy = services.data_policy;
+    let due_at = services.clock.now_ms() + policy.grace_ms();
+    let base = &services.public_url;
+    let confirmed = services
+        .store
+        .confirm_deletion(&tokens::digest(token), due_at, &|to, first_name, language| {
+            let lang = language.unwrap_or(lang);
+            templates::deletion_scheduled(lang, to, first_name, base, due_at, policy.aml_retention_years)
+        })
+        .await?;
+    Ok(confirmed.map(|user| {
+        tracing::info!(%user, "account deletion confirmed");
+        due_at
+    }))
+}
+
+/// One round of erasures (see [`crate::store::DataRights::erase_due`]).
+pub async fn erase_once(services: &Services) -> Result<Erasures, StoreError> {
+    let done = services
+        .store
+        .erase_due(services.data_policy.hold_ms(), 100)
+        .await?;
+    if done != Erasures::default() {
+        tracing::info!(
+            erased = done.erased,
+            held = done.held,
+            "accounts erased or held after their grace period"
+        );
+    }
+    Ok(done)
+}
+
+/// Erases what is due every `poll`, forever.
+pub async fn work(services: Services, poll: Duration) {
+    loop {
+        let round = services.workers.round().await;
+        if let Err(e) = erase_once(&services).await {
+            tracing::error!(error = %e, "erasures: could not erase the accounts due");
+        }
+        drop(round);
+        tokio::time::sleep(poll).await;
+    }
 }
 
 /// The export's JSON for `user`, with what the tables hold about them, made at `now`.

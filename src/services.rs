@@ -18,6 +18,8 @@ pub struct Services {
     pub status_check_gap: std::time::Duration,
     /// Held by the demo while it writes its past (see [`WorkerGate`]).
     pub workers: WorkerGate,
+    /// The deletion grace period and the anti-money-laundering hold.
+    pub data_policy: crate::data_rights::DataPolicy,
 }
 
 impl Services {

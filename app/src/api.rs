@@ -21,11 +21,14 @@ pub async fn load_account_details() -> Result<Option<AccountDetails>, ServerFnEr
     let Some(user) = crate::auth::current_user().await? else {
         return Ok(None);
     };
+    let policy = expect_context::<onboarding::services::Services>().data_policy;
     Ok(Some(AccountDetails {
         first_name: user.first_name,
         last_name: user.last_name,
         email: user.email,
         signed_up_at: user.created_at,
+        deletion_grace_days: policy.deletion_grace_days,
+        aml_retention_years: policy.aml_retention_years,
     }))
 }
 
@@ -110,7 +113,13 @@ pub async fn check_link(kind: Option<LinkKind>, token: String) -> Result<LinkInf
             Ok(on) => (Ok(on.is_some()), on.unwrap_or(false)),
             Err(e) => (Err(e), false),
         },
+        Some(LinkKind::Deletion) => (
+            onboarding::data_rights::deletion_link_is_valid(&services, token).await,
+            false,
+        ),
     };
+    let deletion_due_at =
+        (kind == Some(LinkKind::Deletion)).then(|| services.clock.now_ms() + services.data_policy.grace_ms());
     let valid = valid.map_err(|e| {
         tracing::error!(error = %e, "could not check an emailed link");
         ServerFnError::new("We could not check this link. Please try again.")
@@ -120,5 +129,6 @@ pub async fn check_link(kind: Option<LinkKind>, token: String) -> Result<LinkInf
         email,
         reminders_on,
         demo: use_context::<crate::views::DevMailbox>().is_some_and(|d| d.0),
+        deletion_due_at,
     })
 }

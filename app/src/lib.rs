@@ -31,11 +31,14 @@ use crate::pages::{
     signup::Signup,
     status::Status,
     verification_return::VerificationReturn,
-    your_account::YourAccount,
+    your_account::{AccountDeleted, DeleteAccount, YourAccount},
 };
 
 /// Product name shown to applicants (the fintech's brand, not LedgerOS's).
 pub const BRAND: &str = "Northwind Card";
+
+/// How long a deletion link works (the page that opens it says so).
+pub use crate::pages::your_account::DELETION_LINK_HOURS;
 
 /// The pages that hold an island (the live status). Only these load the WebAssembly bundle and
 /// need a script nonce; every other page is plain HTML, CSS and one small script.
@@ -137,6 +140,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=Login ssr=SsrMode::Async />
                     <Route path=path!("/status") view=Status ssr=SsrMode::Async />
                     <Route path=path!("/account") view=YourAccount ssr=SsrMode::Async />
+                    <Route path=path!("/account/delete") view=DeleteAccount ssr=SsrMode::Async />
+                    <Route path=path!("/account/deleted") view=AccountDeleted ssr=SsrMode::Async />
                     <Route path=path!("/verification/return") view=VerificationReturn ssr=SsrMode::Async />
                 </Routes>
             </Layout>

@@ -19,6 +19,9 @@ pub struct AccountDetails {
     pub email: String,
     /// When they signed up, in milliseconds.
     pub signed_up_at: i64,
+    /// How long a confirmed deletion waits, and how long a decided verification is held.
+    pub deletion_grace_days: i64,
+    pub aml_retention_years: i64,
 }
 
 /// A user's verification as the status pages show it.
@@ -108,6 +111,7 @@ pub enum LinkKind {
     Signup,
     Reset,
     Reminders,
+    Deletion,
 }
 
 /// What the account pages need to know before they render: whether their link still works
@@ -120,6 +124,8 @@ pub struct LinkInfo {
     pub email: Option<String>,
     pub reminders_on: bool,
     pub demo: bool,
+    /// For a deletion link: when the account would be deleted if confirmed now.
+    pub deletion_due_at: Option<i64>,
 }
 
 #[cfg(test)]

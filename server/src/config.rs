@@ -95,6 +95,10 @@ pub struct Config {
     pub mail_from: String,
     /// `REMINDER_SCHEDULE` (default `1h,1d,3d`) and `REMINDER_POLL_SECS` (default 60).
     pub reminders: ReminderConfig,
+    /// `DELETION_GRACE_DAYS` (default 30) and `AML_RETENTION_YEARS` (default 5).
+    pub data_policy: onboarding::data_rights::DataPolicy,
+    /// How often the erasure job looks for accounts due (`ERASURE_POLL_SECS`, default 60).
+    pub erasure_poll: Duration,
     /// `TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For`/`Forwarded` we believe.
     pub trusted_proxies: TrustedProxies,
     /// Header, body and request timeouts.
@@ -237,6 +241,23 @@ impl Config {
                 })?;
             reminders.poll = Duration::from_secs(secs.max(1));
         }
+        let whole = |name: &'static str, default: i64, range: std::ops::RangeInclusive<i64>| match var(name) {
+            None => Ok(default),
+            Some(value) => value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| ConfigError::Invalid {
+                    name,
+                    why: format!("a whole number from {} to {}", range.start(), range.end()),
+                }),
+        };
+        let data_policy = onboarding::data_rights::DataPolicy {
+            deletion_grace_days: whole("DELETION_GRACE_DAYS", 30, 0..=365)?,
+            aml_retention_years: whole("AML_RETENTION_YEARS", 5, 1..=30)?,
+        };
+        let erasure_poll = Duration::from_secs(whole("ERASURE_POLL_SECS", 60, 1..=86_400)? as u64);
         // Without SMTP, emails (with their sign-in and reset links) are shown on /dev/mailbox to
         // anyone: fine for a demo on a laptop, never next to real LedgerOS.
         let smtp_url = var("SMTP_URL");
@@ -251,6 +272,8 @@ impl Config {
             session_cleanup: Duration::from_secs(5 * 60),
             reconciler,
             reminders,
+            data_policy,
+            erasure_poll,
             smtp_url: smtp_url.map(SecretString::from),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Onboarding <no-reply@onboarding.localhost>".to_owned()),

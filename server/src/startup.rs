@@ -122,6 +122,7 @@ impl Application {
             public_url: public_url.clone(),
             status_check_gap: config.status_check_gap,
             workers: Default::default(),
+            data_policy: config.data_policy,
         };
         let mailer = match &config.smtp_url {
             Some(url) => Mailer::smtp(url.expose_secret(), &config.mail_from)?,
@@ -176,6 +177,12 @@ impl Application {
                 let (services, reminders) = (services.clone(), config.reminders.clone());
                 supervise("reminders", move || {
                     onboarding::jobs::reminders::work(services.clone(), reminders.clone())
+                })
+            },
+            {
+                let (services, poll) = (services.clone(), config.erasure_poll);
+                supervise("erasures", move || {
+                    onboarding::data_rights::work(services.clone(), poll)
                 })
             },
             cleanup,

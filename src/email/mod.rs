@@ -24,6 +24,10 @@ pub enum EmailKind {
     Decision,
     /// Support answered a denied applicant's appeal.
     AppealAnswer,
+    /// The link that confirms an account's deletion.
+    DeletionLink,
+    /// The deletion was confirmed: when it happens, and how to cancel it.
+    DeletionScheduled,
 }
 
 impl EmailKind {
@@ -36,6 +40,8 @@ impl EmailKind {
             Self::Reminder => "reminder",
             Self::Decision => "decision",
             Self::AppealAnswer => "appeal_answer",
+            Self::DeletionLink => "deletion_link",
+            Self::DeletionScheduled => "deletion_scheduled",
         }
     }
 }

@@ -5,9 +5,12 @@
 use async_trait::async_trait;
 use sqlx::{ColumnIndex, Row};
 
+use super::console_sql::Bind;
 use super::rows::Decodes;
 use super::{StoreError, UserId};
 use crate::clock::Millis;
+use crate::email::OutgoingEmail;
+use crate::i18n::Lang;
 
 /// Who asked for an export: the person on their account page, or support for a person who
 /// wrote in.
@@ -28,6 +31,23 @@ impl Requester {
 
 /// The audit log's action for an export.
 pub const EXPORT_ACTION: &str = "exported personal data";
+/// The audit log's actions along a deletion.
+pub const DELETION_ASKED: &str = "asked to delete their account";
+pub const DELETION_CONFIRMED: &str = "confirmed the deletion of their account";
+pub const DELETION_CANCELLED: &str = "cancelled the deletion by logging in";
+pub const ACCOUNT_HELD: &str = "account closed; the due-diligence record is held";
+
+/// What the erasure job did in one round.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Erasures {
+    /// Accounts erased (never decided, or their hold ended).
+    pub erased: u64,
+    /// Accounts reduced to the due-diligence record, under a hold.
+    pub held: u64,
+}
+
+/// An email to write to a person (their address and first name) in their language.
+pub type EmailFor<'a> = &'a (dyn for<'n> Fn(&'n str, &'n str, Option<Lang>) -> OutgoingEmail + Sync);
 
 #[async_trait]
 pub trait DataRights {
@@ -42,6 +62,39 @@ pub trait DataRights {
         by: Requester,
         since: Millis,
     ) -> Result<Result<(), Millis>, StoreError>;
+
+    /// Stores a link that confirms the deletion of `user`'s account (replacing older ones),
+    /// queues its email and audits the request, in one transaction.
+    async fn request_deletion(
+        &self,
+        user: &UserId,
+        token_hash: &str,
+        expires_at: Millis,
+        email: &OutgoingEmail,
+    ) -> Result<(), StoreError>;
+
+    /// Whether a deletion link is still good (for the page that shows its button).
+    async fn deletion_link_is_valid(&self, token_hash: &str) -> Result<bool, StoreError>;
+
+    /// Uses a deletion link (once, before it expires): the account will be erased at `due_at`
+    /// unless the person logs in before; their sessions end, reminders stop, and the notice
+    /// is queued. `None` when the link is unknown, used or expired.
+    async fn confirm_deletion(
+        &self,
+        token_hash: &str,
+        due_at: Millis,
+        notice_for: EmailFor<'_>,
+    ) -> Result<Option<UserId>, StoreError>;
+
+    /// Cancels `user`'s pending deletion (they logged in during the grace period). Returns
+    /// whether one was pending.
+    async fn cancel_deletion(&self, user: &UserId) -> Result<bool, StoreError>;
+
+    /// One round of the erasure job, at most `limit` accounts of each kind: accounts whose
+    /// grace period ended are erased, or reduced to the due-diligence record held for
+    /// `hold_ms` when LedgerOS ever decided on them (approved, denied or locked); held records
+    /// whose hold ended are erased. Safe with several instances.
+    async fn erase_due(&self, hold_ms: Millis, limit: i64) -> Result<Erasures, StoreError>;
 }
 
 /// What the tables hold about one person (their account row is read as a
@@ -189,4 +242,149 @@ where
         }
     }
     Ok(())
+}
+
+/// The purpose of deletion links in the tokens table.
+pub(super) const DELETION_LINK: &str = "delete_account";
+
+/// A statement and the values of its placeholders, in order.
+pub(super) type Statement = (String, Vec<Bind>);
+
+/// Who an erasure or a hold is about.
+pub(super) struct Target {
+    pub id: String,
+    pub email: String,
+    pub ledger_user_id: Option<String>,
+}
+
+/// The accounts whose grace period ended by `p(1)` (at most `p(2)`), with whether LedgerOS ever
+/// decided on them: they keep a due-diligence record.
+pub(super) fn due_for_erasure_sql(p: fn(usize) -> String) -> String {
+    format!(
+        "SELECT id, email, ledger_user_id, (application_status IN ('approved', 'denied', 'locked') OR EXISTS \
+         (SELECT 1 FROM status_changes c WHERE c.user_id = users.id AND c.status IN ('approved', 'denied', 'locked'))) \
+         AS decided FROM users WHERE deletion_due_at <= {} ORDER BY deletion_due_at LIMIT {}",
+        p(1),
+        p(2)
+    )
+}
+
+/// The held records whose hold ended by `p(1)` (at most `p(2)`).
+pub(super) fn hold_ended_sql(p: fn(usize) -> String) -> String {
+    format!(
+        "SELECT id, email, ledger_user_id FROM users WHERE held_until <= {} ORDER BY held_until LIMIT {}",
+        p(1),
+        p(2)
+    )
+}
+
+/// Erases `who`: every row that holds their email, name or LedgerOS id, the account row last
+/// (the rows that belong to it go with it: `ON DELETE CASCADE`). The audit log keeps its
+/// entries, which name the account only by its internal id. LedgerOS has no deletion call, so
+/// the erasure is listed for staff to ask LedgerOS.
+pub(super) fn erase_statements(
+    who: &Target,
+    now: Millis,
+    p: fn(usize) -> String,
+    sessions: &str,
+) -> Vec<Statement> {
+    let id = || Bind::Text(who.id.clone());
+    let mut statements = vec![
+        (
+            format!(
+                "DELETE FROM emails WHERE user_id = {} OR to_address = {}",
+                p(1),
+                p(2)
+            ),
+            vec![id(), Bind::Text(who.email.clone())],
+        ),
+        (
+            format!("DELETE FROM signups WHERE email = {}", p(1)),
+            vec![Bind::Text(who.email.clone())],
+        ),
+        (
+            format!("DELETE FROM {sessions} WHERE user_id = {}", p(1)),
+            vec![id()],
+        ),
+        (format!("DELETE FROM users WHERE id = {}", p(1)), vec![id()]),
+    ];
+    if let Some(ledger) = &who.ledger_user_id {
+        statements.push((
+            format!("DELETE FROM webhook_events WHERE ledger_user_id = {}", p(1)),
+            vec![Bind::Text(ledger.clone())],
+        ));
+        statements.push((
+            format!(
+                "INSERT INTO ledger_erasures (ledger_user_id, erased_at) VALUES ({}, {})",
+                p(1),
+                p(2)
+            ),
+            vec![Bind::Text(ledger.clone()), Bind::Int(now)],
+        ));
+    }
+    statements
+}
+
+/// Reduces `who` to the due-diligence record (names, email, LedgerOS ids, status history,
+/// decisions, appeals) until `held_until`; everything else goes now, and they can no longer
+/// log in (no password, no links).
+pub(super) fn hold_statements(
+    who: &Target,
+    now: Millis,
+    held_until: Millis,
+    p: fn(usize) -> String,
+    sessions: &str,
+) -> Vec<Statement> {
+    let id = || Bind::Text(who.id.clone());
+    let mut statements = vec![
+        (
+            format!(
+                "DELETE FROM emails WHERE user_id = {} OR to_address = {}",
+                p(1),
+                p(2)
+            ),
+            vec![id(), Bind::Text(who.email.clone())],
+        ),
+        (
+            format!("DELETE FROM signups WHERE email = {}", p(1)),
+            vec![Bind::Text(who.email.clone())],
+        ),
+        (
+            format!("DELETE FROM {sessions} WHERE user_id = {}", p(1)),
+            vec![id()],
+        ),
+    ];
+    for table in [
+        "tokens",
+        "known_devices",
+        "jobs",
+        "job_failures",
+        "document_uploads",
+        "data_exports",
+    ] {
+        statements.push((
+            format!("DELETE FROM {table} WHERE user_id = {}", p(1)),
+            vec![id()],
+        ));
+    }
+    statements.push((
+        format!(
+            "UPDATE users SET password_hash = '', verification_url = NULL, reminders_token = NULL, \
+             reminders_off_at = {}, deletion_due_at = NULL, held_until = {} WHERE id = {}",
+            p(1),
+            p(2),
+            p(3)
+        ),
+        vec![Bind::Int(now), Bind::Int(held_until), id()],
+    ));
+    statements.push((
+        format!(
+            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES (NULL, {}, {}, '', {})",
+            p(1),
+            p(2),
+            p(3)
+        ),
+        vec![Bind::Text(ACCOUNT_HELD.to_owned()), id(), Bind::Int(now)],
+    ));
+    statements
 }

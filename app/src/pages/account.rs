@@ -11,7 +11,7 @@ use crate::i18n::{msg, tr};
 use crate::views::{LinkInfo, LinkKind};
 
 /// What the page's link (if any) is worth, and whether this is the demo.
-fn link_resource(kind: Option<LinkKind>) -> Resource<LinkInfo> {
+pub(crate) fn link_resource(kind: Option<LinkKind>) -> Resource<LinkInfo> {
     let token = if kind.is_some() {
         query_token()
     } else {
@@ -23,7 +23,7 @@ fn link_resource(kind: Option<LinkKind>) -> Resource<LinkInfo> {
     )
 }
 
-fn query_token() -> String {
+pub(crate) fn query_token() -> String {
     let query = use_query_map();
     query.read_untracked().get("token").unwrap_or_default()
 }

@@ -6,12 +6,13 @@ use leptos_meta::Title;
 
 use crate::api::{load_account_details, take_flash};
 use crate::components::form::{ErrorSummary, Notice, PasswordField};
-use crate::i18n::{msg, tr, use_lang};
+use crate::i18n::{Arg, msg, tr, tr_with, use_lang};
 
 #[component]
 pub fn YourAccount() -> impl IntoView {
     let details = Resource::new(|| (), |_| load_account_details());
     let flash = Resource::new(|| (), |_| take_flash("data".into()));
+    let delete_flash = Resource::new(|| (), |_| take_flash("delete".into()));
     let lang = use_lang();
     view! {
         <Title text=tr(msg::ACCOUNT_PAGE_TITLE) />
@@ -58,7 +59,93 @@ pub fn YourAccount() -> impl IntoView {
                     })}
                 </Suspense>
             </section>
+            <section aria-labelledby="delete-title">
+                <h2 id="delete-title">{tr(msg::ACCOUNT_DELETE_TITLE)}</h2>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let details = details.await.ok().flatten()?;
+                        let flash = delete_flash.await.ok().flatten().unwrap_or_default();
+                        let error = |f: &str| flash.errors.get(f).map(str::to_owned);
+                        Some(view! {
+                            <p>{tr_with(msg::ACCOUNT_DELETE_BODY, &[("days", Arg::from(details.deletion_grace_days))])}</p>
+                            <p class="muted">{tr_with(msg::ACCOUNT_DELETE_HOLD, &[("years", Arg::from(details.aml_retention_years))])}</p>
+                            <Notice message=flash.notice.clone() />
+                            <ErrorSummary errors=flash.errors.clone() />
+                            <form method="post" action="/account/delete" class="form" novalidate>
+                                <PasswordField name="delete_password" label=tr(msg::ACCOUNT_DATA_PASSWORD) autocomplete="current-password" hint=tr(msg::ACCOUNT_DATA_PASSWORD_HINT) error=error("delete_password") />
+                                <button type="submit" class="button button-danger">{tr(msg::ACCOUNT_DELETE_SUBMIT)}</button>
+                            </form>
+                        })
+                    })}
+                </Suspense>
+            </section>
             <p class="form-footer"><a href="/status">{tr(msg::ACCOUNT_BACK)}</a></p>
+        </div>
+    }
+}
+
+/// The page the deletion link opens: one button that confirms (a POST, so mail scanners that
+/// open links do not use it up), or why the link no longer works.
+#[component]
+pub fn DeleteAccount() -> impl IntoView {
+    let token = crate::pages::account::query_token();
+    let link = crate::pages::account::link_resource(Some(crate::views::LinkKind::Deletion));
+    let lang = use_lang();
+    view! {
+        <Title text=tr(msg::DELETE_PAGE_TITLE) />
+        <div class="narrow">
+            <h1>{tr(msg::DELETE_PAGE_TITLE)}</h1>
+            <Suspense>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        let link = link.await;
+                        match link.deletion_due_at.filter(|_| link.valid) {
+                            Some(due_at) => {
+                                let date = onboarding::i18n::date_long(lang, due_at);
+                                view! {
+                                    <p class="lead">{tr_with(msg::DELETE_PAGE_BODY, &[("date", Arg::from(date))])}</p>
+                                    <form method="post" action="/account/delete/confirm" class="form">
+                                        <input type="hidden" name="token" value=token />
+                                        <button type="submit" class="button button-danger">{tr(msg::DELETE_PAGE_SUBMIT)}</button>
+                                    </form>
+                                    <p class="form-footer"><a href="/status">{tr(msg::DELETE_PAGE_KEEP)}</a></p>
+                                }.into_any()
+                            }
+                            None => view! {
+                                <p class="lead">{tr_with(msg::DELETE_PAGE_INVALID, &[("hours", Arg::from(DELETION_LINK_HOURS))])}</p>
+                                <p class="form-footer"><a href="/login">{tr(msg::NAV_LOG_IN)}</a></p>
+                            }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </div>
+    }
+}
+
+/// How long a deletion link works, in hours: `onboarding::email::templates::DELETION_LINK_HOURS`
+/// (a server-side test checks that they agree; this crate also builds for the browser).
+pub const DELETION_LINK_HOURS: i64 = 24;
+
+/// After the deletion is confirmed: signed out, and when it happens (`?on=`, in milliseconds).
+#[component]
+pub fn AccountDeleted() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let lang = use_lang();
+    let on = query
+        .read_untracked()
+        .get("on")
+        .and_then(|on| on.parse::<i64>().ok());
+    view! {
+        <Title text=tr(msg::DELETED_PAGE_TITLE) />
+        <div class="narrow">
+            <h1>{tr(msg::DELETED_PAGE_TITLE)}</h1>
+            {on.map(|due_at| {
+                let date = onboarding::i18n::date_long(lang, due_at);
+                view! { <p class="lead" role="status">{tr_with(msg::DELETED_PAGE_BODY, &[("date", Arg::from(date))])}</p> }
+            })}
+            <p class="form-footer"><a href="/">{tr(msg::ACCOUNT_BACK_HOME)}</a></p>
         </div>
     }
 }

@@ -222,7 +222,19 @@ async fn login(
                         tracing::warn!(user = %id, error = %e, "could not check the status at login");
                     }
                 });
-                let mut response = Redirect::to(&next).into_response();
+                // Logging in during a deletion's grace period cancels it.
+                let mut response = match state.services.store.cancel_deletion(&user.record.id).await {
+                    Ok(true) => {
+                        tracing::info!(user = %user.record.id, "account deletion cancelled by logging in");
+                        let message = t(lang, msg::NOTICE_DELETION_CANCELLED);
+                        Back::to(&next, notice("status", &message)).into_response()
+                    }
+                    Ok(false) => Redirect::to(&next).into_response(),
+                    Err(e) => {
+                        tracing::error!(user = %user.record.id, error = %e, "could not cancel a pending deletion");
+                        Redirect::to(&next).into_response()
+                    }
+                };
                 remember_device(&state, &user.record.id, &headers, &mut response).await;
                 response
             }

@@ -26,8 +26,16 @@ const ACCOUNT_PAGE: &str = "/account";
 pub(super) fn router(state: &AppState) -> Router<AppState> {
     let signed_in = Router::new()
         .route("/account/data", post(download))
+        .route("/account/delete", post(ask_to_delete))
         .route_layer(axum::middleware::from_fn(guard::require_login));
-    small_and_quick(signed_in, state)
+    // The emailed link works signed out too: the token is the proof.
+    let anyone = Router::new()
+        .route("/account/delete/confirm", post(confirm_deletion))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::limit_anonymous_forms,
+        ));
+    small_and_quick(signed_in.merge(anyone), state)
 }
 
 #[derive(serde::Deserialize)]
@@ -48,7 +56,9 @@ async fn download(
     let Some(user) = auth::signed_in(&auth).await else {
         return Redirect::to("/login").into_response();
     };
-    if let Err(message) = check_password(&state, client, &user, form.password, lang).await {
+    if let Err(message) =
+        check_password(&state, client, &user, form.password, ("data", "password"), lang).await
+    {
         return Back::to(ACCOUNT_PAGE, message).into_response();
     }
     match data_rights::export(&state.services, &user.id, Requester::Person).await {
@@ -80,16 +90,95 @@ async fn download(
     }
 }
 
-/// The signed-in person's password, typed again (rate-limited like a login).
+/// "Delete my account": the password again, then a link by email to confirm.
+async fn ask_to_delete(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    Extension(lang): Extension<Lang>,
+    auth: Auth,
+    Form(form): Form<DeleteForm>,
+) -> Response {
+    let Some(user) = auth::signed_in(&auth).await else {
+        return Redirect::to("/login").into_response();
+    };
+    let password = form.delete_password;
+    if let Err(message) = check_password(
+        &state,
+        client,
+        &user,
+        password,
+        ("delete", "delete_password"),
+        lang,
+    )
+    .await
+    {
+        return Back::to(ACCOUNT_PAGE, message).into_response();
+    }
+    let message = match data_rights::request_deletion(&state.services, &user, lang).await {
+        Ok(()) => t_with(
+            lang,
+            msg::NOTICE_DELETION_SENT,
+            &[("email", Arg::from(user.email.as_str()))],
+        ),
+        Err(e) => {
+            tracing::error!(user = %user.id, error = %e, "could not send a deletion link");
+            try_again(lang)
+        }
+    };
+    Back::to(ACCOUNT_PAGE, notice("delete", &message)).into_response()
+}
+
+/// The deletion form's password (its own name: the account page has two password fields).
+#[derive(serde::Deserialize)]
+struct DeleteForm {
+    #[serde(default)]
+    delete_password: String,
+}
+
+#[derive(serde::Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// The button on the page the deletion link opens (a POST, so mail scanners that open links
+/// do not use it): the person is logged out, and the account is erased after the grace period.
+async fn confirm_deletion(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    mut auth: Auth,
+    Form(form): Form<TokenForm>,
+) -> Response {
+    let token = super::flash::clean_token(&form.token);
+    match data_rights::confirm_deletion(&state.services, &token, lang).await {
+        Ok(Some(due_at)) => {
+            // Their sessions are gone from the store; this one is flushed so that it is not
+            // saved again on the way out.
+            if let Err(e) = auth::log_out(&mut auth).await {
+                tracing::warn!(error = %e, "could not end the session after a deletion");
+            }
+            Redirect::to(&format!("/account/deleted?on={due_at}")).into_response()
+        }
+        Ok(None) => Redirect::to(&format!("/account/delete?token={token}")).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "could not confirm a deletion");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, try_again(lang)).into_response()
+        }
+    }
+}
+
+/// The signed-in person's password, typed again (rate-limited like a login), in `field` of
+/// the account page's form `form`.
 async fn check_password(
     state: &AppState,
     client: std::net::IpAddr,
     user: &onboarding::store::UserRecord,
     password: String,
+    (form, field): (&str, &str),
     lang: Lang,
 ) -> Result<(), Flash> {
     if let Err(wait) = state.limits.reauthenticate(client, &user.email).await {
-        return Err(notice("data", &try_again_in(lang, wait)));
+        return Err(notice(form, &try_again_in(lang, wait)));
     }
     let problem = if password.is_empty() {
         Some(msg::ERROR_PASSWORD_MISSING)
@@ -102,12 +191,23 @@ async fn check_password(
         None => Ok(()),
         Some(problem) => {
             let mut errors = FieldErrors::default();
-            errors.add("password", t(lang, problem));
+            errors.add(field, t(lang, problem));
             Err(Flash {
-                form: "data".into(),
+                form: form.into(),
                 errors,
                 ..Flash::default()
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_deletion_page_and_email_agree_on_how_long_the_link_works() {
+        assert_eq!(
+            app::DELETION_LINK_HOURS,
+            onboarding::email::templates::DELETION_LINK_HOURS
+        );
     }
 }

@@ -22,25 +22,41 @@ async fn downloading_my_data_asks_for_the_password_and_leaves_out_the_secrets() 
     let reason = "Sanctions list match";
     let ledger_id = app.ledger_id_of(email).await;
     app.sandbox
-        .decide(&ledger_id, Outcome::Deny { reason: reason.into() })
+        .decide(
+            &ledger_id,
+            Outcome::Deny {
+                reason: reason.into(),
+            },
+        )
         .await
         .unwrap();
     app.wait_for_stored_status(email, "denied").await;
     let (code, page) = app.get_page("/account").await;
     assert_eq!(code, StatusCode::OK);
-    assert!(page.contains("Download my data") && page.contains(email), "{page}");
+    assert!(
+        page.contains("Download my data") && page.contains(email),
+        "{page}"
+    );
 
     // A wrong password: back to the page, with the error on the field.
-    let wrong = app.post_form("/account/data", &[("password", "not my password")]).await;
+    let wrong = app
+        .post_form("/account/data", &[("password", "not my password")])
+        .await;
     assert_eq!(location(&wrong), "/account");
     let (_, page) = app.get_page("/account").await;
-    assert!(page.contains("That&#x27;s not your password") || page.contains("That's not your password"), "{page}");
+    assert!(
+        page.contains("That&#x27;s not your password") || page.contains("That's not your password"),
+        "{page}"
+    );
 
     let file = app.post_form("/account/data", &[("password", PASSWORD)]).await;
     assert_eq!(file.status(), StatusCode::OK);
     assert_eq!(file.headers()[CONTENT_TYPE], "application/json; charset=utf-8");
     let disposition = file.headers()[CONTENT_DISPOSITION].to_str().unwrap().to_owned();
-    assert!(disposition.starts_with("attachment; filename=\"my-data-"), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment; filename=\"my-data-"),
+        "{disposition}"
+    );
     let text = file.text().await.unwrap();
     let data: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(data["format"], "ledgeros-onboarding/personal-data");
@@ -54,17 +70,25 @@ async fn downloading_my_data_asks_for_the_password_and_leaves_out_the_secrets() 
         .iter()
         .map(|change| change["status"].as_str().unwrap())
         .collect();
-    assert!(statuses.contains(&"pending") && statuses.contains(&"denied"), "{statuses:?}");
+    assert!(
+        statuses.contains(&"pending") && statuses.contains(&"denied"),
+        "{statuses:?}"
+    );
     let subjects: Vec<&str> = data["emails"]
         .as_array()
         .unwrap()
         .iter()
         .map(|email| email["subject"].as_str().unwrap())
         .collect();
-    assert!(subjects.iter().any(|s| s.contains("Confirm your email")), "{subjects:?}");
+    assert!(
+        subjects.iter().any(|s| s.contains("Confirm your email")),
+        "{subjects:?}"
+    );
     let audit = data["audit"].as_array().unwrap();
     assert!(
-        audit.iter().any(|e| e["action"] == "exported personal data" && e["by"] == "you"),
+        audit
+            .iter()
+            .any(|e| e["action"] == "exported personal data" && e["by"] == "you"),
         "{audit:?}"
     );
     assert_eq!(data["exports"].as_array().unwrap().len(), 1);
@@ -72,13 +96,19 @@ async fn downloading_my_data_asks_for_the_password_and_leaves_out_the_secrets() 
     for secret in [reason, user.password_hash.as_str(), "$argon2"] {
         assert!(!text.contains(secret), "{secret} is not in the file");
     }
-    assert!(text.contains("compliance records"), "the file says some records are held");
+    assert!(
+        text.contains("compliance records"),
+        "the file says some records are held"
+    );
 
     // Once a day.
     let again = app.post_form("/account/data", &[("password", PASSWORD)]).await;
     assert_eq!(location(&again), "/account");
     let (_, page) = app.get_page("/account").await;
-    assert!(page.contains("less than a day ago") && page.contains("24 hours"), "{page}");
+    assert!(
+        page.contains("less than a day ago") && page.contains("24 hours"),
+        "{page}"
+    );
     clock.advance(DAY_MS);
     // (A day later the login has expired too.)
     app.log_in(email, PASSWORD).await;
@@ -100,5 +130,301 @@ async fn the_account_page_needs_a_login() {
     let page = app.client.get(app.url("/account")).send().await.unwrap();
     assert_eq!(location(&page), "/login?next=/account");
     let download = app.post_form("/account/data", &[("password", PASSWORD)]).await;
-    assert!(location(&download).starts_with("/login"), "{}", location(&download));
+    assert!(
+        location(&download).starts_with("/login"),
+        "{}",
+        location(&download)
+    );
+}
+
+/// Every `table.column` of the app's database (both backends) with a value that contains
+/// `needle`: the scan that proves an erasure.
+async fn columns_holding(database_url: &str, needle: &str) -> Vec<String> {
+    use sqlx::{Connection, Row};
+    let pattern = format!("%{needle}%");
+    let mut found = Vec::new();
+    if database_url.starts_with("postgres") {
+        let mut db = sqlx::PgConnection::connect(database_url).await.unwrap();
+        let columns = sqlx::query(
+            "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns \
+             WHERE table_schema IN ('public', 'tower_sessions') AND table_name NOT LIKE '\\_sqlx%'",
+        )
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
+        for column in columns {
+            let (schema, table, name, kind): (String, String, String, String) =
+                (column.get(0), column.get(1), column.get(2), column.get(3));
+            // Bytes (the sessions' MessagePack records) are read as text too.
+            let value = if kind == "bytea" {
+                format!("encode(\"{name}\", 'escape')")
+            } else {
+                format!("CAST(\"{name}\" AS TEXT)")
+            };
+            let sql = format!("SELECT COUNT(*) FROM \"{schema}\".\"{table}\" WHERE {value} LIKE $1");
+            let n: i64 = sqlx::query_scalar(&sql)
+                .bind(&pattern)
+                .fetch_one(&mut db)
+                .await
+                .unwrap();
+            if n > 0 {
+                found.push(format!("{table}.{name}"));
+            }
+        }
+    } else {
+        let mut db = sqlx::SqliteConnection::connect(database_url).await.unwrap();
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_sqlx%' ESCAPE '\\'",
+        )
+        .fetch_all(&mut db)
+        .await
+        .unwrap();
+        for table in tables {
+            let columns: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                    .fetch_all(&mut db)
+                    .await
+                    .unwrap();
+            for name in columns {
+                // Text, or bytes (the sessions' MessagePack records) read as text.
+                let sql = format!("SELECT COUNT(*) FROM \"{table}\" WHERE CAST(\"{name}\" AS TEXT) LIKE ?");
+                let n: i64 = sqlx::query_scalar(&sql)
+                    .bind(&pattern)
+                    .fetch_one(&mut db)
+                    .await
+                    .unwrap();
+                if n > 0 {
+                    found.push(format!("{table}.{name}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// How many deletion links were sent to `email`.
+async fn deletion_links_sent(app: &crate::helpers::TestApp, email: &str) -> usize {
+    app.emails_to(email)
+        .await
+        .iter()
+        .filter(|mail| {
+            mail.subject
+                .contains("Confirm that you want your account deleted")
+        })
+        .count()
+}
+
+/// The link in the newest deletion email to `email`, once there are `count` of them.
+async fn deletion_token(app: &crate::helpers::TestApp, email: &str, count: usize) -> String {
+    for _ in 0..100 {
+        let sent = app.emails_to(email).await;
+        let links: Vec<_> = sent
+            .iter()
+            .filter(|mail| {
+                mail.subject
+                    .contains("Confirm that you want your account deleted")
+            })
+            .collect();
+        if links.len() >= count {
+            let newest = links.iter().max_by_key(|mail| mail.sent_at).unwrap();
+            return crate::helpers::token_in(&newest.body, &app.address, "/account/delete");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no deletion link number {count} to {email}");
+}
+
+/// Asks for the deletion on the account page and confirms it with the emailed link.
+async fn delete_account(app: &crate::helpers::TestApp, email: &str) -> String {
+    let before = deletion_links_sent(app, email).await;
+    let asked = app
+        .post_form("/account/delete", &[("delete_password", PASSWORD)])
+        .await;
+    assert_eq!(location(&asked), "/account");
+    let token = deletion_token(app, email, before + 1).await;
+    let (code, page) = app.get_page(&format!("/account/delete?token={token}")).await;
+    assert_eq!(code, StatusCode::OK);
+    assert!(page.contains("Yes, delete my account"), "{page}");
+    let confirmed = app
+        .post_form("/account/delete/confirm", &[("token", token.as_str())])
+        .await;
+    let to = location(&confirmed);
+    assert!(to.starts_with("/account/deleted?on="), "{to}");
+    to
+}
+
+/// Someone who never reached a decision: the link by email, a grace period that a login
+/// cancels, then nothing of them left in any table.
+#[tokio::test]
+async fn a_deleted_account_waits_out_its_grace_then_nothing_of_it_is_left() {
+    let clock = Clock::manual(Clock::system().now_ms());
+    let app = spawn_app_with_clock(clock.clone(), |_| {}).await;
+    let email = "erase.me@example.com";
+    app.sign_up(email).await;
+    let ledger_id = app.ledger_id_of(email).await;
+
+    // The password again first.
+    let wrong = app
+        .post_form("/account/delete", &[("delete_password", "nope")])
+        .await;
+    assert_eq!(location(&wrong), "/account");
+    let (_, page) = app.get_page("/account").await;
+    assert!(page.contains("not your password"), "{page}");
+
+    let deleted_page = delete_account(&app, email).await;
+    let (_, page) = app.get_page(&deleted_page).await;
+    assert!(page.contains("Your account will be deleted"), "{page}");
+    // Logged out everywhere, reminders off, and told when.
+    let status = app.client.get(app.url("/status")).send().await.unwrap();
+    assert!(location(&status).starts_with("/login"), "signed out");
+    let notice = app.wait_for_email(email, "Your account will be deleted on").await;
+    assert!(notice.body.contains("/login"), "{}", notice.body);
+
+    // A login within the grace period cancels it.
+    clock.advance(10 * DAY_MS);
+    let login = app.log_in(email, PASSWORD).await;
+    assert_eq!(location(&login), "/status");
+    let (_, page) = app.get_page("/status").await;
+    assert!(page.contains("your account will not be deleted"), "{page}");
+    clock.advance(30 * DAY_MS);
+    let nothing = onboarding::data_rights::erase_once(&app.services).await.unwrap();
+    assert_eq!(nothing, Default::default(), "a cancelled deletion erases nothing");
+
+    // Asked and confirmed again (after a fresh login: a month has passed), and left alone:
+    // erased when the grace period ends.
+    app.log_in(email, PASSWORD).await;
+    delete_account(&app, email).await;
+    clock.advance(30 * DAY_MS - 1000);
+    assert_eq!(
+        onboarding::data_rights::erase_once(&app.services)
+            .await
+            .unwrap()
+            .erased,
+        0
+    );
+    clock.advance(2000);
+    assert_eq!(
+        onboarding::data_rights::erase_once(&app.services)
+            .await
+            .unwrap()
+            .erased,
+        1
+    );
+    for needle in [email, "Lovelace"] {
+        assert_eq!(
+            columns_holding(app.database_url(), needle).await,
+            Vec::<String>::new(),
+            "{needle}"
+        );
+    }
+    // The LedgerOS id stays only in the list of erasures to send to LedgerOS.
+    assert_eq!(
+        columns_holding(app.database_url(), &ledger_id).await,
+        vec!["ledger_erasures.ledger_user_id".to_owned()]
+    );
+    let login = app.log_in(email, PASSWORD).await;
+    assert!(location(&login).starts_with("/login"), "no account any more");
+}
+
+/// Someone LedgerOS decided on keeps the due-diligence record under the hold, cannot log in,
+/// and is erased when the hold ends.
+#[tokio::test]
+async fn a_decided_account_keeps_only_the_due_diligence_record_until_the_hold_ends() {
+    let clock = Clock::manual(Clock::system().now_ms());
+    let app = spawn_app_with_clock(clock.clone(), |_| {}).await;
+    let email = "held@example.com";
+    app.sign_up(email).await;
+    complete_hosted_steps(&app).await;
+    let ledger_id = app.ledger_id_of(email).await;
+    app.sandbox
+        .decide(
+            &ledger_id,
+            Outcome::Deny {
+                reason: "Identity could not be verified".into(),
+            },
+        )
+        .await
+        .unwrap();
+    app.wait_for_stored_status(email, "denied").await;
+    app.post_form("/appeal", &[("message", "My name changed last year.")])
+        .await;
+    delete_account(&app, email).await;
+    clock.advance(30 * DAY_MS + 1000);
+    let done = onboarding::data_rights::erase_once(&app.services).await.unwrap();
+    assert_eq!((done.erased, done.held), (0, 1));
+
+    let count = |sql: String| {
+        let store = app.services.store.clone();
+        async move { store.scalar_for_tests(&sql).await.unwrap() }
+    };
+    let id = app
+        .services
+        .store
+        .user_by_email(email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .0;
+    // Kept: the account's names, email and LedgerOS id, its status history and its appeal.
+    let history = count(format!(
+        "SELECT COUNT(*) FROM status_changes WHERE user_id = '{id}'"
+    ))
+    .await;
+    assert!(history > 0, "the status history is kept");
+    assert_eq!(
+        count(format!("SELECT COUNT(*) FROM appeals WHERE user_id = '{id}'")).await,
+        1
+    );
+    // Gone: emails, links, devices, sessions; and the password, so no login.
+    assert_eq!(
+        count(format!(
+            "SELECT COUNT(*) FROM emails WHERE to_address = '{email}'"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        count(format!("SELECT COUNT(*) FROM tokens WHERE user_id = '{id}'")).await,
+        0
+    );
+    assert_eq!(
+        count(format!(
+            "SELECT COUNT(*) FROM known_devices WHERE user_id = '{id}'"
+        ))
+        .await,
+        0
+    );
+    let held = app.services.store.user_by_email(email).await.unwrap().unwrap();
+    assert!(held.password_hash.is_empty(), "no password: no login");
+    let reset = app
+        .services
+        .store
+        .request_password_reset(email, &"0".repeat(64), i64::MAX, &|first_name, _| {
+            onboarding::email::templates::password_reset(
+                Default::default(),
+                email,
+                first_name,
+                "http://x",
+                "t",
+            )
+        })
+        .await
+        .unwrap();
+    assert!(!reset, "nor a new one by a reset link");
+
+    // Five years (and a day) on: erased like anyone else.
+    clock.advance(5 * 366 * DAY_MS);
+    let done = onboarding::data_rights::erase_once(&app.services).await.unwrap();
+    assert_eq!((done.erased, done.held), (1, 0));
+    assert_eq!(
+        columns_holding(app.database_url(), email).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        columns_holding(app.database_url(), &ledger_id).await,
+        vec!["ledger_erasures.ledger_user_id".to_owned()]
+    );
+    let login = app.log_in(email, PASSWORD).await;
+    assert!(location(&login).starts_with("/login"), "no account any more");
 }

@@ -179,10 +179,11 @@ impl Accounts for PostgresBackend {
     ) -> Result<bool, StoreError> {
         let now = self.clock.now_ms();
         let mut tx = self.pool.begin().await?;
-        let Some(row) = sqlx::query("SELECT id, first_name, language FROM users WHERE email = $1")
-            .bind(email)
-            .fetch_optional(&mut *tx)
-            .await?
+        let Some(row) =
+            sqlx::query("SELECT id, first_name, language FROM users WHERE email = $1 AND held_until IS NULL")
+                .bind(email)
+                .fetch_optional(&mut *tx)
+                .await?
         else {
             return Ok(false);
         };

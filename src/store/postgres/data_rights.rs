@@ -1,11 +1,23 @@
 //! A person's data on PostgreSQL: what their export reads, and the record of exports.
 
 use async_trait::async_trait;
+use sqlx::{PgConnection, Row};
 
 use super::PostgresBackend;
+use super::mail::queue_email;
 use crate::clock::Millis;
-use crate::store::data_rights::{DataRights, EXPORT_ACTION, PersonalData, Requester, export_sql, read_part};
+use crate::email::OutgoingEmail;
+use crate::store::console_sql::Bind;
+use crate::store::data_rights::{
+    DELETION_ASKED, DELETION_CANCELLED, DELETION_CONFIRMED, DELETION_LINK, DataRights, EXPORT_ACTION,
+    EmailFor, Erasures, PersonalData, Requester, Statement, Target, due_for_erasure_sql, erase_statements,
+    export_sql, hold_ended_sql, hold_statements, read_part,
+};
+use crate::store::rows::saved_language;
 use crate::store::{StoreError, UserId};
+
+/// The sessions table.
+const SESSIONS: &str = "tower_sessions.session";
 
 #[async_trait]
 impl DataRights for PostgresBackend {
@@ -64,4 +76,193 @@ impl DataRights for PostgresBackend {
         tx.commit().await?;
         Ok(Ok(()))
     }
+
+    async fn request_deletion(
+        &self,
+        user: &UserId,
+        token_hash: &str,
+        expires_at: Millis,
+        email: &OutgoingEmail,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now_ms();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM tokens WHERE user_id = $1 AND purpose = $2")
+            .bind(&user.0)
+            .bind(DELETION_LINK)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO tokens (hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(&user.0)
+        .bind(DELETION_LINK)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        queue_email(&mut tx, Some(user), email, now).await?;
+        audit_by_person(&mut tx, user, DELETION_ASKED, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn deletion_link_is_valid(&self, token_hash: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query(
+            "SELECT 1 FROM tokens WHERE hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(token_hash)
+        .bind(DELETION_LINK)
+        .bind(self.clock.now_ms())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    async fn confirm_deletion(
+        &self,
+        token_hash: &str,
+        due_at: Millis,
+        notice_for: EmailFor<'_>,
+    ) -> Result<Option<UserId>, StoreError> {
+        let now = self.clock.now_ms();
+        let mut tx = self.pool.begin().await?;
+        // Used once even when two requests race: the token row is taken by the first.
+        let Some(row) = sqlx::query(
+            "UPDATE tokens t SET used_at = $1 FROM users u WHERE u.id = t.user_id AND t.hash = $2 \
+             AND t.purpose = $3 AND t.used_at IS NULL AND t.expires_at > $1 AND u.held_until IS NULL \
+             RETURNING u.id, u.email, u.first_name, u.language",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(DELETION_LINK)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let user = UserId(row.try_get("id")?);
+        let email: String = row.try_get("email")?;
+        let first_name: String = row.try_get("first_name")?;
+        sqlx::query(
+            "UPDATE users SET deletion_due_at = $1, reminders_off_at = COALESCE(reminders_off_at, $2) WHERE id = $3",
+        )
+        .bind(due_at)
+        .bind(now)
+        .bind(&user.0)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&format!("DELETE FROM {SESSIONS} WHERE user_id = $1"))
+            .bind(&user.0)
+            .execute(&mut *tx)
+            .await?;
+        let notice = notice_for(&email, &first_name, saved_language(&row)?);
+        queue_email(&mut tx, Some(&user), &notice, now).await?;
+        audit_by_person(&mut tx, &user, DELETION_CONFIRMED, now).await?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+
+    async fn cancel_deletion(&self, user: &UserId) -> Result<bool, StoreError> {
+        let now = self.clock.now_ms();
+        let mut tx = self.pool.begin().await?;
+        let cancelled = sqlx::query(
+            "UPDATE users SET deletion_due_at = NULL, reminders_off_at = NULL WHERE id = $1 AND deletion_due_at IS NOT NULL",
+        )
+        .bind(&user.0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if cancelled {
+            audit_by_person(&mut tx, user, DELETION_CANCELLED, now).await?;
+        }
+        tx.commit().await?;
+        Ok(cancelled)
+    }
+
+    async fn erase_due(&self, hold_ms: Millis, limit: i64) -> Result<Erasures, StoreError> {
+        let now = self.clock.now_ms();
+        let mut done = Erasures::default();
+        let mut tx = self.pool.begin().await?;
+        // Rows another instance is erasing are skipped, not waited for.
+        let due = sqlx::query(&format!(
+            "{} FOR UPDATE SKIP LOCKED",
+            due_for_erasure_sql(placeholder)
+        ))
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &due {
+            let who = target(row)?;
+            let statements = if row.try_get::<bool, _>("decided")? {
+                done.held += 1;
+                hold_statements(&who, now, now + hold_ms, placeholder, SESSIONS)
+            } else {
+                done.erased += 1;
+                erase_statements(&who, now, placeholder, SESSIONS)
+            };
+            for statement in &statements {
+                run(&mut tx, statement).await?;
+            }
+        }
+        let ended = sqlx::query(&format!("{} FOR UPDATE SKIP LOCKED", hold_ended_sql(placeholder)))
+            .bind(now)
+            .bind(limit)
+            .fetch_all(&mut *tx)
+            .await?;
+        for row in &ended {
+            for statement in &erase_statements(&target(row)?, now, placeholder, SESSIONS) {
+                run(&mut tx, statement).await?;
+            }
+            done.erased += 1;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+}
+
+/// Runs `statement` in `tx`.
+async fn run(tx: &mut PgConnection, (sql, binds): &Statement) -> Result<(), StoreError> {
+    let mut query = sqlx::query(sql);
+    for bind in binds {
+        query = match bind {
+            Bind::Text(text) => query.bind(text.as_str()),
+            Bind::Int(n) => query.bind(*n),
+        };
+    }
+    query.execute(tx).await?;
+    Ok(())
+}
+
+/// PostgreSQL's placeholder for bind `n`.
+fn placeholder(n: usize) -> String {
+    format!("${n}")
+}
+
+fn target(row: &sqlx::postgres::PgRow) -> Result<Target, StoreError> {
+    Ok(Target {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        ledger_user_id: row.try_get("ledger_user_id")?,
+    })
+}
+
+/// An audit entry that `user` made themselves.
+async fn audit_by_person(
+    tx: &mut PgConnection,
+    user: &UserId,
+    action: &str,
+    now: Millis,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (operator_id, action, subject, detail, at, by_person) VALUES (NULL, $1, $2, '', $3, TRUE)",
+    )
+    .bind(action)
+    .bind(&user.0)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(())
 }

@@ -180,10 +180,11 @@ impl Accounts for SqliteBackend {
     ) -> Result<bool, StoreError> {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
-        let Some(row) = sqlx::query("SELECT id, first_name, language FROM users WHERE email = ?")
-            .bind(email)
-            .fetch_optional(&mut *tx)
-            .await?
+        let Some(row) =
+            sqlx::query("SELECT id, first_name, language FROM users WHERE email = ? AND held_until IS NULL")
+                .bind(email)
+                .fetch_optional(&mut *tx)
+                .await?
         else {
             return Ok(false);
         };
