@@ -31,7 +31,7 @@ use crate::email::templates;
 use crate::i18n::Lang;
 use crate::services::Services;
 use crate::status::ApplicationStatus;
-use crate::store::data_rights::{Erasures, PersonalData, Requester};
+use crate::store::data_rights::{Erasures, PersonalData, Requester, RetentionRule};
 use crate::store::{StoreError, UserId, UserRecord};
 use crate::tokens;
 
@@ -43,6 +43,18 @@ pub struct DataPolicy {
     pub deletion_grace_days: i64,
     /// `AML_RETENTION_YEARS` (default 5): AMLD article 40, AMLR article 77, 31 CFR 1020.220.
     pub aml_retention_years: i64,
+    /// `RETENTION_WEBHOOK_BODY_DAYS` (default 30): raw webhook bodies, then only their parsed
+    /// fields.
+    pub webhook_body_days: i64,
+    /// `RETENTION_EMAIL_BODY_DAYS` (default 30): an email's body after it was sent.
+    pub email_body_days: i64,
+    /// `RETENTION_EMAIL_DAYS` (default 90): the rest of an email (address, subject, times).
+    pub email_days: i64,
+    /// `RETENTION_SIGNUP_DAYS` (default 7): a signup whose link was never used.
+    pub signup_days: i64,
+    /// `RETENTION_IDLE_DAYS` (default 180): an account nobody logged into that never started
+    /// verification is warned, then deleted after the grace period unless someone logs in.
+    pub idle_days: i64,
 }
 
 impl Default for DataPolicy {
@@ -50,6 +62,11 @@ impl Default for DataPolicy {
         Self {
             deletion_grace_days: 30,
             aml_retention_years: 5,
+            webhook_body_days: 30,
+            email_body_days: 30,
+            email_days: 90,
+            signup_days: 7,
+            idle_days: 180,
         }
     }
 }
@@ -65,7 +82,22 @@ impl DataPolicy {
     pub fn hold_ms(&self) -> Millis {
         self.aml_retention_years * 36_525 * DAY_MS / 100
     }
+
+    /// How long rows under `rule` are kept, in days.
+    pub fn days(&self, rule: RetentionRule) -> i64 {
+        match rule {
+            RetentionRule::WebhookBodies => self.webhook_body_days,
+            RetentionRule::EmailBodies => self.email_body_days,
+            RetentionRule::EmailRecords => self.email_days,
+            RetentionRule::UnconfirmedSignups => self.signup_days,
+        }
+    }
 }
+
+/// Rows one retention statement touches at most: short transactions, whatever the backlog.
+const RETENTION_BATCH: i64 = 500;
+/// Batches of one rule in one round (the next round goes on).
+const RETENTION_ROUNDS: usize = 20;
 
 /// The file's format and version: a reader checks both.
 pub const EXPORT_FORMAT: &str = "ledgeros-onboarding/personal-data";
@@ -179,12 +211,65 @@ pub async fn erase_once(services: &Services) -> Result<Erasures, StoreError> {
     Ok(done)
 }
 
-/// Erases what is due every `poll`, forever.
+/// One round of every retention rule, in batches, and the warnings to idle accounts.
+/// Returns the rows removed or emptied per rule, and the accounts warned.
+pub async fn retain_once(services: &Services) -> Result<(Vec<(RetentionRule, u64)>, u64), StoreError> {
+    let policy = services.data_policy;
+    let now = services.clock.now_ms();
+    let mut removed = Vec::new();
+    for rule in RetentionRule::ALL {
+        let cutoff = now - policy.days(rule) * DAY_MS;
+        let mut total = 0;
+        for _ in 0..RETENTION_ROUNDS {
+            let n = services
+                .store
+                .apply_retention(rule, cutoff, RETENTION_BATCH)
+                .await?;
+            total += n;
+            if n < RETENTION_BATCH as u64 {
+                break;
+            }
+        }
+        if total > 0 {
+            tracing::info!(rule = rule.as_str(), rows = total, "retention applied");
+        }
+        removed.push((rule, total));
+    }
+    let due_at = now + policy.grace_ms();
+    let base = &services.public_url;
+    let warned = services
+        .store
+        .warn_idle_accounts(
+            now - policy.idle_days * DAY_MS,
+            due_at,
+            100,
+            &|to, first_name, language| {
+                templates::idle_warning(
+                    language.unwrap_or_default(),
+                    to,
+                    first_name,
+                    base,
+                    policy.idle_days,
+                    due_at,
+                )
+            },
+        )
+        .await?;
+    if warned > 0 {
+        tracing::info!(accounts = warned, "idle accounts warned of their deletion");
+    }
+    Ok((removed, warned))
+}
+
+/// Erases what is due and applies the retention rules every `poll`, forever.
 pub async fn work(services: Services, poll: Duration) {
     loop {
         let round = services.workers.round().await;
         if let Err(e) = erase_once(&services).await {
             tracing::error!(error = %e, "erasures: could not erase the accounts due");
+        }
+        if let Err(e) = retain_once(&services).await {
+            tracing::error!(error = %e, "retention: could not apply the rules");
         }
         drop(round);
         tokio::time::sleep(poll).await;

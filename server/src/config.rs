@@ -253,9 +253,19 @@ impl Config {
                     why: format!("a whole number from {} to {}", range.start(), range.end()),
                 }),
         };
+        let defaults = onboarding::data_rights::DataPolicy::default();
         let data_policy = onboarding::data_rights::DataPolicy {
-            deletion_grace_days: whole("DELETION_GRACE_DAYS", 30, 0..=365)?,
-            aml_retention_years: whole("AML_RETENTION_YEARS", 5, 1..=30)?,
+            deletion_grace_days: whole("DELETION_GRACE_DAYS", defaults.deletion_grace_days, 0..=365)?,
+            aml_retention_years: whole("AML_RETENTION_YEARS", defaults.aml_retention_years, 1..=30)?,
+            webhook_body_days: whole(
+                "RETENTION_WEBHOOK_BODY_DAYS",
+                defaults.webhook_body_days,
+                1..=3650,
+            )?,
+            email_body_days: whole("RETENTION_EMAIL_BODY_DAYS", defaults.email_body_days, 1..=3650)?,
+            email_days: whole("RETENTION_EMAIL_DAYS", defaults.email_days, 1..=3650)?,
+            signup_days: whole("RETENTION_SIGNUP_DAYS", defaults.signup_days, 1..=365)?,
+            idle_days: whole("RETENTION_IDLE_DAYS", defaults.idle_days, 30..=3650)?,
         };
         let erasure_poll = Duration::from_secs(whole("ERASURE_POLL_SECS", 60, 1..=86_400)? as u64);
         // Without SMTP, emails (with their sign-in and reset links) are shown on /dev/mailbox to

@@ -165,6 +165,16 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
         }
         Err(e) => tracing::warn!(error = %e, "metrics: could not read the database figures"),
     }
+    // What retention and erasures removed, by rule, on every instance together.
+    match state.services.store.retention_tally().await {
+        Ok(tally) => {
+            for rule in tally {
+                metrics::gauge!("onboarding_retention_rows_removed", "rule" => rule.rule)
+                    .set(rule.removed as f64);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: could not read the retention tally"),
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         prometheus().render(),

@@ -28,6 +28,8 @@ pub enum EmailKind {
     DeletionLink,
     /// The deletion was confirmed: when it happens, and how to cancel it.
     DeletionScheduled,
+    /// Nobody logged in for months and verification never started: deleted unless they do.
+    IdleWarning,
 }
 
 impl EmailKind {
@@ -42,6 +44,7 @@ impl EmailKind {
             Self::AppealAnswer => "appeal_answer",
             Self::DeletionLink => "deletion_link",
             Self::DeletionScheduled => "deletion_scheduled",
+            Self::IdleWarning => "idle_warning",
         }
     }
 }

@@ -191,6 +191,41 @@ pub fn deletion_scheduled(
     )
 }
 
+/// An account idle for `idle_days` that never started verification: deleted at `due_at`
+/// unless the person logs in.
+pub fn idle_warning(
+    lang: Lang,
+    to: &str,
+    first_name: &str,
+    base: &str,
+    idle_days: i64,
+    due_at: crate::clock::Millis,
+) -> OutgoingEmail {
+    let date = crate::i18n::date_long(lang, due_at);
+    let body = body(
+        lang,
+        &[
+            greeting(lang, first_name),
+            t_with(lang, msg::EMAIL_IDLE_INTRO, &[("days", Arg::from(idle_days))]),
+            format!(
+                "{}\n{base}/login",
+                t_with(lang, msg::EMAIL_IDLE_KEEP, &[("date", Arg::from(date.as_str()))])
+            ),
+            t(lang, msg::EMAIL_IDLE_NOTHING),
+        ],
+    );
+    email(
+        EmailKind::IdleWarning,
+        to,
+        t_with(
+            lang,
+            msg::EMAIL_IDLE_SUBJECT,
+            &[("date", Arg::from(date.as_str()))],
+        ),
+        body,
+    )
+}
+
 /// A heads-up after the password changed.
 pub fn password_changed(lang: Lang, to: &str, first_name: &str, base: &str) -> OutgoingEmail {
     let body = body(

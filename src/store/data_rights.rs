@@ -36,6 +36,7 @@ pub const DELETION_ASKED: &str = "asked to delete their account";
 pub const DELETION_CONFIRMED: &str = "confirmed the deletion of their account";
 pub const DELETION_CANCELLED: &str = "cancelled the deletion by logging in";
 pub const ACCOUNT_HELD: &str = "account closed; the due-diligence record is held";
+pub const IDLE_WARNED: &str = "warned of deletion after months without a login";
 
 /// What the erasure job did in one round.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -86,9 +87,33 @@ pub trait DataRights {
         notice_for: EmailFor<'_>,
     ) -> Result<Option<UserId>, StoreError>;
 
-    /// Cancels `user`'s pending deletion (they logged in during the grace period). Returns
-    /// whether one was pending.
-    async fn cancel_deletion(&self, user: &UserId) -> Result<bool, StoreError>;
+    /// Notes a login: the time (an idle account is one nobody logged into for months), and it
+    /// cancels a pending deletion, which is returned (`true`) and audited.
+    async fn note_login(&self, user: &UserId) -> Result<bool, StoreError>;
+
+    /// Applies `rule` to at most `limit` rows older than `cutoff`, and adds them to the rule's
+    /// tally; one short transaction, safe with several instances. Returns the rows removed or
+    /// emptied.
+    async fn apply_retention(
+        &self,
+        rule: RetentionRule,
+        cutoff: Millis,
+        limit: i64,
+    ) -> Result<u64, StoreError>;
+
+    /// Warns at most `limit` accounts that never started verification and nobody logged into
+    /// since `idle_since`: the warning is queued and their deletion scheduled at `due_at` (a
+    /// login cancels it, as for a deletion they asked for). Returns how many.
+    async fn warn_idle_accounts(
+        &self,
+        idle_since: Millis,
+        due_at: Millis,
+        limit: i64,
+        warning_for: EmailFor<'_>,
+    ) -> Result<u64, StoreError>;
+
+    /// What each retention rule has removed so far, for the console and `/metrics`.
+    async fn retention_tally(&self) -> Result<Vec<RetentionTally>, StoreError>;
 
     /// One round of the erasure job, at most `limit` accounts of each kind: accounts whose
     /// grace period ended are erased, or reduced to the due-diligence record held for
@@ -387,4 +412,92 @@ pub(super) fn hold_statements(
         vec![Bind::Text(ACCOUNT_HELD.to_owned()), id(), Bind::Int(now)],
     ));
     statements
+}
+
+/// A retention rule that runs by itself (see the README's Retention table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetentionRule {
+    /// Raw webhook bodies, emptied: the parsed fields stay in their columns.
+    WebhookBodies,
+    /// Email bodies (and their unsubscribe links), emptied after sending.
+    EmailBodies,
+    /// What is left of an email (address, subject, times), deleted.
+    EmailRecords,
+    /// Signups whose link was never used, deleted.
+    UnconfirmedSignups,
+}
+
+impl RetentionRule {
+    pub const ALL: [RetentionRule; 4] = [
+        Self::WebhookBodies,
+        Self::EmailBodies,
+        Self::EmailRecords,
+        Self::UnconfirmedSignups,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WebhookBodies => "webhook_bodies",
+            Self::EmailBodies => "email_bodies",
+            Self::EmailRecords => "email_records",
+            Self::UnconfirmedSignups => "unconfirmed_signups",
+        }
+    }
+
+    /// The statement, with `p(1)` the cutoff and `p(2)` the batch size.
+    pub(super) fn sql(self, p: fn(usize) -> String) -> String {
+        let (cutoff, limit) = (p(1), p(2));
+        match self {
+            Self::WebhookBodies => format!(
+                "UPDATE webhook_events SET payload = '' WHERE id IN \
+                 (SELECT id FROM webhook_events WHERE received_at < {cutoff} AND payload <> '' LIMIT {limit})"
+            ),
+            Self::EmailBodies => format!(
+                "UPDATE emails SET body = NULL, unsubscribe_url = NULL WHERE id IN \
+                 (SELECT id FROM emails WHERE sent_at < {cutoff} AND body IS NOT NULL LIMIT {limit})"
+            ),
+            // Sent, or never sent and long dead.
+            Self::EmailRecords => format!(
+                "DELETE FROM emails WHERE id IN \
+                 (SELECT id FROM emails WHERE COALESCE(sent_at, created_at) < {cutoff} LIMIT {limit})"
+            ),
+            Self::UnconfirmedSignups => format!(
+                "DELETE FROM signups WHERE token_hash IN \
+                 (SELECT token_hash FROM signups WHERE created_at < {cutoff} LIMIT {limit})"
+            ),
+        }
+    }
+}
+
+/// What a retention rule (or the erasures) has removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetentionTally {
+    pub rule: String,
+    pub removed: i64,
+    pub last_run_at: Millis,
+    pub last_removed: i64,
+}
+
+/// Adds `removed` to `rule`'s tally, with `p(1)` the rule, `p(2)` the rows and `p(3)` now.
+pub(super) fn tally_sql(p: fn(usize) -> String) -> String {
+    format!(
+        "INSERT INTO retention_tally (rule, removed, last_run_at, last_removed) VALUES ({r}, {n}, {now}, {n}) \
+         ON CONFLICT (rule) DO UPDATE SET removed = retention_tally.removed + excluded.removed, \
+         last_run_at = excluded.last_run_at, last_removed = excluded.last_removed",
+        r = p(1),
+        n = p(2),
+        now = p(3)
+    )
+}
+
+/// The accounts to warn for idleness (see [`DataRights::warn_idle_accounts`]), with `p(1)` the
+/// idle cutoff and `p(2)` the batch size.
+pub(super) fn idle_accounts_sql(p: fn(usize) -> String) -> String {
+    format!(
+        "SELECT id, email, first_name, language FROM users WHERE started_at IS NULL AND idle_warned_at IS NULL \
+         AND deletion_due_at IS NULL AND held_until IS NULL AND COALESCE(last_login_at, created_at) < {} \
+         ORDER BY created_at LIMIT {}",
+        p(1),
+        p(2)
+    )
 }

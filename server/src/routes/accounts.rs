@@ -222,8 +222,9 @@ async fn login(
                         tracing::warn!(user = %id, error = %e, "could not check the status at login");
                     }
                 });
-                // Logging in during a deletion's grace period cancels it.
-                let mut response = match state.services.store.cancel_deletion(&user.record.id).await {
+                // Noted (an idle account is one nobody logs into); logging in during a
+                // deletion's grace period cancels it.
+                let mut response = match state.services.store.note_login(&user.record.id).await {
                     Ok(true) => {
                         tracing::info!(user = %user.record.id, "account deletion cancelled by logging in");
                         let message = t(lang, msg::NOTICE_DELETION_CANCELLED);
@@ -231,7 +232,7 @@ async fn login(
                     }
                     Ok(false) => Redirect::to(&next).into_response(),
                     Err(e) => {
-                        tracing::error!(user = %user.record.id, error = %e, "could not cancel a pending deletion");
+                        tracing::error!(user = %user.record.id, error = %e, "could not note the login");
                         Redirect::to(&next).into_response()
                     }
                 };

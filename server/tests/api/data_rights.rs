@@ -428,3 +428,123 @@ async fn a_decided_account_keeps_only_the_due_diligence_record_until_the_hold_en
     let login = app.log_in(email, PASSWORD).await;
     assert!(location(&login).starts_with("/login"), "no account any more");
 }
+
+/// Retention runs by itself: unconfirmed signups after 7 days, raw webhook bodies and email
+/// bodies after 30, emails after 90; accounts idle for 180 days that never started
+/// verification are warned, and erased 30 days later unless someone logs in. Each rule's
+/// tally reaches `/metrics`.
+#[tokio::test]
+async fn retention_removes_each_kind_of_row_on_time() {
+    let clock = Clock::manual(Clock::system().now_ms());
+    // The worker's own rounds wait an hour: the rounds below are the test's.
+    let app = spawn_app_with_clock(clock.clone(), |config| {
+        config.erasure_poll = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let count = |sql: &str| {
+        let (store, sql) = (app.services.store.clone(), sql.to_owned());
+        async move { store.scalar_for_tests(&sql).await.unwrap() }
+    };
+    let stays = "stays@example.com";
+    app.sign_up(stays).await;
+    crate::helpers::spawn_second_user(&app, "idle@example.com").await;
+    let stranger = crate::helpers::browser_like_client();
+    let form = [
+        ("first_name", "Una"),
+        ("last_name", "Confirmed"),
+        ("email", "never.confirmed@example.com"),
+        ("password", PASSWORD),
+    ];
+    let sent = stranger
+        .post(app.url("/signup"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&sent), "/signup/sent");
+    app.wait_for_email("never.confirmed@example.com", "Confirm your email")
+        .await;
+    let event = serde_json::json!({
+        "id": "evt_retention",
+        "type": "user.application.approved",
+        "createdAt": app.services.clock.now_ms(),
+        "data": { "userId": "user_not_ours_yet" },
+    });
+    assert!(
+        app.post_webhook(&event.to_string(), None)
+            .await
+            .status()
+            .is_success()
+    );
+    let retain = || onboarding::data_rights::retain_once(&app.services);
+
+    clock.advance(8 * DAY_MS);
+    retain().await.unwrap();
+    let signups = "SELECT COUNT(*) FROM signups WHERE email = 'never.confirmed@example.com'";
+    assert_eq!(count(signups).await, 0, "an unused signup is gone after 7 days");
+    let bodies = "SELECT COUNT(*) FROM webhook_events WHERE id = 'evt_retention' AND payload <> ''";
+    assert_eq!(count(bodies).await, 1, "webhook bodies stay 30 days");
+
+    clock.advance(23 * DAY_MS);
+    retain().await.unwrap();
+    assert_eq!(count(bodies).await, 0, "the raw body is gone after 30 days");
+    let parsed = "SELECT COUNT(*) FROM webhook_events WHERE id = 'evt_retention' AND status = 'approved'";
+    assert_eq!(count(parsed).await, 1, "its parsed fields stay");
+    let kept_bodies =
+        format!("SELECT COUNT(*) FROM emails WHERE to_address = '{stays}' AND body IS NOT NULL");
+    assert_eq!(
+        count(&kept_bodies).await,
+        0,
+        "email bodies are gone after 30 days"
+    );
+    let emails = format!("SELECT COUNT(*) FROM emails WHERE to_address = '{stays}'");
+    assert!(count(&emails).await > 0, "their records stay 90 days");
+
+    clock.advance(60 * DAY_MS);
+    retain().await.unwrap();
+    assert_eq!(count(&emails).await, 0, "emails are gone after 90 days");
+
+    // 181 days without a login, verification never started: both accounts are warned.
+    clock.advance(90 * DAY_MS);
+    let (_, warned) = retain().await.unwrap();
+    assert_eq!(warned, 2);
+    for to in [stays, "idle@example.com"] {
+        let warning = app.wait_for_email(to, "will be deleted on").await;
+        assert!(warning.body.contains("/login"), "{}", warning.body);
+    }
+    // One of them logs in: kept. The other is erased when the grace period ends.
+    let login = app.log_in(stays, PASSWORD).await;
+    assert_eq!(location(&login), "/status");
+    clock.advance(31 * DAY_MS);
+    let done = onboarding::data_rights::erase_once(&app.services).await.unwrap();
+    assert_eq!((done.erased, done.held), (1, 0));
+    assert!(app.services.store.user_by_email(stays).await.unwrap().is_some());
+    assert!(
+        app.services
+            .store
+            .user_by_email("idle@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for rule in [
+        "unconfirmed_signups",
+        "webhook_bodies",
+        "email_bodies",
+        "email_records",
+        "accounts_erased",
+    ] {
+        let line = format!("onboarding_retention_rows_removed{{rule=\"{rule}\"}}");
+        assert!(metrics.contains(&line), "{line} in\n{metrics}");
+    }
+}

@@ -44,3 +44,7 @@ email-deleted-intro = You confirmed that you want your account deleted. We've lo
 email-deleted-when = Your account is deleted on { $date }. If LedgerOS already decided on your identity, the law requires us to keep a record of that verification for { $years } years; everything else is deleted.
 email-deleted-cancel = Changed your mind? Log in before then and nothing is deleted:
 account-back-home = Back to the home page
+email-idle-subject = Your account will be deleted on { $date } unless you log in
+email-idle-intro = Nobody has logged in to your account for { $days } days, and your identity verification was never started, so we plan to delete your account and what we hold about you.
+email-idle-keep = To keep your account, log in before { $date }:
+email-idle-nothing = If you don't need it any more, there's nothing to do.

@@ -44,3 +44,7 @@ email-deleted-intro = Has confirmado que quieres eliminar tu cuenta. Hemos cerra
 email-deleted-when = Tu cuenta se eliminará el { $date }. Si LedgerOS ya tomó una decisión sobre tu identidad, la ley nos obliga a conservar un registro de esa verificación durante { $years } años; todo lo demás se elimina.
 email-deleted-cancel = ¿Has cambiado de opinión? Inicia sesión antes de esa fecha y no se eliminará nada:
 account-back-home = Volver a la página de inicio
+email-idle-subject = Tu cuenta se eliminará el { $date } si no inicias sesión
+email-idle-intro = Nadie ha iniciado sesión en tu cuenta en { $days } días y nunca empezaste a verificar tu identidad, así que vamos a eliminar tu cuenta y lo que guardamos sobre ti.
+email-idle-keep = Para conservar tu cuenta, inicia sesión antes del { $date }:
+email-idle-nothing = Si ya no la necesitas, no tienes que hacer nada.

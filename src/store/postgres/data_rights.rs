@@ -10,8 +10,9 @@ use crate::email::OutgoingEmail;
 use crate::store::console_sql::Bind;
 use crate::store::data_rights::{
     DELETION_ASKED, DELETION_CANCELLED, DELETION_CONFIRMED, DELETION_LINK, DataRights, EXPORT_ACTION,
-    EmailFor, Erasures, PersonalData, Requester, Statement, Target, due_for_erasure_sql, erase_statements,
-    export_sql, hold_ended_sql, hold_statements, read_part,
+    EmailFor, Erasures, IDLE_WARNED, PersonalData, Requester, RetentionRule, RetentionTally, Statement,
+    Target, due_for_erasure_sql, erase_statements, export_sql, hold_ended_sql, hold_statements,
+    idle_accounts_sql, read_part, tally_sql,
 };
 use crate::store::rows::saved_language;
 use crate::store::{StoreError, UserId};
@@ -163,22 +164,109 @@ impl DataRights for PostgresBackend {
         Ok(Some(user))
     }
 
-    async fn cancel_deletion(&self, user: &UserId) -> Result<bool, StoreError> {
+    async fn note_login(&self, user: &UserId) -> Result<bool, StoreError> {
         let now = self.clock.now_ms();
         let mut tx = self.pool.begin().await?;
-        let cancelled = sqlx::query(
-            "UPDATE users SET deletion_due_at = NULL, reminders_off_at = NULL WHERE id = $1 AND deletion_due_at IS NOT NULL",
+        let pending: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT deletion_due_at FROM users WHERE id = $1")
+                .bind(&user.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let cancelled = matches!(pending, Some(Some(_)));
+        sqlx::query(
+            "UPDATE users SET last_login_at = $1, deletion_due_at = NULL, idle_warned_at = NULL, \
+             reminders_off_at = CASE WHEN deletion_due_at IS NULL THEN reminders_off_at END WHERE id = $2",
         )
+        .bind(now)
         .bind(&user.0)
         .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            > 0;
+        .await?;
         if cancelled {
             audit_by_person(&mut tx, user, DELETION_CANCELLED, now).await?;
         }
         tx.commit().await?;
         Ok(cancelled)
+    }
+
+    async fn apply_retention(
+        &self,
+        rule: RetentionRule,
+        cutoff: Millis,
+        limit: i64,
+    ) -> Result<u64, StoreError> {
+        let now = self.clock.now_ms();
+        let mut tx = self.pool.begin().await?;
+        let removed = sqlx::query(&rule.sql(placeholder))
+            .bind(cutoff)
+            .bind(limit)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(&tally_sql(placeholder))
+            .bind(rule.as_str())
+            .bind(removed as i64)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    async fn warn_idle_accounts(
+        &self,
+        idle_since: Millis,
+        due_at: Millis,
+        limit: i64,
+        warning_for: EmailFor<'_>,
+    ) -> Result<u64, StoreError> {
+        let now = self.clock.now_ms();
+        let mut tx = self.pool.begin().await?;
+        let idle = sqlx::query(&format!(
+            "{} FOR UPDATE SKIP LOCKED",
+            idle_accounts_sql(placeholder)
+        ))
+        .bind(idle_since)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &idle {
+            let user = UserId(row.try_get("id")?);
+            let email: String = row.try_get("email")?;
+            let first_name: String = row.try_get("first_name")?;
+            sqlx::query("UPDATE users SET idle_warned_at = $1, deletion_due_at = $2 WHERE id = $3")
+                .bind(now)
+                .bind(due_at)
+                .bind(&user.0)
+                .execute(&mut *tx)
+                .await?;
+            let warning = warning_for(&email, &first_name, saved_language(row)?);
+            queue_email(&mut tx, Some(&user), &warning, now).await?;
+            sqlx::query("INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES (NULL, $1, $2, '', $3)")
+                .bind(IDLE_WARNED)
+                .bind(&user.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(idle.len() as u64)
+    }
+
+    async fn retention_tally(&self) -> Result<Vec<RetentionTally>, StoreError> {
+        let rows =
+            sqlx::query("SELECT rule, removed, last_run_at, last_removed FROM retention_tally ORDER BY rule")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(RetentionTally {
+                    rule: row.try_get("rule")?,
+                    removed: row.try_get("removed")?,
+                    last_run_at: row.try_get("last_run_at")?,
+                    last_removed: row.try_get("last_removed")?,
+                })
+            })
+            .collect()
     }
 
     async fn erase_due(&self, hold_ms: Millis, limit: i64) -> Result<Erasures, StoreError> {
@@ -217,6 +305,16 @@ impl DataRights for PostgresBackend {
                 run(&mut tx, statement).await?;
             }
             done.erased += 1;
+        }
+        for (rule, n) in [("accounts_erased", done.erased), ("accounts_held", done.held)] {
+            if n > 0 {
+                sqlx::query(&tally_sql(placeholder))
+                    .bind(rule)
+                    .bind(n as i64)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         tx.commit().await?;
         Ok(done)
