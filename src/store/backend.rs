@@ -15,7 +15,15 @@ use crate::status::ApplicationStatus;
 /// A storage backend: everything the app keeps, plus the signals several instances share.
 #[async_trait]
 pub trait Backend:
-    Applicants + Accounts + EmailQueue + super::Console + super::DataRights + Send + Sync + 'static
+    Applicants
+    + Accounts
+    + EmailQueue
+    + super::Console
+    + super::DataRights
+    + super::DataRequests
+    + Send
+    + Sync
+    + 'static
 {
     /// "sqlite" or "postgres", for logs and benchmarks.
     fn kind(&self) -> &'static str;

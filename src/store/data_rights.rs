@@ -386,6 +386,7 @@ pub(super) fn hold_statements(
         "job_failures",
         "document_uploads",
         "data_exports",
+        "data_requests",
     ] {
         statements.push((
             format!("DELETE FROM {table} WHERE user_id = {}", p(1)),

@@ -22,6 +22,7 @@ macro_rules! user_columns {
 mod backend;
 mod console;
 mod console_sql;
+pub mod data_requests;
 pub mod data_rights;
 mod group_commit;
 mod group_plan;
@@ -37,6 +38,7 @@ pub use console::{
     AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, Figures, OperatorId,
     TimelineEntry, WebhookOutcome, WebhookQuery, WebhookRow,
 };
+pub use data_requests::DataRequests;
 pub use data_rights::DataRights;
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::{SessionStore, take_loaded_user, with_loaded_users};

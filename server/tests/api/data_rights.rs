@@ -548,3 +548,137 @@ async fn retention_removes_each_kind_of_row_on_time() {
         assert!(metrics.contains(&line), "{line} in\n{metrics}");
     }
 }
+
+/// The first number after `prefix` in `page`.
+fn id_after(page: &str, prefix: &str) -> String {
+    let start = page
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} in {page}"))
+        + prefix.len();
+    page[start..].chars().take_while(char::is_ascii_digit).collect()
+}
+
+/// A person writes in: support opens an export and a deletion on their page, an admin
+/// confirms each on "Data requests" (support cannot); after the grace period the erasure is
+/// listed for LedgerOS until an operator marks it sent, and its id is then forgotten.
+#[tokio::test]
+async fn staff_handle_requests_from_people_who_write_in() {
+    use onboarding::operators::{self, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD, Role};
+    let clock = Clock::manual(Clock::system().now_ms());
+    let app = spawn_app_with_clock(clock.clone(), |config| {
+        config.erasure_poll = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    let email = "writes.in@example.com";
+    app.sign_up(email).await;
+    let user = app.services.store.user_by_email(email).await.unwrap().unwrap();
+    let ledger_id = app.ledger_id_of(email).await;
+    operators::create_operator(
+        &app.services.store,
+        "support@fintech.example",
+        "a long support passphrase".into(),
+        Role::Support,
+    )
+    .await
+    .unwrap();
+    let sign_in = |who: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            let client = crate::helpers::browser_like_client();
+            let response = client
+                .post(app.url("/admin/login"))
+                .form(&[("email", who), ("password", password)])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "operator login");
+            client
+        }
+    };
+    let support = sign_in("support@fintech.example", "a long support passphrase").await;
+    let admin = sign_in(DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let open = |kind: &'static str| {
+        let (support, url) = (
+            support.clone(),
+            app.url(&format!("/admin/applicants/{}/data-request", user.id.0)),
+        );
+        async move { support.post(url).form(&[("kind", kind)]).send().await.unwrap() }
+    };
+
+    let opened = open("export").await;
+    assert_eq!(location(&opened), format!("/admin/applicants/{}", user.id.0));
+    let page = crate::helpers::page_in(&support, &app.url("/admin/data")).await;
+    assert!(
+        page.contains("export, opened by support@fintech.example"),
+        "{page}"
+    );
+    assert!(
+        page.contains("due in 30 days") && page.contains("An admin confirms"),
+        "{page}"
+    );
+    let page = crate::helpers::page_in(&admin, &app.url("/admin/data")).await;
+    let request = id_after(&page, "/admin/data/requests/");
+    let confirm = format!("/admin/data/requests/{request}/confirm");
+    let refused = support.post(app.url(&confirm)).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "support cannot confirm");
+    let file = admin.post(app.url(&confirm)).send().await.unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
+    let data: serde_json::Value = file.json().await.unwrap();
+    assert_eq!(data["profile"]["email"], email);
+    assert_eq!(data["exports"][0]["requested_by"], "support");
+    let again = admin.post(app.url(&confirm)).send().await.unwrap();
+    assert_eq!(location(&again), "/admin/data", "carried out once");
+
+    open("deletion").await;
+    let page = crate::helpers::page_in(&admin, &app.url("/admin/data")).await;
+    let request = id_after(&page, "/admin/data/requests/");
+    let done = admin
+        .post(app.url(&format!("/admin/data/requests/{request}/confirm")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&done), "/admin/data");
+    app.wait_for_email(email, "Your account will be deleted on").await;
+    let page = crate::helpers::page_in(&admin, &app.url("/admin/data")).await;
+    assert!(
+        page.contains("Deletions in their grace period") && page.contains(email),
+        "{page}"
+    );
+
+    clock.advance(31 * DAY_MS);
+    let done = onboarding::data_rights::erase_once(&app.services).await.unwrap();
+    assert_eq!(done.erased, 1);
+    // (A month on, the console asks for a login again.)
+    let support = sign_in("support@fintech.example", "a long support passphrase").await;
+    let page = crate::helpers::page_in(&support, &app.url("/admin/data")).await;
+    assert!(
+        page.contains(&ledger_id) && page.contains("accounts_erased"),
+        "{page}"
+    );
+    let erasure = id_after(&page, "/admin/data/erasures/");
+    let sent = support
+        .post(app.url(&format!("/admin/data/erasures/{erasure}/sent")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&sent), "/admin/data");
+    assert_eq!(
+        columns_holding(app.database_url(), &ledger_id).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        columns_holding(app.database_url(), email).await,
+        Vec::<String>::new()
+    );
+    let audited = app
+        .services
+        .store
+        .scalar_for_tests(
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('opened a data request (export)', \
+             'confirmed a data request (export)', 'opened a data request (deletion)', \
+             'confirmed a data request (deletion)') OR action LIKE 'sent erasure % to LedgerOS'",
+        )
+        .await
+        .unwrap();
+    assert_eq!(audited, 5);
+}

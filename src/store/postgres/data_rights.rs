@@ -143,22 +143,7 @@ impl DataRights for PostgresBackend {
             return Ok(None);
         };
         let user = UserId(row.try_get("id")?);
-        let email: String = row.try_get("email")?;
-        let first_name: String = row.try_get("first_name")?;
-        sqlx::query(
-            "UPDATE users SET deletion_due_at = $1, reminders_off_at = COALESCE(reminders_off_at, $2) WHERE id = $3",
-        )
-        .bind(due_at)
-        .bind(now)
-        .bind(&user.0)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(&format!("DELETE FROM {SESSIONS} WHERE user_id = $1"))
-            .bind(&user.0)
-            .execute(&mut *tx)
-            .await?;
-        let notice = notice_for(&email, &first_name, saved_language(&row)?);
-        queue_email(&mut tx, Some(&user), &notice, now).await?;
+        schedule_deletion_in(&mut tx, &user, due_at, now, notice_for).await?;
         audit_by_person(&mut tx, &user, DELETION_CONFIRMED, now).await?;
         tx.commit().await?;
         Ok(Some(user))
@@ -345,6 +330,43 @@ fn target(row: &sqlx::postgres::PgRow) -> Result<Target, StoreError> {
         email: row.try_get("email")?,
         ledger_user_id: row.try_get("ledger_user_id")?,
     })
+}
+
+/// Schedules `user`'s deletion at `due_at` (unless theirs is a held record): their sessions
+/// end, reminders stop, and the notice is queued. Returns whether it was scheduled.
+pub(super) async fn schedule_deletion_in(
+    tx: &mut PgConnection,
+    user: &UserId,
+    due_at: Millis,
+    now: Millis,
+    notice_for: EmailFor<'_>,
+) -> Result<bool, StoreError> {
+    let Some(row) = sqlx::query(
+        "SELECT email, first_name, language FROM users WHERE id = $1 AND held_until IS NULL FOR UPDATE",
+    )
+    .bind(&user.0)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(false);
+    };
+    let email: String = row.try_get("email")?;
+    let first_name: String = row.try_get("first_name")?;
+    sqlx::query(
+        "UPDATE users SET deletion_due_at = $1, reminders_off_at = COALESCE(reminders_off_at, $2) WHERE id = $3",
+    )
+    .bind(due_at)
+    .bind(now)
+    .bind(&user.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(&format!("DELETE FROM {SESSIONS} WHERE user_id = $1"))
+        .bind(&user.0)
+        .execute(&mut *tx)
+        .await?;
+    let notice = notice_for(&email, &first_name, saved_language(&row)?);
+    queue_email(&mut *tx, Some(user), &notice, now).await?;
+    Ok(true)
 }
 
 /// An audit entry that `user` made themselves.

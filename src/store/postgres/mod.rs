@@ -24,6 +24,7 @@ use tokio::task::AbortHandle;
 mod accounts;
 mod applicants;
 mod console;
+mod data_requests;
 mod data_rights;
 mod group;
 mod mail;

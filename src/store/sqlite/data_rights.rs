@@ -331,30 +331,53 @@ impl SqliteBackend {
             return Ok(None);
         };
         let user = UserId(row.try_get("id")?);
-        let email: String = row.try_get("email")?;
-        let first_name: String = row.try_get("first_name")?;
         sqlx::query("UPDATE tokens SET used_at = ? WHERE hash = ?")
             .bind(now)
             .bind(token_hash)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE users SET deletion_due_at = ?, reminders_off_at = COALESCE(reminders_off_at, ?) WHERE id = ?")
-            .bind(due_at)
-            .bind(now)
-            .bind(&user.0)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM tower_sessions WHERE user_id = ?")
-            .bind(&user.0)
-            .execute(&mut *tx)
-            .await?;
-        let notice = notice_for(&email, &first_name, saved_language(&row)?);
-        queue_email(&mut tx, Some(&user), &notice, now).await?;
+        schedule_deletion_in(&mut tx, &user, due_at, now, notice_for).await?;
         audit_by_person(&mut tx, &user, DELETION_CONFIRMED, now).await?;
         tx.commit().await?;
         self.mail_queued.notify_one();
         Ok(Some(user))
     }
+}
+
+/// Schedules `user`'s deletion at `due_at` (unless theirs is a held record): their sessions
+/// end, reminders stop, and the notice is queued. Returns whether it was scheduled.
+pub(super) async fn schedule_deletion_in(
+    tx: &mut SqliteConnection,
+    user: &UserId,
+    due_at: Millis,
+    now: Millis,
+    notice_for: EmailFor<'_>,
+) -> Result<bool, StoreError> {
+    let Some(row) =
+        sqlx::query("SELECT email, first_name, language FROM users WHERE id = ? AND held_until IS NULL")
+            .bind(&user.0)
+            .fetch_optional(&mut *tx)
+            .await?
+    else {
+        return Ok(false);
+    };
+    let email: String = row.try_get("email")?;
+    let first_name: String = row.try_get("first_name")?;
+    sqlx::query(
+        "UPDATE users SET deletion_due_at = ?, reminders_off_at = COALESCE(reminders_off_at, ?) WHERE id = ?",
+    )
+    .bind(due_at)
+    .bind(now)
+    .bind(&user.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM tower_sessions WHERE user_id = ?")
+        .bind(&user.0)
+        .execute(&mut *tx)
+        .await?;
+    let notice = notice_for(&email, &first_name, saved_language(&row)?);
+    queue_email(&mut *tx, Some(user), &notice, now).await?;
+    Ok(true)
 }
 
 /// An audit entry that `user` made themselves.

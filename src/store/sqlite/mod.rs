@@ -13,6 +13,7 @@ use tokio::sync::{Mutex, Notify, OwnedMutexGuard, broadcast};
 mod accounts;
 mod applicants;
 mod console;
+mod data_requests;
 mod data_rights;
 mod group;
 mod mail;

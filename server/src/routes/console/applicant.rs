@@ -107,6 +107,20 @@ async fn show(State(state): State<AppState>, operator: Operator, Path(id): Path<
                 })}
             </div>
         </section>
+        <section aria-labelledby="data-heading" class="panel">
+            <h2 id="data-heading">"Their data"</h2>
+            <p class="muted">"For a person who wrote in asking for their data or for their account to be deleted. An admin confirms on the Data requests page; the law gives a month."</p>
+            <div class="actions">
+                <form method="post" action=format!("{base}/data-request") class="inline-form">
+                    <input type="hidden" name="kind" value="export" />
+                    <button type="submit" class="button button-secondary">"Open an export request"</button>
+                </form>
+                <form method="post" action=format!("{base}/data-request") class="inline-form">
+                    <input type="hidden" name="kind" value="deletion" />
+                    <button type="submit" class="button button-secondary">"Open a deletion request"</button>
+                </form>
+            </div>
+        </section>
         <section aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">"Timeline, newest first"</h2>
             <ol class="timeline">{lines}</ol>

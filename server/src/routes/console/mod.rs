@@ -9,6 +9,7 @@
 mod appeals;
 mod applicant;
 mod applicants;
+mod data;
 mod demo;
 mod funnel;
 mod login;
@@ -66,6 +67,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .merge(applicant::routes())
         .merge(team::routes())
         .merge(funnel::routes())
+        .merge(data::routes())
         .merge(demo::routes())
         .merge(webhooks::routes());
     let console = console.route_layer(axum::middleware::from_fn_with_state(state.clone(), in_mode));
@@ -180,6 +182,7 @@ fn page(
                 <a href="/admin/appeals">"Appeals"</a>
                 <a href="/admin/webhooks">"Webhooks"</a>
                 <a href="/admin/funnel">"Funnel"</a>
+                <a href="/admin/data">"Data requests"</a>
                 <a href="/admin/audit">"Audit log"</a>
                 {admin.then(|| view! { <a href="/admin/operators">"Operators"</a> })}
                 {(admin && demo).then(|| view! { <a href="/admin/demo">"Demo data"</a> })}
