@@ -1,11 +1,10 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, signUp, uniqueName, verifyWithOutcome } from "./helpers";
+import { hydrated, OPERATOR, signUp, uniqueName, verifyWithOutcome } from "./helpers";
 import { audit } from "./a11y";
 
 // The operator console: support finds a denied applicant's appeal, answers it, and the
 // applicant's open status page shows the answer.
 
-const OPERATOR = { email: "admin@demo.example", password: "demo console passphrase" };
 
 test("support answers an appeal and the applicant sees it", async ({ page, browser }) => {
   const lastName = uniqueName("Appealing");

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { test, expect } from "@playwright/test";
 import { audit } from "./a11y";
-import { PASSWORD, signUp } from "./helpers";
+import { openEmail, OPERATOR, PASSWORD, signUp, uniqueName } from "./helpers";
 
 // A person's data (issue 26): the account page, and the file "Download my data" gives.
 
@@ -12,12 +12,13 @@ test("download my data: the password again, then a file with what we hold and no
   await expect(page.getByText(email, { exact: true })).toBeVisible();
   await audit(page, "account page");
 
-  await page.getByLabel("Your password", { exact: true }).fill("not the password at all");
+  // The first of the page's two password fields: the download's (the second is the deletion's).
+  await page.getByLabel("Your password", { exact: true }).first().fill("not the password at all");
   await page.getByRole("button", { name: "Download my data" }).click();
   await expect(page.getByRole("alert")).toContainText("That's not your password");
   await audit(page, "account page with an error");
 
-  await page.getByLabel("Your password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("Your password", { exact: true }).first().fill(PASSWORD);
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download my data" }).click();
   const file = await download;
@@ -34,4 +35,34 @@ test("download my data: the password again, then a file with what we hold and no
   expect(data.not_included.join(" ")).toContain("compliance records");
   expect(text).not.toContain(PASSWORD);
   expect(text).not.toContain("argon2");
+});
+
+test("delete my account: the password, a link by email, then the grace period staff can see", async ({ page, browser }) => {
+  const lastName = uniqueName("Leaving");
+  const email = await signUp(page, "Lena", lastName);
+  await page.goto("/account");
+  await page.getByLabel("Your password", { exact: true }).nth(1).fill(PASSWORD);
+  await page.getByRole("button", { name: "Delete my account" }).click();
+  await expect(page.getByRole("status")).toContainText(`We've sent a link to ${email}`);
+
+  await openEmail(page, email, /Confirm that you want your account deleted/);
+  await page.getByRole("link", { name: /\/account\/delete\?token=/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Delete your account?");
+  await audit(page, "deletion confirmation page");
+  await page.getByRole("button", { name: "Yes, delete my account" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your account will be deleted");
+  await audit(page, "deletion confirmed page");
+  // Logged out: the status page asks for a login.
+  await page.goto("/status");
+  await expect(page).toHaveURL(/\/login/);
+
+  // Staff see it among the deletions in their grace period.
+  const console = await (await browser.newContext()).newPage();
+  await console.goto("/admin/login");
+  await console.getByLabel("Work email").fill(OPERATOR.email);
+  await console.getByLabel("Password").fill(OPERATOR.password);
+  await console.getByRole("button", { name: "Log in to the console" }).click();
+  await console.getByRole("link", { name: "Data requests" }).click();
+  await expect(console.getByRole("link", { name: `Lena ${lastName}` })).toBeVisible();
+  await audit(console, "console data requests");
 });

@@ -87,6 +87,9 @@ export const HOSTED_SPANISH: HostedWords = {
   submit: "Enviar la verificación",
 };
 
+/** The demo's console admin (created at start in demo mode). */
+export const OPERATOR = { email: "admin@demo.example", password: "demo console passphrase" };
+
 /** Goes through the four steps of LedgerOS's hosted page (the built-in sandbox). */
 export async function completeHostedSteps(page: Page, words: HostedWords = HOSTED_ENGLISH) {
   await expect(page.getByText(words.step(1))).toBeVisible();

@@ -308,5 +308,18 @@ async fn act(
             past.store.add_appeal(id, APPEAL).await?;
             Ok(None)
         }
+        Step::Delete => {
+            // As the account page and the emailed link do.
+            let id = person.id.as_ref().ok_or_else(|| anyhow::anyhow!("no account"))?;
+            let token = tokens::generate();
+            let link =
+                templates::deletion_link(person.lang, &person.email, person.first, &past.public_url, &token);
+            let expires_at = now + templates::DELETION_LINK_HOURS * HOUR;
+            past.store
+                .request_deletion(id, &tokens::digest(&token), expires_at, &link)
+                .await?;
+            onboarding::data_rights::confirm_deletion(past, &token, person.lang).await?;
+            Ok(None)
+        }
     }
 }

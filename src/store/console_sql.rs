@@ -235,7 +235,11 @@ pub(super) fn funnel_input(
 }
 
 /// What [`Console::reset_demo`] empties, children first.
-pub(super) const DEMO_TABLES: [&str; 12] = [
+pub(super) const DEMO_TABLES: [&str; 16] = [
+    "data_exports",
+    "data_requests",
+    "ledger_erasures",
+    "retention_tally",
     "status_changes",
     "document_uploads",
     "appeals",

@@ -45,10 +45,24 @@ pub(super) enum Step {
     Read(StatusSource),
     /// The person asks support to look again at a denial.
     Appeal,
+    /// The person deletes their account (the link by email, confirmed): it waits out its grace
+    /// period on the console's "Data requests" page.
+    Delete,
 }
 
-/// The story of demo applicant `i` of `count`, as steps in time, some of them after `now`.
+/// The story of demo applicant `i` of `count`, as steps in time, some of them after `now`:
+/// one in ten, whatever happened, deletes their account a few days later.
 pub(super) fn story(i: usize, count: usize, now: Millis) -> Vec<(Millis, Step)> {
+    let mut steps = plan(i, count, now);
+    if i % 10 == 6
+        && let Some(&(last, _)) = steps.last()
+    {
+        steps.push((last + between(i, 8, 2 * HOUR, 3 * DAY), Step::Delete));
+    }
+    steps
+}
+
+fn plan(i: usize, count: usize, now: Millis) -> Vec<(Millis, Step)> {
     let span = HISTORY_DAYS * DAY;
     let slot = span / count.max(1) as i64;
     let signed_up = now - span + i as i64 * slot + between(i, 1, 0, slot * 4 / 5);
