@@ -605,7 +605,10 @@ async fn admins_fill_the_demo_with_applicants_in_every_status_and_reset_it() {
     assert!(audit.contains("added demo applicants"));
     // One in ten deleted their account: waiting out the grace period on "Data requests".
     let data = page_in(&admin, &app.url("/admin/data")).await;
-    assert!(data.contains("asked for") && data.contains("@demo.example"), "{data}");
+    assert!(
+        data.contains("asked for") && data.contains("@demo.example"),
+        "{data}"
+    );
 
     // Support cannot.
     add_support(&app).await;
