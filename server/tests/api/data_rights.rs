@@ -695,3 +695,60 @@ async fn staff_handle_requests_from_people_who_write_in() {
         .unwrap();
     assert_eq!(audited, 5);
 }
+
+/// Two instances run the erasure job at the same moment: each account is erased once, and
+/// LedgerOS is asked once per account.
+#[tokio::test]
+async fn two_instances_erase_each_account_once() {
+    let clock = Clock::manual(Clock::system().now_ms());
+    let slow =
+        |config: &mut server::config::Config| config.erasure_poll = std::time::Duration::from_secs(3600);
+    let app = spawn_app_with_clock(clock.clone(), slow).await;
+    let peer = crate::helpers::spawn_instance_of(&app, clock.clone(), slow).await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let email = format!("twice{n}@example.com");
+        crate::helpers::spawn_second_user(&app, &email).await;
+        ids.push(
+            app.services
+                .store
+                .user_by_email(&email)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        );
+    }
+    for id in &ids {
+        let scheduled = app
+            .services
+            .store
+            .schedule_deletion(id, clock.now_ms() + DAY_MS, &|to, first_name, _| {
+                onboarding::email::templates::deletion_scheduled(
+                    Default::default(),
+                    to,
+                    first_name,
+                    "http://x",
+                    0,
+                    5,
+                )
+            })
+            .await
+            .unwrap();
+        assert!(scheduled);
+    }
+    clock.advance(2 * DAY_MS);
+    let (a, b) = tokio::join!(
+        onboarding::data_rights::erase_once(&app.services),
+        onboarding::data_rights::erase_once(&peer.services)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.erased + b.erased, 6, "{a:?} {b:?}");
+    let erasures = app
+        .services
+        .store
+        .scalar_for_tests("SELECT COUNT(*) FROM ledger_erasures")
+        .await
+        .unwrap();
+    assert_eq!(erasures, 6);
+}
