@@ -303,6 +303,27 @@ pub(super) fn hold_ended_sql(p: fn(usize) -> String) -> String {
     )
 }
 
+/// What goes first in both an erasure and a hold: the emails to `who` (also those sent before
+/// the account existed), any signup with their address, and their sessions.
+fn mail_and_sessions(who: &Target, p: fn(usize) -> String, sessions: &str) -> Vec<Statement> {
+    let (id, email) = (Bind::Text(who.id.clone()), Bind::Text(who.email.clone()));
+    vec![
+        (
+            format!(
+                "DELETE FROM emails WHERE user_id = {} OR to_address = {}",
+                p(1),
+                p(2)
+            ),
+            vec![id.clone(), email.clone()],
+        ),
+        (format!("DELETE FROM signups WHERE email = {}", p(1)), vec![email]),
+        (
+            format!("DELETE FROM {sessions} WHERE user_id = {}", p(1)),
+            vec![id],
+        ),
+    ]
+}
+
 /// Erases `who`: every row that holds their email, name or LedgerOS id, the account row last
 /// (the rows that belong to it go with it: `ON DELETE CASCADE`). The audit log keeps its
 /// entries, which name the account only by its internal id. LedgerOS has no deletion call, so
@@ -313,26 +334,11 @@ pub(super) fn erase_statements(
     p: fn(usize) -> String,
     sessions: &str,
 ) -> Vec<Statement> {
-    let id = || Bind::Text(who.id.clone());
-    let mut statements = vec![
-        (
-            format!(
-                "DELETE FROM emails WHERE user_id = {} OR to_address = {}",
-                p(1),
-                p(2)
-            ),
-            vec![id(), Bind::Text(who.email.clone())],
-        ),
-        (
-            format!("DELETE FROM signups WHERE email = {}", p(1)),
-            vec![Bind::Text(who.email.clone())],
-        ),
-        (
-            format!("DELETE FROM {sessions} WHERE user_id = {}", p(1)),
-            vec![id()],
-        ),
-        (format!("DELETE FROM users WHERE id = {}", p(1)), vec![id()]),
-    ];
+    let mut statements = mail_and_sessions(who, p, sessions);
+    statements.push((
+        format!("DELETE FROM users WHERE id = {}", p(1)),
+        vec![Bind::Text(who.id.clone())],
+    ));
     if let Some(ledger) = &who.ledger_user_id {
         statements.push((
             format!("DELETE FROM webhook_events WHERE ledger_user_id = {}", p(1)),
@@ -361,24 +367,7 @@ pub(super) fn hold_statements(
     sessions: &str,
 ) -> Vec<Statement> {
     let id = || Bind::Text(who.id.clone());
-    let mut statements = vec![
-        (
-            format!(
-                "DELETE FROM emails WHERE user_id = {} OR to_address = {}",
-                p(1),
-                p(2)
-            ),
-            vec![id(), Bind::Text(who.email.clone())],
-        ),
-        (
-            format!("DELETE FROM signups WHERE email = {}", p(1)),
-            vec![Bind::Text(who.email.clone())],
-        ),
-        (
-            format!("DELETE FROM {sessions} WHERE user_id = {}", p(1)),
-            vec![id()],
-        ),
-    ];
+    let mut statements = mail_and_sessions(who, p, sessions);
     for table in [
         "tokens",
         "known_devices",
