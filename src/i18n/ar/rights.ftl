@@ -2,7 +2,7 @@
 nav-account = حسابك
 account-page-title = حسابك
 account-lead = بياناتك، ونسخة من كل ما نحتفظ به عنك.
-account-details-title = بياناتك
+account-details-title = معلومات حسابك
 account-name = الاسم
 account-email = البريد الإلكتروني
 account-language = اللغة

@@ -2,7 +2,7 @@
 nav-account = Tu cuenta
 account-page-title = Tu cuenta
 account-lead = Tus datos y una copia de todo lo que guardamos sobre ti.
-account-details-title = Tus datos
+account-details-title = Tu información
 account-name = Nombre
 account-email = Correo electrónico
 account-language = Idioma
