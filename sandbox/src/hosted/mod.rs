@@ -32,14 +32,20 @@ use super::{Decision, Inner, Outage, Outcome, WebhookMode};
 use onboarding::i18n::{Key, Lang, msg, t, t_with};
 use onboarding::status::ApplicationStatus;
 
+mod decision_form;
 mod input;
+mod overview;
 mod pages;
 mod render;
+mod review;
 
+use decision_form::parse_decision;
 use input::*;
 pub(super) use input::{Form, check_date_of_birth, discard, plausible_email};
-use pages::{review_page, step_page};
+use overview::{index, outage, stats};
+use pages::step_page;
 use render::*;
+use review::review_page;
 
 pub(super) fn router() -> Router<Arc<Inner>> {
     Router::new()
@@ -105,110 +111,6 @@ fn hosted_language(inner: &Inner, token: &str, headers: &HeaderMap) -> Lang {
 
 // ---------------------------------------------------------------------------------------
 // Handlers
-
-async fn index(State(inner): State<Arc<Inner>>) -> Response {
-    let state = inner.state();
-    let mut users: Vec<&User> = state.users.values().collect();
-    users.sort_by(|a, b| b.created_at.cmp(&a.created_at));
-    let mut main = String::from(
-        "<h1>LedgerOS Sandbox</h1><p>A simulated LedgerOS for demos and tests. \
-         The app talks to its API; users verify on its hosted pages.</p>",
-    );
-    if users.is_empty() {
-        main.push_str("<p>No users yet. Sign up in the app to create one.</p>");
-    } else {
-        main.push_str(
-            "<table><caption class=\"visually-hidden\">Users</caption><thead><tr><th scope=\"col\">Name</th>\
-             <th scope=\"col\">User id</th><th scope=\"col\">Status</th><th scope=\"col\">Verification</th></tr></thead><tbody>",
-        );
-        for user in users {
-            let link = match &user.token {
-                Some(token) => format!("<a href=\"/verify/{}\">Open</a>", esc(token)),
-                None => "Not initiated".to_owned(),
-            };
-            let _ = write!(
-                main,
-                "<tr><td>{} {}</td><td><code>{}</code></td><td>{}</td><td>{link}</td></tr>",
-                esc(&user.first_name),
-                esc(&user.last_name),
-                esc(&user.id),
-                esc(user.status.label()),
-            );
-        }
-        main.push_str("</tbody></table>");
-    }
-    let mode = inner.outage();
-    let _ = write!(
-        main,
-        "<h2>Outage switch</h2><p>While on, every API call from the app gets <code>503</code> (or <code>429</code> \
-         with <code>Retry-After</code>, as LedgerOS's rate limit answers), so you can show that signups still work \
-         and verification is set up once LedgerOS is back. Hosted pages keep working.</p>\
-         <p>The API is <strong>{}</strong>.</p>",
-        match mode {
-            Outage::Up => "up",
-            Outage::Unavailable => "down (answering 503)",
-            Outage::Throttled => "throttled (answering 429)",
-        },
-    );
-    if mode == Outage::Up {
-        main.push_str(
-            "<form method=\"post\" action=\"/outage\" class=\"inline\"><input type=\"hidden\" name=\"on\" value=\"true\">\
-             <button type=\"submit\">Start an outage</button></form> \
-             <form method=\"post\" action=\"/outage\" class=\"inline\"><input type=\"hidden\" name=\"on\" value=\"true\">\
-             <input type=\"hidden\" name=\"mode\" value=\"429\"><button type=\"submit\">Throttle the API (429)</button></form>",
-        );
-    } else {
-        main.push_str(
-            "<form method=\"post\" action=\"/outage\"><input type=\"hidden\" name=\"on\" value=\"false\">\
-             <button type=\"submit\">End the outage</button></form>",
-        );
-    }
-    page(Lang::En, StatusCode::OK, "Overview", &main)
-}
-
-#[derive(serde::Deserialize)]
-struct OutageForm {
-    on: bool,
-    /// `503` (the default) or `429`.
-    #[serde(default)]
-    mode: Option<String>,
-}
-
-/// The demo's outage switch, the same as [`super::Sandbox::set_outage_mode`].
-async fn outage(State(inner): State<Arc<Inner>>, axum::Form(form): axum::Form<OutageForm>) -> Response {
-    let mode = match (form.on, form.mode.as_deref()) {
-        (false, _) => Outage::Up,
-        (true, Some("429")) => Outage::Throttled,
-        (true, _) => Outage::Unavailable,
-    };
-    inner.set_outage(mode);
-    Redirect::to("/").into_response()
-}
-
-/// What the sandbox has seen, for harnesses that run the app as its own process: the outage
-/// mode, request and replay counts, and each LedgerOS user's email and id (demo data only).
-async fn stats(State(inner): State<Arc<Inner>>) -> Response {
-    let state = inner.state();
-    let users: Vec<serde_json::Value> = state
-        .users
-        .values()
-        .map(|u| {
-            serde_json::json!({
-                "id": u.id,
-                "email": u.email,
-                "createdAt": u.created_at,
-                "verificationStarted": u.token.is_some(),
-            })
-        })
-        .collect();
-    axum::Json(serde_json::json!({
-        "outage": inner.outage().as_str(),
-        "apiRequests": inner.api_requests.load(std::sync::atomic::Ordering::SeqCst),
-        "idempotentReplays": inner.replays.load(std::sync::atomic::Ordering::SeqCst),
-        "users": users,
-    }))
-    .into_response()
-}
 
 async fn show(
     State(inner): State<Arc<Inner>>,
@@ -479,114 +381,6 @@ fn complete_step(
     user.step = user.step.max(step.next());
     tracing::info!(user_id = %user.id, step = step.number(), "sandbox: hosted step completed");
     Redirect::to(&verify_path(token)).into_response()
-}
-
-fn parse_decision(form: &Form, lang: Lang) -> Result<Decision, Errors> {
-    let mut errors = Errors::new();
-    let reason = || {
-        let reason = form.get("reason");
-        if reason.is_empty() {
-            Err(("reason", t(lang, msg::HOSTED_ERROR_REASON)))
-        } else {
-            Ok(reason.to_owned())
-        }
-    };
-    let outcome = match form.get("outcome") {
-        "approve" => Some(Outcome::Approve),
-        "deny" => reason()
-            .map(|reason| Outcome::Deny { reason })
-            .map_err(|e| errors.push(e))
-            .ok(),
-        "needs_information" => {
-            let required_fields: Vec<String> = form
-                .all("required_fields")
-                .filter(|f| REQUESTABLE.iter().any(|(value, _)| value == f))
-                .map(str::to_owned)
-                .collect();
-            if required_fields.is_empty() {
-                errors.push(("required_fields", t(lang, msg::HOSTED_ERROR_REQUEST)));
-                None
-            } else {
-                Some(Outcome::NeedsInformation { required_fields })
-            }
-        }
-        "needs_verification" => Some(Outcome::NeedsVerification),
-        "manual_review" => {
-            let after = seconds(form, "review_seconds", 10, lang, &mut errors);
-            let then = match form.get("review_outcome") {
-                "" | "approve" => Some(Outcome::Approve),
-                "deny" => reason()
-                    .map(|reason| Outcome::Deny { reason })
-                    .map_err(|e| errors.push(e))
-                    .ok(),
-                _ => {
-                    errors.push(("review_outcome", t(lang, msg::HOSTED_ERROR_REVIEW_OUTCOME)));
-                    None
-                }
-            };
-            then.map(|then| Outcome::ManualReview {
-                then: Box::new(then),
-                after,
-            })
-        }
-        "lock" => Some(Outcome::Lock),
-        _ => {
-            errors.push(("outcome", t(lang, msg::HOSTED_ERROR_OUTCOME)));
-            None
-        }
-    };
-    let delay = seconds(form, "delay_seconds", 0, lang, &mut errors);
-    let webhooks = match form.get("webhooks") {
-        "" | "normal" => WebhookMode::Normal,
-        "duplicate" => WebhookMode::Duplicate,
-        "late" => WebhookMode::Late(seconds(form, "webhook_delay_seconds", 5, lang, &mut errors)),
-        "reversed" => WebhookMode::Reversed,
-        "skip" => WebhookMode::Skip,
-        _ => {
-            errors.push(("webhooks", t(lang, msg::HOSTED_ERROR_DELIVERY)));
-            WebhookMode::Normal
-        }
-    };
-    sort_errors(
-        &mut errors,
-        &[
-            "outcome",
-            "reason",
-            "required_fields",
-            "review_outcome",
-            "review_seconds",
-            "delay_seconds",
-            "webhooks",
-            "webhook_delay_seconds",
-        ],
-    );
-    match outcome {
-        Some(outcome) if errors.is_empty() => Ok(Decision {
-            outcome,
-            delay,
-            webhooks,
-        }),
-        _ => Err(errors),
-    }
-}
-
-/// A whole number of seconds from 0 to a day; blank means `default`.
-fn seconds(form: &Form, name: &'static str, default: u64, lang: Lang, errors: &mut Errors) -> Duration {
-    let value = form.get(name);
-    if value.is_empty() {
-        return Duration::from_secs(default);
-    }
-    match value.parse::<u64>() {
-        Ok(secs) if secs <= MAX_DELAY_SECS => Duration::from_secs(secs),
-        _ => {
-            let max = i64::try_from(MAX_DELAY_SECS).unwrap_or(i64::MAX);
-            errors.push((
-                name,
-                t_with(lang, msg::HOSTED_ERROR_SECONDS, &[("max", max.into())]),
-            ));
-            Duration::from_secs(default)
-        }
-    }
 }
 
 fn sort_errors(errors: &mut Errors, order: &[&str]) {
