@@ -45,8 +45,22 @@ pub struct AuditEntry {
     pub operator: Option<String>,
     pub action: String,
     pub subject: Option<String>,
+    /// The applicant the entry is about, when its subject is one: (name, email).
+    pub applicant: Option<(String, String)>,
     pub detail: String,
+    /// Where the operator was (their address), for views and actions in the console.
+    pub client: Option<String>,
     pub at: Millis,
+}
+
+/// Which lines of the audit log to show.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only this operator's (by email).
+    pub operator: Option<String>,
+    /// Only those about this subject (an applicant's id).
+    pub subject: Option<String>,
+    pub limit: i64,
 }
 
 /// Which appeals a queue shows.
@@ -211,8 +225,20 @@ pub trait Console {
         detail: &str,
     ) -> Result<(), StoreError>;
 
-    /// The newest `limit` lines of the audit log, newest first.
-    async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The newest lines of the audit log that `query` asks for, newest first.
+    async fn audit_log(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Records that `operator`, at `client`, looked at `subject`'s data (`action` says what).
+    async fn record_view(
+        &self,
+        operator: &OperatorId,
+        action: &str,
+        subject: &str,
+        client: &str,
+    ) -> Result<(), StoreError>;
+
+    /// How many times staff looked at `subject`'s data since `since`.
+    async fn views_of(&self, subject: &str, since: Millis) -> Result<i64, StoreError>;
 
     /// Appeals in the queue (`Open`: oldest first) or answered and closed (`Resolved`: newest
     /// first), at most `limit`.

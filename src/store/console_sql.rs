@@ -69,6 +69,47 @@ pub(super) fn applicants_sql(
     (sql, binds)
 }
 
+/// The audit log's SQL for `query` (see [`applicants_sql`]): each line with its operator's email
+/// and, when it is about an applicant, their name and email.
+pub(super) fn audit_sql(
+    query: &super::console::AuditQuery,
+    placeholder: impl Fn(usize) -> String,
+) -> (String, Vec<Bind>) {
+    let mut conditions = Vec::new();
+    let mut binds = Vec::new();
+    if let Some(operator) = &query.operator {
+        binds.push(Bind::Text(operator.clone()));
+        conditions.push(format!("o.email = {}", placeholder(binds.len())));
+    }
+    if let Some(subject) = &query.subject {
+        binds.push(Bind::Text(subject.clone()));
+        conditions.push(format!("l.subject = {}", placeholder(binds.len())));
+    }
+    binds.push(Bind::Int(query.limit));
+    let limit = placeholder(binds.len());
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT l.id, o.email AS operator_email, l.action, l.subject, l.detail, l.client, l.at, \
+         u.first_name, u.last_name, u.email AS applicant_email FROM audit_log l \
+         LEFT JOIN operators o ON o.id = l.operator_id LEFT JOIN users u ON u.id = l.subject \
+         {filter} ORDER BY l.id DESC LIMIT {limit}"
+    );
+    (sql, binds)
+}
+
+/// Staff's views of one subject's data since a time (`p` the placeholder style).
+pub(super) fn views_sql(p: impl Fn(usize) -> String) -> String {
+    format!(
+        "SELECT COUNT(*) FROM audit_log WHERE subject = {} AND at >= {} AND action LIKE 'viewed %'",
+        p(1),
+        p(2)
+    )
+}
+
 /// `text` with `LIKE`'s wildcards (and the escape character) escaped by `\`.
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
@@ -172,7 +213,9 @@ impl TimelinePart {
             }
             Self::Documents => format!("SELECT document_type, at FROM document_uploads WHERE user_id = {p}"),
             Self::Audit => format!(
-                "SELECT l.id, o.email AS operator_email, l.action, l.subject, l.detail, l.at FROM audit_log l \
+                "SELECT l.id, o.email AS operator_email, l.action, l.subject, l.detail, l.client, l.at, \
+                 CAST(NULL AS TEXT) AS first_name, CAST(NULL AS TEXT) AS last_name, \
+                 CAST(NULL AS TEXT) AS applicant_email FROM audit_log l \
                  LEFT JOIN operators o ON o.id = l.operator_id WHERE l.subject = {p}"
             ),
         }

@@ -37,8 +37,8 @@ pub use backend::{
     Accounts, Applicants, Backend, ConfirmOutcome, EmailQueue, PendingSignup, ReminderDue, SignupTarget,
 };
 pub use console::{
-    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, Figures, OperatorId,
-    TimelineEntry, WebhookOutcome, WebhookQuery, WebhookRow,
+    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, AuditQuery, Console, Figures,
+    OperatorId, TimelineEntry, WebhookOutcome, WebhookQuery, WebhookRow,
 };
 pub use data_requests::DataRequests;
 pub use data_rights::DataRights;

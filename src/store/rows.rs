@@ -194,19 +194,23 @@ where
     String: Decodes<R::Database>,
     i64: Decodes<R::Database>,
 {
+    let first: Option<String> = row.try_get("first_name")?;
+    let last: Option<String> = row.try_get("last_name")?;
+    let email: Option<String> = row.try_get("applicant_email")?;
     Ok(AuditEntry {
         id: row.try_get("id")?,
         operator: row.try_get("operator_email")?,
         action: row.try_get("action")?,
         subject: row.try_get("subject")?,
+        applicant: first
+            .zip(last)
+            .zip(email)
+            .map(|((first, last), email)| (format!("{first} {last}"), email)),
         detail: row.try_get("detail")?,
+        client: row.try_get("client")?,
         at: row.try_get("at")?,
     })
 }
-
-/// The audit log's columns, newest first (bind the limit).
-pub(super) const AUDIT_QUERY: &str = "SELECT l.id, o.email AS operator_email, l.action, l.subject, l.detail, l.at \
-     FROM audit_log l LEFT JOIN operators o ON o.id = l.operator_id ORDER BY l.id DESC LIMIT ";
 
 /// An applicant of the console's list, from a row of [`super::console::applicants_sql`].
 pub(super) fn applicant_row<R>(row: &R) -> Result<ApplicantRow, StoreError>

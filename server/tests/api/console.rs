@@ -738,3 +738,72 @@ async fn staff_see_each_applicants_language_in_english() {
         "{page}"
     );
 }
+
+/// Every look at a person's data is in the audit log, with who, when and from where; admins
+/// see how often staff looked; the log filters by operator and by applicant, and names the
+/// applicant of each line (issue 27, item 2).
+#[tokio::test]
+async fn every_look_at_an_applicant_is_in_the_audit_log_and_named() {
+    let app = spawn_app().await;
+    let appeal = denied_with_appeal(&app).await;
+    let ada = app
+        .services
+        .store
+        .user_by_email("ada@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .0;
+    crate::helpers::spawn_second_user(&app, "bob@example.com").await;
+    let bob = app
+        .services
+        .store
+        .user_by_email("bob@example.com")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .0;
+    add_support(&app).await;
+    let support = operator_browser(&app, SUPPORT_EMAIL, SUPPORT_PASSWORD).await;
+    page_in(&support, &app.url(&format!("/admin/applicants/{ada}"))).await;
+    page_in(&support, &app.url(&format!("/admin/appeals/{appeal}"))).await;
+    page_in(&support, &app.url(&format!("/admin/applicants/{bob}"))).await;
+    let own = page_in(&support, &app.url(&format!("/admin/applicants/{ada}"))).await;
+    assert!(!own.contains("Viewed by staff"), "support does not see the count");
+
+    let admin = operator_browser(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let page = page_in(&admin, &app.url(&format!("/admin/applicants/{ada}"))).await;
+    // Support twice, the appeal once, and this look.
+    assert!(page.contains("4 times in 30 days"), "{page}");
+
+    // (Without Leptos's `<!>` markers between text and tags.)
+    let log = page_in(&admin, &app.url(&format!("/admin/audit?applicant={ada}")))
+        .await
+        .replace("<!>", "");
+    assert!(
+        log.contains("viewed the applicant") && log.contains("viewed an appeal"),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("<a href=\"/admin/applicants/{ada}\">Ada Lovelace</a>")),
+        "{log}"
+    );
+    assert!(
+        log.contains("ada@example.com") && log.contains("<td>127.0.0.1</td>"),
+        "{log}"
+    );
+    assert!(!log.contains("bob@example.com"), "only Ada's lines: {log}");
+
+    let by_support = page_in(
+        &admin,
+        &app.url("/admin/audit?operator=support%40fintech.example"),
+    )
+    .await;
+    assert!(by_support.contains("bob@example.com"), "{by_support}");
+    assert!(
+        !by_support.contains(&format!("<td>{DEMO_OPERATOR_EMAIL}</td>")),
+        "only support's lines"
+    );
+}

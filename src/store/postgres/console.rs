@@ -8,11 +8,11 @@ use super::mail::queue_email;
 use crate::clock::Millis;
 use crate::email::OutgoingEmail;
 use crate::operators::{OperatorRecord, Role};
-use crate::store::console_sql::{Bind, TimelinePart, applicants_sql, webhooks_sql};
-use crate::store::rows::{self, APPEAL_QUERY, AUDIT_QUERY};
+use crate::store::console_sql::{Bind, TimelinePart, applicants_sql, audit_sql, views_sql, webhooks_sql};
+use crate::store::rows::{self, APPEAL_QUERY};
 use crate::store::{
-    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, Console, Figures, OperatorId,
-    StoreError, TimelineEntry, UserId, UserRecord,
+    AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, AuditQuery, Console, Figures,
+    OperatorId, StoreError, TimelineEntry, UserId, UserRecord,
 };
 use crate::store::{EventOutcome, WebhookQuery, WebhookRow};
 
@@ -113,14 +113,40 @@ impl Console for PostgresBackend {
         Ok(())
     }
 
-    async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-        sqlx::query(&format!("{AUDIT_QUERY} $1"))
-            .bind(limit)
-            .fetch_all(&self.pool)
+    async fn audit_log(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        let (sql, binds) = audit_sql(query, |n: usize| format!("${n}"));
+        self.fetch_bound(&sql, binds)
             .await?
             .iter()
             .map(rows::audit_entry)
             .collect()
+    }
+
+    async fn record_view(
+        &self,
+        operator: &OperatorId,
+        action: &str,
+        subject: &str,
+        client: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (operator_id, action, subject, detail, at, client) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&operator.0)
+            .bind(action)
+            .bind(subject)
+            .bind("")
+            .bind(self.clock.now_ms())
+            .bind(client)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn views_of(&self, subject: &str, since: Millis) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(&views_sql(|n: usize| format!("${n}")))
+            .bind(subject)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     async fn appeals_queue(&self, filter: AppealFilter, limit: i64) -> Result<Vec<AppealRecord>, StoreError> {

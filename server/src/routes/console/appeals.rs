@@ -110,9 +110,19 @@ fn excerpt(message: &str) -> String {
 }
 
 /// `GET /admin/appeals/{id}`: the appeal, the applicant, and the reply form.
-async fn show(State(state): State<AppState>, operator: Operator, Path(id): Path<i64>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    operator: Operator,
+    crate::client_ip::ClientIp(client): crate::client_ip::ClientIp,
+    Path(id): Path<i64>,
+) -> Response {
     match state.services.store.appeal(id).await {
-        Ok(Some(appeal)) => appeal_page(&state, &operator, appeal, StatusCode::OK, "", None).await,
+        Ok(Some(appeal)) => {
+            operator
+                .record_view(&state, "viewed an appeal", &appeal.user.0, client)
+                .await;
+            appeal_page(&state, &operator, appeal, StatusCode::OK, "", None).await
+        }
         Ok(None) => not_found(&operator),
         Err(e) => unavailable(e),
     }

@@ -15,7 +15,11 @@ use onboarding::store::{UserId, UserRecord};
 use onboarding::verification::{self, VerificationError};
 
 use super::{Operator, age_in_words, page, unavailable};
+use crate::client_ip::ClientIp;
 use crate::state::AppState;
+
+/// The window of "viewed by staff N times".
+const VIEWS_WINDOW_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -47,16 +51,38 @@ async fn applicant(state: &AppState, operator: &Operator, id: String) -> Result<
 }
 
 /// `GET /admin/applicants/{id}`.
-async fn show(State(state): State<AppState>, operator: Operator, Path(id): Path<String>) -> Response {
+async fn show(
+    State(state): State<AppState>,
+    operator: Operator,
+    ClientIp(client): ClientIp,
+    Path(id): Path<String>,
+) -> Response {
     let user = match applicant(&state, &operator, id).await {
         Ok(user) => user,
         Err(page) => return page,
     };
+    operator
+        .record_view(&state, "viewed the applicant", &user.id.0, client)
+        .await;
     let timeline = match state.services.store.applicant_timeline(&user).await {
         Ok(timeline) => timeline,
         Err(e) => return unavailable(e),
     };
     let now = state.services.clock.now_ms();
+    // Admins see how often staff looked (this view included), with a link to each look.
+    let views = if operator.record.role == onboarding::operators::Role::Admin {
+        match state
+            .services
+            .store
+            .views_of(&user.id.0, now - VIEWS_WINDOW_MS)
+            .await
+        {
+            Ok(n) => Some(n),
+            Err(e) => return unavailable(e),
+        }
+    } else {
+        None
+    };
     let name = format!("{} {}", user.first_name, user.last_name);
     let base = format!("/admin/applicants/{}", user.id.0);
     let lines: Vec<_> = timeline
@@ -87,6 +113,12 @@ async fn show(State(state): State<AppState>, operator: Operator, Path(id): Path<
                 <tr><th scope="row">"Last read from LedgerOS"</th><td>{user.confirmed_at.map(time_in_words).unwrap_or_else(|| "never".to_owned())}</td></tr>
                 <tr><th scope="row">"Reminders"</th><td>{if user.reminders_off { "off" } else { "on" }}</td></tr>
                 <tr><th scope="row">"Signed up"</th><td>{time_in_words(user.created_at)}</td></tr>
+                {views.map(|n| view! {
+                    <tr><th scope="row">"Viewed by staff"</th><td>
+                        {format!("{n} time{} in 30 days", if n == 1 { "" } else { "s" })} " · "
+                        <a href=format!("/admin/audit?applicant={}", user.id.0)>"who and when"</a>
+                    </td></tr>
+                })}
             </tbody>
         </table>
         <section aria-labelledby="actions-heading" class="panel">

@@ -155,6 +155,20 @@ impl Operator {
         self.session.remove::<String>(NOTICE_KEY).await.ok().flatten()
     }
 
+    /// Records that this operator, at `client`, looked at `subject`'s data (`action` says
+    /// what). A failure to record is logged, and the page is still shown: the database that
+    /// failed here would fail the page too, and be reported there.
+    async fn record_view(&self, state: &AppState, action: &str, subject: &str, client: std::net::IpAddr) {
+        if let Err(e) = state
+            .services
+            .store
+            .record_view(&self.record.id, action, subject, &client.to_string())
+            .await
+        {
+            tracing::warn!(error = %e, "console: could not record a view in the audit log");
+        }
+    }
+
     /// Leaves `message` for the next page.
     async fn leave_notice(&self, message: &str) {
         if let Err(e) = self.session.insert(NOTICE_KEY, message).await {

@@ -1,6 +1,6 @@
 //! The audit log (every operator action) and, for admins, the operators.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -8,6 +8,7 @@ use axum::{Form, Router};
 use leptos::prelude::*;
 use onboarding::clock::time_in_words;
 use onboarding::operators::{self, OperatorError, Role};
+use onboarding::store::AuditQuery;
 
 use super::{Admin, Operator, page, unavailable};
 use crate::state::AppState;
@@ -21,36 +22,90 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/admin/operators", get(operators_page).post(create))
 }
 
-/// `GET /admin/audit`: what operators did, newest first.
-async fn audit(State(state): State<AppState>, operator: Operator) -> Response {
-    let entries = match state.services.store.audit_log(AUDIT_PAGE).await {
-        Ok(entries) => entries,
-        Err(e) => return unavailable(e),
+#[derive(serde::Deserialize, Default)]
+struct AuditFilter {
+    /// An operator's email ("" or absent: everyone).
+    #[serde(default)]
+    operator: String,
+    /// An applicant's id ("" or absent: everyone).
+    #[serde(default)]
+    applicant: String,
+}
+
+/// `GET /admin/audit`: what operators did and looked at, newest first; by operator, by
+/// applicant. Each line about an applicant names them, linked to their page.
+async fn audit(
+    State(state): State<AppState>,
+    operator: Operator,
+    Query(filter): Query<AuditFilter>,
+) -> Response {
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+    let query = AuditQuery {
+        operator: some(&filter.operator),
+        subject: some(&filter.applicant),
+        limit: AUDIT_PAGE,
+    };
+    let (entries, operators) = match (
+        state.services.store.audit_log(&query).await,
+        state.services.store.operators().await,
+    ) {
+        (Ok(entries), Ok(operators)) => (entries, operators),
+        (Err(e), _) | (_, Err(e)) => return unavailable(e),
     };
     let empty = entries.is_empty();
     let rows: Vec<_> = entries
         .into_iter()
         .map(|e| {
+            let about = match (&e.applicant, &e.subject) {
+                (Some((name, email)), Some(id)) => view! {
+                    <a href=format!("/admin/applicants/{id}")>{name.clone()}</a> " " <span class="muted">{email.clone()}</span>
+                }
+                .into_any(),
+                (None, Some(subject)) => view! { <span>{subject.clone()}</span> }.into_any(),
+                _ => view! { <span></span> }.into_any(),
+            };
             view! {
                 <tr>
                     <td>{time_in_words(e.at)}</td>
                     <td>{e.operator.unwrap_or_else(|| "the system".to_owned())}</td>
                     <td>{e.action}</td>
-                    <td>{e.subject.unwrap_or_default()} " " <span class="muted">{e.detail}</span></td>
+                    <td>{about} " " <span class="muted">{e.detail}</span></td>
+                    <td>{e.client.unwrap_or_default()}</td>
                 </tr>
             }
         })
         .collect();
+    let chosen = query.operator.clone().unwrap_or_default();
+    let options: Vec<_> = operators
+        .into_iter()
+        .map(|op| {
+            let selected = op.email == chosen;
+            view! { <option value=op.email.clone() selected=selected>{op.email.clone()}</option> }
+        })
+        .collect();
+    let applicant = query.subject.clone();
     let body = view! {
         <h1>"Audit log"</h1>
-        <p class="lead">"Every operator action, newest first (the latest " {AUDIT_PAGE} "). Nothing here can be edited or deleted from the console."</p>
+        <p class="lead">"Every operator action and every look at an applicant's data, newest first (the latest " {AUDIT_PAGE} "). Nothing here can be edited or deleted from the console."</p>
+        <form method="get" action="/admin/audit" class="form filter-form">
+            <div class="field">
+                <label for="audit-operator">"Operator"</label>
+                <select id="audit-operator" name="operator">
+                    <option value="">"Everyone"</option>
+                    {options}
+                </select>
+            </div>
+            {applicant.clone().map(|id| view! { <input type="hidden" name="applicant" value=id /> })}
+            <button type="submit" class="button button-secondary">"Show"</button>
+            {applicant.map(|_| view! { " " <a href="/admin/audit">"Every applicant"</a> })}
+        </form>
         {if empty {
             view! { <p>"Nothing yet."</p> }.into_any()
         } else {
             view! {
                 <div class="table-scroll" tabindex="0" role="region" aria-label="Audit log">
                     <table class="info-table">
-                        <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"About"</th></tr></thead>
+                        <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"About"</th><th scope="col">"From"</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
