@@ -807,3 +807,50 @@ async fn every_look_at_an_applicant_is_in_the_audit_log_and_named() {
         "only support's lines"
     );
 }
+
+/// A console session ends after 15 minutes without a request (8 hours at most however
+/// active), and when its cookie comes from another browser family (issue 27, item 3).
+#[tokio::test]
+async fn console_sessions_end_when_idle_or_in_another_browser() {
+    use onboarding::clock::Clock;
+    let clock = Clock::manual(Clock::system().now_ms());
+    let app = crate::helpers::spawn_app_with_clock(clock.clone(), |_| {}).await;
+    let minute = 60_000;
+    let admin = operator_browser(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let get = |headers: &[(&'static str, &'static str)]| {
+        let mut request = admin.get(app.url("/admin/applicants"));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        async move { request.send().await.unwrap() }
+    };
+    // Active: a page every ten minutes keeps it open past fifteen.
+    for _ in 0..3 {
+        clock.advance(10 * minute);
+        assert_eq!(get(&[]).await.status(), StatusCode::OK);
+    }
+    clock.advance(16 * minute);
+    let idle = get(&[]).await;
+    assert!(
+        location(&idle).starts_with("/admin/login"),
+        "ended after 16 idle minutes"
+    );
+
+    let admin = operator_browser(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    let stolen = admin
+        .get(app.url("/admin/applicants"))
+        .header("user-agent", firefox)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        location(&stolen).starts_with("/admin/login"),
+        "another browser family"
+    );
+    let after = admin.get(app.url("/admin/applicants")).send().await.unwrap();
+    assert!(
+        location(&after).starts_with("/admin/login"),
+        "and the session is over"
+    );
+}

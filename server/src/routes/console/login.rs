@@ -87,6 +87,7 @@ async fn log_in(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     session: Session,
+    headers: axum::http::HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let refused =
@@ -122,9 +123,12 @@ async fn log_in(
         tracing::error!(error = %e, "console: could not renew the session id");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
+    let now = state.services.clock.now_ms();
     let login = OperatorLogin {
         id: operator.id.clone(),
-        at: state.services.clock.now_ms(),
+        at: now,
+        seen: now,
+        browser: super::browser_family(&headers).to_owned(),
     };
     if let Err(e) = session.insert(OPERATOR_KEY, login).await {
         tracing::error!(error = %e, "console: could not keep the login");

@@ -39,6 +39,8 @@ const OPERATOR_KEY: &str = "operator";
 const NOTICE_KEY: &str = "console_notice";
 /// However active, an operator signs in again after this long.
 const OPERATOR_SESSION_MS: Millis = 8 * 60 * 60 * 1000;
+/// A console session left alone this long ends (issue 27).
+const OPERATOR_IDLE_MS: Millis = 15 * 60 * 1000;
 
 /// Our stylesheet, and nothing that runs.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
@@ -78,7 +80,37 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
 #[derive(serde::Serialize, serde::Deserialize)]
 struct OperatorLogin {
     id: OperatorId,
+    /// When they signed in.
     at: Millis,
+    /// Their latest request.
+    #[serde(default)]
+    seen: Millis,
+    /// The browser family they signed in with ([`browser_family`]): another one with the same
+    /// cookie is a stolen session.
+    #[serde(default)]
+    browser: String,
+}
+
+/// The family of the browser that sent `headers`, from its `User-Agent`: coarse on purpose (a
+/// browser's update changes its version, not its family).
+pub(super) fn browser_family(headers: &axum::http::HeaderMap) -> &'static str {
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    // Order matters: Edge and Opera say "Chrome" too, Chrome says "Safari".
+    [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| agent.contains(marker))
+    .map_or(if agent.is_empty() { "none" } else { "other" }, |(_, family)| {
+        family
+    })
 }
 
 /// The signed-in operator (any role). Anyone else is sent to the operator login.
@@ -107,11 +139,35 @@ impl FromRequestParts<AppState> for Operator {
         let Some(login) = login else {
             return Err(to_login());
         };
-        if state.services.clock.now_ms() - login.at > OPERATOR_SESSION_MS {
+        let now = state.services.clock.now_ms();
+        let idle = now - login.seen.max(login.at) > OPERATOR_IDLE_MS;
+        let other_browser = login.browser != browser_family(&parts.headers);
+        if now - login.at > OPERATOR_SESSION_MS || idle || other_browser {
+            if other_browser {
+                tracing::warn!(operator = %login.id, "console: the session came from another browser; ended");
+            }
             let _ = session.remove::<OperatorLogin>(OPERATOR_KEY).await;
             return Err(to_login());
         }
-        match state.services.store.operator(&login.id).await {
+        // Seen now: the idle time counts from here (a write a minute at most).
+        if now - login.seen >= 60_000 {
+            let seen = OperatorLogin { seen: now, ..login };
+            let _ = session.insert(OPERATOR_KEY, &seen).await;
+            return Self::load(state, session, seen.id, to_login).await;
+        }
+        Self::load(state, session, login.id, to_login).await
+    }
+}
+
+impl Operator {
+    /// The operator `id` of a live console session, or the way to the login if they are gone.
+    async fn load(
+        state: &AppState,
+        session: Session,
+        id: OperatorId,
+        to_login: impl FnOnce() -> Response,
+    ) -> Result<Self, Response> {
+        match state.services.store.operator(&id).await {
             Ok(Some(record)) => Ok(Self { record, session }),
             Ok(None) => {
                 let _ = session.remove::<OperatorLogin>(OPERATOR_KEY).await;
@@ -267,7 +323,30 @@ fn age_in_words(then: Millis, now: Millis) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::age_in_words;
+    use super::{age_in_words, browser_family};
+
+    #[test]
+    fn browsers_are_told_apart_by_family_not_version() {
+        let family = |agent: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(axum::http::header::USER_AGENT, agent.parse().unwrap());
+            browser_family(&headers)
+        };
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+        assert_eq!(family(chrome), "Chrome");
+        assert_eq!(family(&chrome.replace("131.0", "132.0")), "Chrome");
+        assert_eq!(family(&format!("{chrome} Edg/131.0.0.0")), "Edge");
+        assert_eq!(
+            family("Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15"),
+            "Safari"
+        );
+        assert_eq!(
+            family("Mozilla/5.0 (X11; rv:128.0) Gecko/20100101 Firefox/128.0"),
+            "Firefox"
+        );
+        assert_eq!(family("curl/8.5.0"), "other");
+        assert_eq!(browser_family(&axum::http::HeaderMap::new()), "none");
+    }
 
     #[test]
     fn ages_read_as_words() {
