@@ -16,6 +16,10 @@ pub mod accounts;
 #[cfg(feature = "server")]
 pub mod operators;
 #[cfg(feature = "server")]
+pub mod passkeys;
+#[cfg(feature = "server")]
+pub mod second_factor;
+#[cfg(feature = "server")]
 pub mod services;
 #[cfg(feature = "server")]
 pub mod verification;

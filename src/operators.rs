@@ -101,9 +101,16 @@ pub async fn create_operator(
 pub const DEMO_OPERATOR_EMAIL: &str = "admin@demo.example";
 pub const DEMO_OPERATOR_PASSWORD: &str = "demo console passphrase";
 
-/// Creates the demo's operator unless it exists (demo mode only: its password is public).
+/// Creates the demo's operator unless it exists, with the published authenticator secret
+/// (demo mode only: its password and secret are public).
 pub async fn ensure_demo_operator(store: &Store) -> Result<(), OperatorError> {
-    if store.operator_by_email(DEMO_OPERATOR_EMAIL).await?.is_some() {
+    if let Some(operator) = store.operator_by_email(DEMO_OPERATOR_EMAIL).await? {
+        // A demo database from before second factors.
+        if store.totp_secret(&operator.id).await?.is_none() {
+            store
+                .save_totp(&operator.id, crate::second_factor::DEMO_OPERATOR_TOTP_SECRET, 0)
+                .await?;
+        }
         return Ok(());
     }
     // The password is public and the same everywhere: hash it once per process (test runs
@@ -117,6 +124,9 @@ pub async fn ensure_demo_operator(store: &Store) -> Result<(), OperatorError> {
         .await
     {
         Ok(id) => {
+            store
+                .save_totp(&id, crate::second_factor::DEMO_OPERATOR_TOTP_SECRET, 0)
+                .await?;
             store
                 .audit(None, "operator created", Some(&id.0), "role admin (the demo's)")
                 .await?;

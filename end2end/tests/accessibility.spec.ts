@@ -1,12 +1,12 @@
 import { test, expect, Page } from "@playwright/test";
 import { audit, audited, focused, tabTo, typeInto } from "./a11y";
-import { confirmSignup, hydrated, openEmail, PASSWORD, sendWebhook, signUp, uniqueName, verifyWithOutcome } from "./helpers";
+import { confirmSignup, giveSecondFactor, hydrated, openEmail, PASSWORD, sendWebhook, signUp, uniqueName, verifyWithOutcome } from "./helpers";
 
 // Every page and state a person can reach, checked by axe-core (WCAG 2.0/2.1/2.2 A and AA) on a
 // desktop and a phone; a keyboard-only journey from the landing page to approved; the live
 // status change announced; and the focus after each form post.
 
-const OPERATOR = { email: "admin@demo.example", password: "demo console passphrase" };
+import { OPERATOR } from "./helpers";
 
 test.afterAll(() => {
   console.log(`accessibility: ${audited.length} page states audited at 2 viewports, 0 violations`);
@@ -231,6 +231,9 @@ test("the operator console is accessible", async ({ page, browser }) => {
   await audit(console, "console login with an error");
   await console.getByLabel("Password").fill(OPERATOR.password);
   await console.getByRole("button", { name: "Log in to the console" }).click();
+  await expect(console.getByRole("heading", { name: "Your second factor" })).toBeVisible();
+  await audit(console, "console: second factor");
+  await giveSecondFactor(console, OPERATOR.secret);
   await expect(console.getByRole("heading", { name: "Appeals queue" })).toBeVisible();
   await audit(console, "console: appeals queue");
   await console.getByRole("link", { name: `Cora ${lastName}` }).click();

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, OPERATOR, signUp, uniqueName, verifyWithOutcome } from "./helpers";
+import { consoleLogin, freshCode, giveSecondFactor, hydrated, OPERATOR, signUp, uniqueName, verifyWithOutcome } from "./helpers";
 import { audit } from "./a11y";
 
 // The operator console: support finds a denied applicant's appeal, answers it, and the
@@ -22,6 +22,8 @@ test("support answers an appeal and the applicant sees it", async ({ page, brows
   await console.getByLabel("Work email").fill(OPERATOR.email);
   await console.getByLabel("Password").fill(OPERATOR.password);
   await console.getByRole("button", { name: "Log in to the console" }).click();
+  // A password alone opens nothing: the second factor comes first.
+  await giveSecondFactor(console, OPERATOR.secret);
   await expect(console.getByRole("heading", { name: "Appeals queue" })).toBeVisible();
   await console.getByRole("link", { name: `Dana ${lastName}` }).click();
   await expect(console.getByText("My ID was renewed last month.")).toBeVisible();
@@ -46,22 +48,35 @@ test("support finds an applicant and is refused what only admins may do", async 
   // An admin adds a support operator.
   const supportEmail = `support${Date.now()}@fintech.example`;
   const admin = await (await browser.newContext()).newPage();
-  await admin.goto("/admin/login");
-  await admin.getByLabel("Work email").fill(OPERATOR.email);
-  await admin.getByLabel("Password").fill(OPERATOR.password);
-  await admin.getByRole("button", { name: "Log in to the console" }).click();
+  await consoleLogin(admin);
   await admin.getByRole("link", { name: "Operators" }).click();
   await admin.getByLabel("Work email").fill(supportEmail);
   await admin.getByLabel("First password").fill("a long support passphrase");
   await admin.getByLabel("Role").selectOption("support");
   await admin.getByRole("button", { name: "Add operator" }).click();
-  await expect(admin.getByText("Operator added.")).toBeVisible();
+  await expect(admin.getByRole("heading", { name: "Operator added" })).toBeVisible();
+  // The one-time link that sets up their second factor, shown once.
+  const link = (await admin.locator("code.setup-link").textContent()) ?? "";
+  expect(link).toContain("/admin/setup/");
 
+  // The new operator: the link, their password, then an authenticator app (its key typed, as
+  // if the QR code were scanned), and recovery codes shown once.
   const support = await (await browser.newContext()).newPage();
-  await support.goto("/admin/login");
+  await support.goto(new URL(link).pathname);
+  await audit(support, "console: setup link");
+  await support.getByRole("button", { name: "Continue" }).click();
   await support.getByLabel("Work email").fill(supportEmail);
   await support.getByLabel("Password").fill("a long support passphrase");
   await support.getByRole("button", { name: "Log in to the console" }).click();
+  await expect(support.getByRole("heading", { name: "Set up your second factor" })).toBeVisible();
+  await audit(support, "console: second factor setup");
+  const secret = (await support.locator("[data-totp-secret]").getAttribute("data-totp-secret")) ?? "";
+  await support.getByLabel("The six digits your app shows").fill(await freshCode(secret));
+  await support.getByRole("button", { name: "Use this app" }).click();
+  await expect(support.getByRole("heading", { name: "Save your recovery codes" })).toBeVisible();
+  await expect(support.locator("ol.recovery-codes li")).toHaveCount(10);
+  await audit(support, "console: recovery codes");
+  await support.getByRole("link", { name: /continue to the console/ }).click();
   await support.getByRole("link", { name: "Applicants" }).click();
   await support.getByLabel("Name, email or LedgerOS id").fill(lastName);
   await support.getByLabel("Status").selectOption("denied");

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { test, expect } from "@playwright/test";
 import { audit } from "./a11y";
-import { openEmail, OPERATOR, PASSWORD, signUp, uniqueName } from "./helpers";
+import { consoleLogin, openEmail, PASSWORD, signUp, uniqueName } from "./helpers";
 
 // A person's data (issue 26): the account page, and the file "Download my data" gives.
 
@@ -58,10 +58,7 @@ test("delete my account: the password, a link by email, then the grace period st
 
   // Staff see it among the deletions in their grace period.
   const console = await (await browser.newContext()).newPage();
-  await console.goto("/admin/login");
-  await console.getByLabel("Work email").fill(OPERATOR.email);
-  await console.getByLabel("Password").fill(OPERATOR.password);
-  await console.getByRole("button", { name: "Log in to the console" }).click();
+  await consoleLogin(console);
   await console.getByRole("link", { name: "Data requests" }).click();
   await expect(console.getByRole("link", { name: `Lena ${lastName}` })).toBeVisible();
   await audit(console, "console data requests");

@@ -87,8 +87,71 @@ export const HOSTED_SPANISH: HostedWords = {
   submit: "Enviar la verificación",
 };
 
-/** The demo's console admin (created at start in demo mode). */
-export const OPERATOR = { email: "admin@demo.example", password: "demo console passphrase" };
+/** The demo's console admin (created at start in demo mode), with its published authenticator secret. */
+export const OPERATOR = {
+  email: "admin@demo.example",
+  password: "demo console passphrase",
+  secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+};
+
+function base32(s: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of s.toUpperCase().replace(/[\s=-]/g, "")) {
+    const i = alphabet.indexOf(ch);
+    if (i < 0) throw new Error(`not base32: ${ch}`);
+    value = (value << 5) | i;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The code an authenticator app shows for `secret` at `ms` (RFC 6238: SHA-1, 6 digits, 30 s). */
+export function totp(secret: string, ms = Date.now()): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
+  const mac = createHmac("sha1", base32(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, "0");
+}
+
+/** The latest time step this worker used a code of, per secret: a code works once, so the next
+ * login uses the next step's code (the server accepts one step ahead) or waits for it. */
+const usedSteps = new Map<string, number>();
+
+export async function freshCode(secret: string): Promise<string> {
+  for (;;) {
+    const step = Math.floor(Date.now() / 30_000);
+    const use = Math.max(step, (usedSteps.get(secret) ?? 0) + 1);
+    if (use <= step + 1) {
+      usedSteps.set(secret, use);
+      return totp(secret, use * 30_000);
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+/** Types the second factor on the console's second-factor page. */
+export async function giveSecondFactor(page: Page, secret: string) {
+  await expect(page.getByRole("heading", { name: /Your second factor|Confirm it's you/ })).toBeVisible();
+  await page.getByLabel(/Code from your authenticator app/).fill(await freshCode(secret));
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+}
+
+/** Logs in to the console: the password, then the second factor (an app's code). */
+export async function consoleLogin(page: Page, who: { email: string; password: string; secret: string } = OPERATOR) {
+  await page.goto("/admin/login");
+  await page.getByLabel("Work email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Log in to the console" }).click();
+  await giveSecondFactor(page, who.secret);
+}
 
 /** Goes through the four steps of LedgerOS's hosted page (the built-in sandbox). */
 export async function completeHostedSteps(page: Page, words: HostedWords = HOSTED_ENGLISH) {

@@ -176,6 +176,23 @@ fn main() {
             "operator login: {}",
             login.status()
         );
+        // The demo admin's second factor: its published authenticator secret.
+        let code = onboarding::second_factor::code_at(
+            onboarding::second_factor::DEMO_OPERATOR_TOTP_SECRET,
+            onboarding::clock::Clock::system().now_ms(),
+        )
+        .expect("a code");
+        let factor = client
+            .post(format!("{base}/admin/2fa"))
+            .form(&[("code", code.as_str()), ("next", "/admin/appeals")])
+            .send()
+            .await
+            .expect("second factor");
+        assert!(
+            factor.status().is_redirection(),
+            "second factor: {}",
+            factor.status()
+        );
 
         let middle = count / 2;
         let deep_key = format!(

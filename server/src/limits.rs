@@ -196,6 +196,13 @@ impl AuthLimits {
         self.reauth_per_account.check(&account.to_owned()).await
     }
 
+    /// A second factor (an app's code, a recovery code, a passkey) from a signed-in operator:
+    /// counted per client address with logins. Per operator, their failures are counted in the
+    /// audit log instead (see `onboarding::second_factor::FAILURES_ALLOWED`).
+    pub async fn second_factor(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.login_per_ip.check(&limit_key(ip)).await
+    }
+
     /// Forgets keys that have fully recovered, so memory (or the table) stays bounded.
     pub async fn prune(&self) {
         if let Some(store) = &self.login_per_ip.shared

@@ -209,6 +209,7 @@ impl Application {
             mode: config.mode,
             sandbox: sandbox.clone(),
             metrics_token: config.metrics_token.clone(),
+            passkeys: passkeys_for(&public_url),
         };
         let router = routes::router(state, auth);
         Ok(Self {
@@ -357,4 +358,16 @@ async fn shutdown_signal() {
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
     tracing::info!("shutting down");
+}
+
+/// Passkeys for the site at `public_url`, unless its host is an address (WebAuthn needs a
+/// domain; the demo runs on `localhost`).
+fn passkeys_for(public_url: &str) -> Option<Arc<onboarding::passkeys::Passkeys>> {
+    let passkeys = onboarding::passkeys::Passkeys::new(public_url, app::BRAND);
+    if passkeys.is_none() {
+        tracing::info!(
+            "passkeys are off: PUBLIC_URL's host is not a domain name (use localhost, not 127.0.0.1)"
+        );
+    }
+    passkeys.map(Arc::new)
 }

@@ -41,6 +41,8 @@ pub struct AppState {
     pub sandbox: Option<Arc<sandbox::Sandbox>>,
     /// What `/metrics` asks for (see [`crate::config::Config::metrics_token`]).
     pub metrics_token: Option<secrecy::SecretString>,
+    /// Passkey ceremonies, when the public URL's host is a domain (WebAuthn needs one).
+    pub passkeys: Option<Arc<onboarding::passkeys::Passkeys>>,
 }
 
 /// Refused webhook deliveries counted in memory and added to the database's per-minute tally

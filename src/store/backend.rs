@@ -21,6 +21,7 @@ pub trait Backend:
     + super::Console
     + super::DataRights
     + super::DataRequests
+    + super::Factors
     + Send
     + Sync
     + 'static

@@ -53,8 +53,10 @@ fn mail_and_sessions(who: &Target, p: fn(usize) -> String, sessions: &str) -> Ve
         (format!("DELETE FROM signups WHERE email = {}", p(1)), vec![email]),
         (
             format!("DELETE FROM {sessions} WHERE user_id = {}", p(1)),
-            vec![id],
+            vec![id.clone()],
         ),
+        // A passkey signs in to the account: a held record cannot be signed in to.
+        (format!("DELETE FROM passkeys WHERE user_id = {}", p(1)), vec![id]),
     ]
 }
 

@@ -25,6 +25,7 @@ mod console_sql;
 pub mod data_requests;
 pub mod data_rights;
 mod erasure;
+pub mod factors;
 mod group_commit;
 mod group_plan;
 mod postgres;
@@ -42,6 +43,7 @@ pub use console::{
 };
 pub use data_requests::DataRequests;
 pub use data_rights::DataRights;
+pub use factors::{Factors, PasskeyOwner, PasskeyRow};
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::{SessionStore, take_loaded_user, with_loaded_users};
 

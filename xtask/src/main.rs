@@ -303,7 +303,13 @@ fn release_steps(pkg: &Path) -> Result<()> {
 
 fn serve(profile: Profile) -> Result<Child> {
     let binary = profile.server_binary();
-    Command::new(&binary)
+    let mut command = Command::new(&binary);
+    // Links in the demo's emails say `localhost`, where browsers allow passkeys (not on an IP
+    // address); the server still answers on 127.0.0.1:3000 too.
+    if std::env::var_os("PUBLIC_URL").is_none() && std::env::var_os("LEPTOS_SITE_ADDR").is_none() {
+        command.env("PUBLIC_URL", "http://localhost:3000");
+    }
+    command
         .spawn()
         .with_context(|| format!("cannot start {}", binary.display()))
 }

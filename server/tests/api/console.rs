@@ -12,16 +12,7 @@ const SUPPORT_PASSWORD: &str = "a long support passphrase";
 
 /// A browser signed in to the console as `email`.
 async fn operator_browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
-    let client = browser_like_client();
-    let response = client
-        .post(app.url("/admin/login"))
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER, "operator login");
-    assert_eq!(location(&response), "/admin/appeals");
-    client
+    crate::helpers::operator_client(app, email, password).await
 }
 
 async fn add_support(app: &TestApp) {
@@ -192,7 +183,13 @@ async fn support_cannot_manage_operators_and_admins_can() {
         .send()
         .await
         .unwrap();
-    assert_eq!(location(&added), "/admin/operators");
+    // The admin gets the new operator's one-time setup link for their second factor.
+    assert_eq!(added.status(), StatusCode::OK);
+    let shown = added.text().await.unwrap();
+    assert!(
+        shown.contains(&format!("{}/admin/setup/", app.address)),
+        "{shown}"
+    );
     let created = store
         .operator_by_email("new@fintech.example")
         .await
@@ -261,8 +258,43 @@ async fn the_server_binary_creates_operators_from_the_command_line() {
         .await
         .unwrap();
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    assert!(String::from_utf8_lossy(&made.stdout).contains("cli@fintech.example (support) created"));
-    operator_browser(&app, "cli@fintech.example", "a passphrase from stdin").await;
+    let said = String::from_utf8_lossy(&made.stdout).into_owned();
+    assert!(said.contains("cli@fintech.example (support) created"), "{said}");
+    // It prints the one-time link with which the new operator sets up their second factor.
+    let path = &said[said.find("/admin/setup/").expect("a setup link")..].trim_end();
+    let browser = browser_like_client();
+    let opened = browser.post(app.url(path)).send().await.unwrap();
+    assert_eq!(location(&opened), "/admin/login?next=%2Fadmin%2F2fa%2Fsetup");
+    let login = browser
+        .post(app.url("/admin/login"))
+        .form(&[
+            ("email", "cli@fintech.example"),
+            ("password", "a passphrase from stdin"),
+            ("next", "/admin/2fa/setup"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&login), "/admin/2fa?next=/admin/2fa/setup");
+    let setup = browser
+        .get(app.url("/admin/2fa?next=/admin/2fa/setup"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&setup), "/admin/2fa/setup");
+    let page = page_in(&browser, &app.url("/admin/2fa/setup")).await;
+    let from = page.find("data-totp-secret=\"").unwrap() + "data-totp-secret=\"".len();
+    let secret = &page[from..from + page[from..].find('"').unwrap()];
+    let code = onboarding::second_factor::code_at(secret, app.services.clock.now_ms()).unwrap();
+    let done = browser
+        .post(app.url("/admin/2fa/setup/totp"))
+        .form(&[("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(done.text().await.unwrap().contains("Save your recovery codes"));
+    let open = browser.get(app.url("/admin/appeals")).send().await.unwrap();
+    assert_eq!(open.status(), StatusCode::OK);
 
     let again = create("cli@fintech.example", "a passphrase from stdin")
         .await

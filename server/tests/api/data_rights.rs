@@ -596,17 +596,7 @@ async fn staff_handle_requests_from_people_who_write_in() {
     .unwrap();
     let sign_in = |who: &'static str, password: &'static str| {
         let app = &app;
-        async move {
-            let client = crate::helpers::browser_like_client();
-            let response = client
-                .post(app.url("/admin/login"))
-                .form(&[("email", who), ("password", password)])
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::SEE_OTHER, "operator login");
-            client
-        }
+        async move { crate::helpers::operator_client(app, who, password).await }
     };
     let support = sign_in("support@fintech.example", "a long support passphrase").await;
     let admin = sign_in(DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;

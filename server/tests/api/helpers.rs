@@ -460,3 +460,77 @@ pub async fn sign_up_in(
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     location(&response)
 }
+
+/// Signs an operator in to the console as a browser does: their password, then their second
+/// factor (see [`give_second_factor`]).
+pub async fn operator_client(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+    let client = browser_like_client();
+    let response = client
+        .post(app.url("/admin/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "operator login");
+    let to = location(&response);
+    assert!(
+        to.starts_with("/admin/2fa?next="),
+        "the second factor comes next: {to}"
+    );
+    give_second_factor(app, &client, email).await;
+    client
+}
+
+/// Gives `email`'s second factor in `client`'s console session: the code their authenticator
+/// app shows now (the test sets an app up for them if they have none, as the setup page
+/// would), or the next step's code when this one was used already (a code works once), or a
+/// fresh recovery code when both were.
+pub async fn give_second_factor(app: &TestApp, client: &reqwest::Client, email: &str) {
+    use onboarding::second_factor;
+    let store = &app.services.store;
+    let operator = store
+        .operator_by_email(email)
+        .await
+        .unwrap()
+        .expect("an operator");
+    let secret = match store.totp_secret(&operator.id).await.unwrap() {
+        Some(secret) => secret,
+        None => {
+            let secret = second_factor::new_secret();
+            store.save_totp(&operator.id, &secret, 0).await.unwrap();
+            secret
+        }
+    };
+    let now = app.services.clock.now_ms();
+    let mut tries: Vec<String> = [now, now + 30_000]
+        .into_iter()
+        .filter_map(|at| second_factor::code_at(&secret, at))
+        .collect();
+    let (codes, digests) = second_factor::new_recovery_codes();
+    tries.push(codes[0].clone());
+    let mut replaced = false;
+    for code in tries {
+        if !replaced && code.contains('-') {
+            store
+                .replace_recovery_codes(&operator.id, &digests)
+                .await
+                .unwrap();
+            replaced = true;
+        }
+        let response = client
+            .post(app.url("/admin/2fa"))
+            .form(&[("code", code.as_str()), ("next", "/admin/appeals")])
+            .send()
+            .await
+            .unwrap();
+        if response.status() == StatusCode::SEE_OTHER {
+            return;
+        }
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "second factor"
+        );
+    }
+    panic!("no second factor was accepted for {email}");
+}

@@ -19,6 +19,7 @@ mod proof;
 mod reminders;
 mod resilience;
 mod review;
+mod second_factor;
 mod security;
 #[path = "../support/smtp.rs"]
 mod smtp;

@@ -25,6 +25,8 @@ mod accounts;
 mod applicants;
 mod console;
 mod data_requests;
+
+crate::store::factors::impl_factors!(PostgresBackend, |this| ((), this.pool.begin().await?));
 mod data_rights;
 mod group;
 mod mail;

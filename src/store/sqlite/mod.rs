@@ -14,6 +14,8 @@ mod accounts;
 mod applicants;
 mod console;
 mod data_requests;
+
+crate::store::factors::impl_factors!(SqliteBackend, |this| this.begin_write().await?);
 mod data_rights;
 mod group;
 mod mail;

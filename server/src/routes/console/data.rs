@@ -209,6 +209,10 @@ async fn open(
 /// `POST /admin/data/requests/{id}/confirm` (admins): carried out at once. An export comes
 /// back as the file, for staff to send the person by a safe channel.
 async fn confirm(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<i64>) -> Response {
+    // Deleting or handing out a person's data: the second factor again if it is not recent.
+    if !admin.factor_is_fresh(state.services.clock.now_ms()) {
+        return admin.step_up("/admin/data").await;
+    }
     match requests::confirm(&state.services, id, &admin.record.id).await {
         Ok(Confirmed::Export(file)) => {
             let mut response = file.json.into_response();

@@ -47,12 +47,16 @@ async fn login_page(Query(query): Query<NextQuery>) -> Response {
 
 fn login_form(status: StatusCode, next: Option<&str>, email: &str, error: Option<String>) -> Response {
     let next = safe_next(next).filter(|n| n.starts_with("/admin"));
+    let setting_up = next.as_deref() == Some("/admin/2fa/setup");
     let email = email.to_owned();
     let invalid = error.is_some();
     let body = view! {
         <div class="narrow">
             <h1>"Operator login"</h1>
             <p class="lead">"For the support team and admins. Customers log in on the "<a href="/login">"customer login page"</a>"."</p>
+            {setting_up.then(|| view! {
+                <div class="notice" role="status"><p>"Your setup link works. Log in with the password your admin gave you; next you set up your second factor (a passkey or an authenticator app)."</p></div>
+            })}
             <form method="post" action="/admin/login" class="form" novalidate>
                 {error.map(|e| view! { <p class="field-error" role="alert" id="login-error">{e}</p> })}
                 <input type="hidden" name="next" value=next.unwrap_or_default() />
@@ -68,6 +72,7 @@ fn login_form(status: StatusCode, next: Option<&str>, email: &str, error: Option
                 </div>
                 <button type="submit" class="button button-block">"Log in to the console"</button>
             </form>
+            <p class="muted">"After your password, the console asks for your second factor: your passkey, or a code from your authenticator app."</p>
             <p class="muted">"No operator account? An admin creates one with "<code>"server admin create"</code>" (see the README)."</p>
         </div>
     };
@@ -129,6 +134,7 @@ async fn log_in(
         at: now,
         seen: now,
         browser: super::browser_family(&headers).to_owned(),
+        factor_at: None,
     };
     if let Err(e) = session.insert(OPERATOR_KEY, login).await {
         tracing::error!(error = %e, "console: could not keep the login");
@@ -142,11 +148,12 @@ async fn log_in(
     {
         tracing::warn!(error = %e, "console: could not write the audit log");
     }
-    tracing::info!(operator = %operator.id, "console: operator logged in");
+    tracing::info!(operator = %operator.id, "console: operator gave their password");
+    // The password alone opens nothing: the second factor next, then where they were going.
     let next = safe_next(form.next.as_deref())
         .filter(|n| n.starts_with("/admin"))
         .unwrap_or_else(|| "/admin/appeals".to_owned());
-    Redirect::to(&next).into_response()
+    Redirect::to(&format!("/admin/2fa?next={}", super::encode_query_value(&next))).into_response()
 }
 
 async fn log_out(operator: Result<Operator, Response>, session: Session) -> Response {

@@ -11,6 +11,7 @@ mod applicant;
 mod applicants;
 mod data;
 mod demo;
+mod factor;
 mod funnel;
 mod login;
 mod team;
@@ -41,10 +42,16 @@ const NOTICE_KEY: &str = "console_notice";
 const OPERATOR_SESSION_MS: Millis = 8 * 60 * 60 * 1000;
 /// A console session left alone this long ends (issue 27).
 const OPERATOR_IDLE_MS: Millis = 15 * 60 * 1000;
+/// Replaying a webhook, adding an operator, resetting a factor and deleting data ask for the
+/// second factor again when it is older than this.
+const STEP_UP_MS: Millis = 5 * 60 * 1000;
 
 /// Our stylesheet, and nothing that runs.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; \
      frame-ancestors 'none'; form-action 'self'";
+/// The same with our own passkey script (the second-factor pages only).
+const CSP_PASSKEY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
+     base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 tokio::task_local! {
     /// Whether this deployment is the demo, for the navigation of the page being rendered.
@@ -64,6 +71,7 @@ async fn in_mode(
 pub(super) fn router(state: &AppState) -> Router<AppState> {
     let console = Router::new()
         .merge(login::routes(state))
+        .merge(factor::routes(state))
         .merge(appeals::routes())
         .merge(applicants::routes())
         .merge(applicant::routes())
@@ -78,7 +86,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
 
 /// Who is signed in to the console, as kept in the session.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct OperatorLogin {
+pub(super) struct OperatorLogin {
     id: OperatorId,
     /// When they signed in.
     at: Millis,
@@ -89,6 +97,10 @@ struct OperatorLogin {
     /// cookie is a stolen session.
     #[serde(default)]
     browser: String,
+    /// When they last gave their second factor; `None` until they do, and then only the
+    /// second-factor pages open.
+    #[serde(default)]
+    factor_at: Option<Millis>,
 }
 
 /// The family of the browser that sent `headers`, from its `User-Agent`: coarse on purpose (a
@@ -113,31 +125,44 @@ pub(super) fn browser_family(headers: &axum::http::HeaderMap) -> &'static str {
     })
 }
 
-/// The signed-in operator (any role). Anyone else is sent to the operator login.
+/// The signed-in operator (any role), who gave their second factor. Anyone else is sent to the
+/// operator login, or to the second factor.
 pub(super) struct Operator {
     pub record: OperatorRecord,
     pub session: Session,
+    /// When they last gave their second factor.
+    pub factor_at: Millis,
 }
 
-impl FromRequestParts<AppState> for Operator {
+/// An operator who gave their password, with or without their second factor yet: what the
+/// second-factor pages take.
+pub(super) struct PasswordGiven {
+    pub record: OperatorRecord,
+    pub session: Session,
+    pub login: OperatorLogin,
+}
+
+/// Where a console request without a live login goes: the login, back here after it.
+fn to_login(parts: &Parts) -> Response {
+    let here = parts.uri.path_and_query().map_or("/admin", |pq| pq.as_str());
+    let next = if parts.method == axum::http::Method::GET {
+        format!("?next={}", encode_query_value(here))
+    } else {
+        String::new()
+    };
+    Redirect::to(&format!("/admin/login{next}")).into_response()
+}
+
+impl FromRequestParts<AppState> for PasswordGiven {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let Some(session) = parts.extensions.get::<Session>().cloned() else {
             return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         };
-        let here = parts.uri.path_and_query().map_or("/admin", |pq| pq.as_str());
-        let to_login = || {
-            let next = if parts.method == axum::http::Method::GET {
-                format!("?next={}", encode_query_value(here))
-            } else {
-                String::new()
-            };
-            Redirect::to(&format!("/admin/login{next}")).into_response()
-        };
         let login: Option<OperatorLogin> = session.get(OPERATOR_KEY).await.ok().flatten();
-        let Some(login) = login else {
-            return Err(to_login());
+        let Some(mut login) = login else {
+            return Err(to_login(parts));
         };
         let now = state.services.clock.now_ms();
         let idle = now - login.seen.max(login.at) > OPERATOR_IDLE_MS;
@@ -147,34 +172,62 @@ impl FromRequestParts<AppState> for Operator {
                 tracing::warn!(operator = %login.id, "console: the session came from another browser; ended");
             }
             let _ = session.remove::<OperatorLogin>(OPERATOR_KEY).await;
-            return Err(to_login());
+            return Err(to_login(parts));
         }
         // Seen now: the idle time counts from here (a write a minute at most).
         if now - login.seen >= 60_000 {
-            let seen = OperatorLogin { seen: now, ..login };
-            let _ = session.insert(OPERATOR_KEY, &seen).await;
-            return Self::load(state, session, seen.id, to_login).await;
+            login.seen = now;
+            let _ = session.insert(OPERATOR_KEY, &login).await;
         }
-        Self::load(state, session, login.id, to_login).await
+        match state.services.store.operator(&login.id).await {
+            Ok(Some(record)) => Ok(Self {
+                record,
+                session,
+                login,
+            }),
+            Ok(None) => {
+                let _ = session.remove::<OperatorLogin>(OPERATOR_KEY).await;
+                Err(to_login(parts))
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let given = PasswordGiven::from_request_parts(parts, state).await?;
+        let Some(factor_at) = given.login.factor_at else {
+            // A password alone opens nothing but the second factor.
+            let here = parts.uri.path_and_query().map_or("/admin", |pq| pq.as_str());
+            let next = if parts.method == axum::http::Method::GET {
+                format!("?next={}", encode_query_value(here))
+            } else {
+                String::new()
+            };
+            return Err(Redirect::to(&format!("/admin/2fa{next}")).into_response());
+        };
+        Ok(Self {
+            record: given.record,
+            session: given.session,
+            factor_at,
+        })
     }
 }
 
 impl Operator {
-    /// The operator `id` of a live console session, or the way to the login if they are gone.
-    async fn load(
-        state: &AppState,
-        session: Session,
-        id: OperatorId,
-        to_login: impl FnOnce() -> Response,
-    ) -> Result<Self, Response> {
-        match state.services.store.operator(&id).await {
-            Ok(Some(record)) => Ok(Self { record, session }),
-            Ok(None) => {
-                let _ = session.remove::<OperatorLogin>(OPERATOR_KEY).await;
-                Err(to_login())
-            }
-            Err(e) => Err(unavailable(e)),
-        }
+    /// Whether their second factor is recent enough for a sensitive action at `now`.
+    fn factor_is_fresh(&self, now: Millis) -> bool {
+        now - self.factor_at <= STEP_UP_MS
+    }
+
+    /// Sends them to give their second factor again, then back to `back` to do it again.
+    async fn step_up(&self, back: &str) -> Response {
+        self.leave_notice("For this action, confirm it's you with your second factor first (the last time was over 5 minutes ago). Then do it again: nothing was changed.")
+            .await;
+        Redirect::to(&format!("/admin/2fa?again=1&next={}", encode_query_value(back))).into_response()
     }
 }
 
@@ -242,6 +295,28 @@ fn page(
     notice: Option<String>,
     body: impl IntoView + 'static,
 ) -> Response {
+    shell(status, title, operator, notice, body, false)
+}
+
+/// A console page that runs our passkey script (`/passkey.js`, nothing inline).
+fn page_with_passkeys(
+    status: StatusCode,
+    title: &str,
+    operator: Option<&OperatorRecord>,
+    notice: Option<String>,
+    body: impl IntoView + 'static,
+) -> Response {
+    shell(status, title, operator, notice, body, true)
+}
+
+fn shell(
+    status: StatusCode,
+    title: &str,
+    operator: Option<&OperatorRecord>,
+    notice: Option<String>,
+    body: impl IntoView + 'static,
+    passkeys: bool,
+) -> Response {
     let demo = DEMO.try_with(|demo| *demo).unwrap_or(false);
     let nav = operator.map(|op| {
         let admin = op.role == Role::Admin;
@@ -254,6 +329,7 @@ fn page(
                 <a href="/admin/funnel">"Funnel"</a>
                 <a href="/admin/data">"Data requests"</a>
                 <a href="/admin/audit">"Audit log"</a>
+                <a href="/admin/security">"Your sign-in"</a>
                 {admin.then(|| view! { <a href="/admin/operators">"Operators"</a> })}
                 {(admin && demo).then(|| view! { <a href="/admin/demo">"Demo data"</a> })}
                 <span class="nav-greeting">{email} " · " {role}</span>
@@ -276,15 +352,21 @@ fn page(
     let document = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · {BRAND} console</title><link rel=\"stylesheet\" href=\"/pkg/onboarding.css\"></head>\
+         <title>{} · {BRAND} console</title><link rel=\"stylesheet\" href=\"/pkg/onboarding.css\">{script}</head>\
          <body class=\"console\"><a class=\"skip-link\" href=\"#main\">Skip to content</a>\
          <header class=\"site-header\"><div class=\"container header-row\">\
          <a class=\"brand\" href=\"/admin\"><span class=\"brand-mark\" aria-hidden=\"true\"></span>{BRAND} console</a>\
          {nav}</div></header><main id=\"main\" class=\"container\" tabindex=\"-1\">{main}</main></body></html>",
-        escape(title)
+        escape(title),
+        script = if passkeys {
+            "<script src=\"/passkey.js\" defer></script>"
+        } else {
+            ""
+        },
     );
+    let csp = if passkeys { CSP_PASSKEY } else { CSP };
     let headers = [
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)),
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];
     (status, headers, Html(document)).into_response()

@@ -12,6 +12,7 @@ use onboarding::store::AuditQuery;
 
 use super::{Admin, Operator, page, unavailable};
 use crate::state::AppState;
+use onboarding::store::OperatorId;
 
 /// How many lines of the audit log the page shows.
 const AUDIT_PAGE: i64 = 200;
@@ -20,6 +21,10 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/audit", get(audit))
         .route("/admin/operators", get(operators_page).post(create))
+        .route(
+            "/admin/operators/{id}/reset-factor",
+            axum::routing::post(reset_factor),
+        )
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -135,8 +140,21 @@ async fn operators_view(
     let rows: Vec<_> = all
         .into_iter()
         .map(|o| {
+            let me = o.id == admin.record.id;
+            let action = format!("/admin/operators/{}/reset-factor", o.id.0);
             view! {
-                <tr><td>{o.email}</td><td>{o.role.as_str()}</td><td>{time_in_words(o.created_at)}</td></tr>
+                <tr>
+                    <td>{o.email.clone()}</td><td>{o.role.as_str()}</td><td>{time_in_words(o.created_at)}</td>
+                    <td>{if me {
+                        view! { <span class="muted">"You (another admin can reset yours)"</span> }.into_any()
+                    } else {
+                        view! {
+                            <form method="post" action=action class="inline-form">
+                                <button type="submit" class="link-button">"Reset second factor" <span class="visually-hidden">{format!(" of {}", o.email)}</span></button>
+                            </form>
+                        }.into_any()
+                    }}</td>
+                </tr>
             }
         })
         .collect();
@@ -144,10 +162,11 @@ async fn operators_view(
     let email = email.to_owned();
     let body = view! {
         <h1>"Operators"</h1>
-        <p class="lead">"Support can read applicants, answer appeals and refresh a status. Admins can also replay webhooks and add operators."</p>
+        <p class="lead">"Support can read applicants, answer appeals and refresh a status. Admins can also replay webhooks and add operators. Everyone signs in with a password and a second factor (a passkey or an authenticator app)."</p>
+        <p>"Resetting someone's second factor removes their passkeys, app and recovery codes, and gives you a new one-time setup link for them. Use it when they lost their devices; check it is really them first."</p>
         <div class="table-scroll" tabindex="0" role="region" aria-label="Operators">
             <table class="info-table">
-                <thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Added"</th></tr></thead>
+                <thead><tr><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Added"</th><th scope="col">"Second factor"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
@@ -160,7 +179,7 @@ async fn operators_view(
             </div>
             <div class="field">
                 <label for="field-password">"First password"</label>
-                <p class="field-hint" id="field-password-hint">"At least 12 characters. Give it to them in person or by phone, not by email."</p>
+                <p class="field-hint" id="field-password-hint">"At least 12 characters. Give it to them in person or by phone, not by email. You get a one-time setup link for their second factor next."</p>
                 <input id="field-password" name="password" type="password" autocomplete="new-password" required=true aria-describedby="field-password-hint" />
             </div>
             <div class="field">
@@ -193,6 +212,9 @@ async fn create(
     Admin(admin): Admin,
     Form(form): Form<NewOperatorForm>,
 ) -> Response {
+    if !admin.factor_is_fresh(state.services.clock.now_ms()) {
+        return admin.step_up("/admin/operators").await;
+    }
     let Some(role) = Role::parse(&form.role) else {
         let problem = Some("Choose a role: support or admin.".to_owned());
         return operators_view(
@@ -215,10 +237,11 @@ async fn create(
             {
                 tracing::warn!(error = %e, "console: could not write the audit log");
             }
-            admin
-                .leave_notice("Operator added. They can log in at /admin now.")
-                .await;
-            Redirect::to("/admin/operators").into_response()
+            let now = state.services.clock.now_ms();
+            match onboarding::second_factor::new_setup_link(&state.services.store, &id, now).await {
+                Ok(token) => setup_link_page(&state, &admin, &form.email, &token, "Operator added"),
+                Err(e) => unavailable(e),
+            }
         }
         Err(OperatorError::Invalid(problem)) => {
             operators_view(
@@ -242,5 +265,63 @@ async fn create(
             .await
         }
         Err(OperatorError::Store(e)) => unavailable(e),
+    }
+}
+
+/// A one-time setup link, shown once to the admin who made it.
+fn setup_link_page(
+    state: &AppState,
+    admin: &Operator,
+    email: &str,
+    token: &str,
+    title: &'static str,
+) -> Response {
+    let link = format!("{}/admin/setup/{token}", state.public_url.trim_end_matches('/'));
+    let email = email.trim().to_lowercase();
+    let hours = onboarding::second_factor::SETUP_LINK_HOURS;
+    let body = view! {
+        <div class="narrow">
+            <h1>{title}</h1>
+            <p class="lead">"Give " <strong>{email}</strong> " this one-time link, with their password, by a channel you trust. It sets up their second factor (a passkey or an authenticator app); until they use it, they cannot open the console."</p>
+            <p><code class="setup-link">{link}</code></p>
+            <p class="muted">{format!("It works once, for {hours} hours. It is not shown again: if it gets lost, reset their second factor for a new one.")}</p>
+            <p><a href="/admin/operators">"Back to the operators"</a></p>
+        </div>
+    };
+    page(StatusCode::OK, title, Some(&admin.record), None, body)
+}
+
+/// `POST /admin/operators/{id}/reset-factor` (admins, never their own): removes another
+/// operator's second factors and shows a new setup link for them.
+async fn reset_factor(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    if !admin.factor_is_fresh(state.services.clock.now_ms()) {
+        return admin.step_up("/admin/operators").await;
+    }
+    let id = OperatorId(id);
+    if id == admin.record.id {
+        admin
+            .leave_notice("You cannot reset your own second factor: another admin can (or the command line, server admin reset-factor).")
+            .await;
+        return Redirect::to("/admin/operators").into_response();
+    }
+    let target = match state.services.store.operator(&id).await {
+        Ok(Some(target)) => target,
+        Ok(None) => {
+            admin.leave_notice("There is no such operator.").await;
+            return Redirect::to("/admin/operators").into_response();
+        }
+        Err(e) => return unavailable(e),
+    };
+    let now = state.services.clock.now_ms();
+    match onboarding::second_factor::reset(&state.services.store, &id, Some(&admin.record.id), now).await {
+        Ok(token) => {
+            tracing::info!(operator = %id, by = %admin.record.id, "console: a second factor was reset");
+            setup_link_page(&state, &admin, &target.email, &token, "Second factor reset")
+        }
+        Err(e) => unavailable(e),
     }
 }

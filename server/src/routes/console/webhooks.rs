@@ -211,6 +211,9 @@ async fn log(State(state): State<AppState>, operator: Operator, Query(query): Qu
 
 /// `POST /admin/webhooks/{id}/replay` (admins): applies a stored event again.
 async fn replay(State(state): State<AppState>, Admin(admin): Admin, Path(id): Path<String>) -> Response {
+    if !admin.factor_is_fresh(state.services.clock.now_ms()) {
+        return admin.step_up("/admin/webhooks").await;
+    }
     let outcome = match state.services.store.reapply_event(&id).await {
         Ok(Some(outcome)) => outcome,
         Ok(None) => {

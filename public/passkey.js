@@ -1,0 +1,109 @@
+// Passkeys (WebAuthn): the only script on the pages that use them, loaded from our own origin
+// (no inline script). Each passkey form carries the server's options in `data-options` and
+// stays hidden without JavaScript or WebAuthn; the pages work without it (a code, a password).
+// The browser's answer goes back in a plain form post, like every other form here.
+(() => {
+  "use strict";
+  if (!window.PublicKeyCredential || !navigator.credentials) return;
+
+  const toBytes = (text) =>
+    Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  const toText = (buffer) =>
+    btoa(String.fromCharCode(...new Uint8Array(buffer)))
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_")
+      .replace(/=+$/, "");
+  const created = (c) => ({
+    id: c.id,
+    rawId: toText(c.rawId),
+    type: c.type,
+    extensions: {},
+    response: {
+      attestationObject: toText(c.response.attestationObject),
+      clientDataJSON: toText(c.response.clientDataJSON),
+      transports: c.response.getTransports ? c.response.getTransports() : undefined,
+    },
+  });
+  const asserted = (c) => ({
+    id: c.id,
+    rawId: toText(c.rawId),
+    type: c.type,
+    extensions: {},
+    response: {
+      authenticatorData: toText(c.response.authenticatorData),
+      clientDataJSON: toText(c.response.clientDataJSON),
+      signature: toText(c.response.signature),
+      userHandle: c.response.userHandle ? toText(c.response.userHandle) : null,
+    },
+  });
+  const send = (form, credential) => {
+    form.elements.credential.value = JSON.stringify(credential);
+    form.submit();
+  };
+  const requestOptions = (publicKey) => {
+    publicKey.challenge = toBytes(publicKey.challenge);
+    (publicKey.allowCredentials || []).forEach((c) => {
+      c.id = toBytes(c.id);
+    });
+    return publicKey;
+  };
+  // Only one WebAuthn request may be pending: an explicit one cancels the login page's
+  // quiet offer first.
+  let pending = null;
+
+  for (const form of document.querySelectorAll("form[data-passkey]")) {
+    form.hidden = false;
+    const problem = form.querySelector("[data-passkey-error]");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (problem) problem.hidden = true;
+      if (pending) pending.abort();
+      try {
+        const { publicKey } = JSON.parse(form.dataset.options);
+        if (form.dataset.passkey === "register") {
+          publicKey.challenge = toBytes(publicKey.challenge);
+          publicKey.user.id = toBytes(publicKey.user.id);
+          (publicKey.excludeCredentials || []).forEach((c) => {
+            c.id = toBytes(c.id);
+          });
+          send(form, created(await navigator.credentials.create({ publicKey })));
+        } else if (form.dataset.passkey === "authenticate") {
+          send(form, asserted(await navigator.credentials.get({ publicKey: requestOptions(publicKey) })));
+        }
+      } catch (error) {
+        // Cancelled, timed out, or no passkey here: say so, and leave the other ways open.
+        if (problem) {
+          problem.hidden = false;
+          problem.focus?.();
+        }
+      }
+    });
+  }
+
+  // The applicant login: the browser offers a saved passkey in the email field's suggestions
+  // (conditional UI); choosing it signs in. Fetched options keep the page itself cacheable.
+  const quiet = document.querySelector("form[data-passkey-conditional]");
+  if (quiet && PublicKeyCredential.isConditionalMediationAvailable) {
+    PublicKeyCredential.isConditionalMediationAvailable()
+      .then(async (available) => {
+        if (!available) return;
+        const response = await fetch(quiet.dataset.optionsUrl, {
+          method: "POST",
+          headers: { Accept: "application/json" },
+          credentials: "same-origin",
+        });
+        if (!response.ok) return;
+        const { publicKey } = await response.json();
+        pending = new AbortController();
+        const credential = await navigator.credentials.get({
+          publicKey: requestOptions(publicKey),
+          mediation: "conditional",
+          signal: pending.signal,
+        });
+        send(quiet, asserted(credential));
+      })
+      .catch(() => {
+        // Nothing chosen, or another request took over: the password form is still there.
+      });
+  }
+})();
