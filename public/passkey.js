@@ -5,6 +5,8 @@
 (() => {
   "use strict";
   if (!window.PublicKeyCredential || !navigator.credentials) return;
+  // Browsers refuse passkeys on an IP address (http://127.0.0.1): the forms stay hidden.
+  if (/^[\d.]+$|^\[/.test(location.hostname)) return;
 
   const toBytes = (text) =>
     Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
@@ -47,6 +49,17 @@
     });
     return publicKey;
   };
+  // The server's options: in the page, or fetched when the page itself is cached for everyone.
+  const optionsOf = async (form) => {
+    if (!form.dataset.optionsUrl) return JSON.parse(form.dataset.options);
+    const response = await fetch(form.dataset.optionsUrl, {
+      method: "POST",
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(`options: ${response.status}`);
+    return response.json();
+  };
   // Only one WebAuthn request may be pending: an explicit one cancels the login page's
   // quiet offer first.
   let pending = null;
@@ -59,7 +72,7 @@
       if (problem) problem.hidden = true;
       if (pending) pending.abort();
       try {
-        const { publicKey } = JSON.parse(form.dataset.options);
+        const { publicKey } = await optionsOf(form);
         if (form.dataset.passkey === "register") {
           publicKey.challenge = toBytes(publicKey.challenge);
           publicKey.user.id = toBytes(publicKey.user.id);
@@ -67,7 +80,7 @@
             c.id = toBytes(c.id);
           });
           send(form, created(await navigator.credentials.create({ publicKey })));
-        } else if (form.dataset.passkey === "authenticate") {
+        } else {
           send(form, asserted(await navigator.credentials.get({ publicKey: requestOptions(publicKey) })));
         }
       } catch (error) {
@@ -82,24 +95,22 @@
 
   // The applicant login: the browser offers a saved passkey in the email field's suggestions
   // (conditional UI); choosing it signs in. Fetched options keep the page itself cacheable.
+  // Not again within a minute of the last quiet try: a passkey the server refused (removed
+  // from the account) must not send the page round in circles.
   const quiet = document.querySelector("form[data-passkey-conditional]");
-  if (quiet && PublicKeyCredential.isConditionalMediationAvailable) {
+  const lastTry = Number(sessionStorage.getItem("passkey-quiet-try") || 0);
+  if (quiet && PublicKeyCredential.isConditionalMediationAvailable && Date.now() - lastTry > 60_000) {
     PublicKeyCredential.isConditionalMediationAvailable()
       .then(async (available) => {
         if (!available) return;
-        const response = await fetch(quiet.dataset.optionsUrl, {
-          method: "POST",
-          headers: { Accept: "application/json" },
-          credentials: "same-origin",
-        });
-        if (!response.ok) return;
-        const { publicKey } = await response.json();
+        const { publicKey } = await optionsOf(quiet);
         pending = new AbortController();
         const credential = await navigator.credentials.get({
           publicKey: requestOptions(publicKey),
           mediation: "conditional",
           signal: pending.signal,
         });
+        sessionStorage.setItem("passkey-quiet-try", String(Date.now()));
         send(quiet, asserted(credential));
       })
       .catch(() => {

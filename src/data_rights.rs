@@ -15,6 +15,7 @@
 //! | `documents` | documents they sent through us: type and time (the files were never stored) |
 //! | `devices` | browsers remembered at login: first and last use |
 //! | `sessions` | how many signed-in sessions are open |
+//! | `passkeys` | passkeys added to the account: names, when added and last used |
 //! | `audit` | what was done about them: action, time, and who, as "you", "support" or "the system" |
 //! | `exports` | the exports made, this one included |
 //! | `not_included` | what we hold and do not put in the file, and why |
@@ -139,7 +140,17 @@ pub async fn export(services: &Services, user: &UserId, by: Requester) -> Result
             next_at: last + EXPORT_INTERVAL_MS,
         });
     }
-    let data = store.personal_data(user).await?;
+    let mut data = store.personal_data(user).await?;
+    data.passkeys = store
+        .passkeys_of(&crate::store::PasskeyOwner::User(user.clone()))
+        .await?
+        .into_iter()
+        .map(|row| crate::store::data_rights::PasskeyUse {
+            name: row.name,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+        })
+        .collect();
     let document = document(&record, &data, now);
     let json = serde_json::to_vec_pretty(&document).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(ExportFile {
@@ -333,6 +344,11 @@ pub fn document(user: &UserRecord, data: &PersonalData, now: Millis) -> Value {
             "last_used_at": time(device.last_used_at),
         })).collect::<Vec<_>>(),
         "sessions": { "open": data.open_sessions },
+        "passkeys": data.passkeys.iter().map(|passkey| json!({
+            "name": passkey.name,
+            "added_at": time(passkey.created_at),
+            "last_used_at": maybe_time(passkey.last_used_at),
+        })).collect::<Vec<_>>(),
         "audit": data.audit.iter().map(|entry| json!({
             "action": entry.action,
             "by": if entry.by_person { "you" } else if entry.by_operator { "support" } else { "the system" },

@@ -179,6 +179,11 @@ fn stored(row: &PasskeyRow) -> Result<Passkey, PasskeyError> {
     serde_json::from_str(&row.passkey).map_err(|_| PasskeyError::Unreadable)
 }
 
+/// Whether passkeys work for the site at `public_url` (its host is a domain name).
+pub fn available(public_url: &str) -> bool {
+    Url::parse(public_url).is_ok_and(|url| matches!(url.host(), Some(url::Host::Domain(_))))
+}
+
 /// The WebAuthn user handle for an account with these passkeys: theirs, or a new random one.
 pub fn handle_for(existing: &[PasskeyRow]) -> String {
     existing

@@ -21,7 +21,22 @@ pub async fn load_account_details() -> Result<Option<AccountDetails>, ServerFnEr
     let Some(user) = crate::auth::current_user().await? else {
         return Ok(None);
     };
-    let policy = expect_context::<onboarding::services::Services>().data_policy;
+    let services = expect_context::<onboarding::services::Services>();
+    let policy = services.data_policy;
+    let owner = onboarding::store::PasskeyOwner::User(user.id.clone());
+    let passkeys = services
+        .store
+        .passkeys_of(&owner)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?
+        .into_iter()
+        .map(|row| crate::views::PasskeySummary {
+            id: row.id,
+            name: row.name,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+        })
+        .collect();
     Ok(Some(AccountDetails {
         first_name: user.first_name,
         last_name: user.last_name,
@@ -29,6 +44,8 @@ pub async fn load_account_details() -> Result<Option<AccountDetails>, ServerFnEr
         signed_up_at: user.created_at,
         deletion_grace_days: policy.deletion_grace_days,
         aml_retention_years: policy.aml_retention_years,
+        passkeys,
+        passkeys_on: onboarding::passkeys::available(&services.public_url),
     }))
 }
 

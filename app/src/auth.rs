@@ -25,7 +25,7 @@ pub struct SignedIn {
 }
 
 impl SignedIn {
-    fn new(record: UserRecord) -> Self {
+    pub fn new(record: UserRecord) -> Self {
         let fingerprint = accounts::session_fingerprint(&record.password_hash);
         Self { record, fingerprint }
     }

@@ -22,6 +22,19 @@ pub struct AccountDetails {
     /// How long a confirmed deletion waits, and how long a decided verification is held.
     pub deletion_grace_days: i64,
     pub aml_retention_years: i64,
+    /// Their passkeys, oldest first.
+    pub passkeys: Vec<PasskeySummary>,
+    /// Whether passkeys work on this deployment (its address is a domain name).
+    pub passkeys_on: bool,
+}
+
+/// One of a person's passkeys, as their account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeySummary {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
 }
 
 /// A user's verification as the status pages show it.

@@ -71,6 +71,7 @@ fn the_file_has_the_documented_parts_and_never_the_hash_the_link_or_the_denial_r
         "format",
         "generated_at",
         "not_included",
+        "passkeys",
         "profile",
         "sessions",
         "status_history",

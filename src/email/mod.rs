@@ -30,6 +30,8 @@ pub enum EmailKind {
     DeletionScheduled,
     /// Nobody logged in for months and verification never started: deleted unless they do.
     IdleWarning,
+    /// A passkey was added to the account: a heads-up in case it was not the owner.
+    PasskeyAdded,
 }
 
 impl EmailKind {
@@ -45,6 +47,7 @@ impl EmailKind {
             Self::DeletionLink => "deletion_link",
             Self::DeletionScheduled => "deletion_scheduled",
             Self::IdleWarning => "idle_warning",
+            Self::PasskeyAdded => "passkey_added",
         }
     }
 }

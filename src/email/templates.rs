@@ -147,6 +147,24 @@ pub fn password_changed(lang: Lang, to: &str, first_name: &str, base: &str) -> O
     )
 }
 
+/// A heads-up after a passkey named `name` was added to the account.
+pub fn passkey_added(lang: Lang, to: &str, first_name: &str, base: &str, name: &str) -> OutgoingEmail {
+    let body = body(
+        lang,
+        &[
+            greeting(lang, first_name),
+            t_with(lang, msg::EMAIL_PASSKEY_INTRO, &[("name", Arg::from(name))]),
+            then_link(lang, msg::EMAIL_PASSKEY_NOT_YOU, &format!("{base}/account")),
+        ],
+    );
+    email(
+        EmailKind::PasskeyAdded,
+        to,
+        t(lang, msg::EMAIL_PASSKEY_SUBJECT),
+        body,
+    )
+}
+
 /// Whether a person in `status` (having come back from the hosted page or not) still has
 /// something to do that a reminder can help with.
 pub fn wants_reminder(status: &ApplicationStatus, returned: bool) -> bool {

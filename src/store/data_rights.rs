@@ -139,6 +139,15 @@ pub struct PersonalData {
     pub open_sessions: i64,
     pub audit: Vec<AuditAbout>,
     pub exports: Vec<Export>,
+    /// Their passkeys (names and dates; the public keys stay out).
+    pub passkeys: Vec<PasskeyUse>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasskeyUse {
+    pub name: String,
+    pub created_at: Millis,
+    pub last_used_at: Option<Millis>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

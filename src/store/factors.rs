@@ -90,8 +90,13 @@ pub trait Factors {
     /// The passkey with credential id `id`.
     async fn passkey(&self, id: &str) -> Result<Option<PasskeyRow>, StoreError>;
 
-    /// Keeps a new passkey: `false` if this credential is registered already (to anyone).
-    async fn add_passkey(&self, passkey: &PasskeyRow) -> Result<bool, StoreError>;
+    /// Keeps a new passkey, and queues `email` (to an applicant: "a passkey was added") in the
+    /// same transaction: `false` if this credential is registered already (to anyone).
+    async fn add_passkey(
+        &self,
+        passkey: &PasskeyRow,
+        email: Option<&crate::email::OutgoingEmail>,
+    ) -> Result<bool, StoreError>;
 
     /// Notes a passkey's use, with its updated state (its signature counter) when it changed.
     async fn passkey_used(&self, id: &str, passkey: Option<&str>) -> Result<(), StoreError>;
@@ -354,6 +359,7 @@ macro_rules! impl_factors {
             async fn add_passkey(
                 &self,
                 passkey: &$crate::store::factors::PasskeyRow,
+                email: Option<&$crate::email::OutgoingEmail>,
             ) -> Result<bool, $crate::store::StoreError> {
                 use $crate::store::factors::PasskeyOwner;
                 let (operator, user) = match &passkey.owner {
@@ -376,7 +382,19 @@ macro_rules! impl_factors {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+                if done == 1 {
+                    if let Some(email) = email {
+                        let user = match &passkey.owner {
+                            PasskeyOwner::User(id) => Some(id),
+                            PasskeyOwner::Operator(_) => None,
+                        };
+                        mail::queue_email(&mut tx, user, email, self.clock.now_ms()).await?;
+                    }
+                }
                 tx.commit().await?;
+                if done == 1 && email.is_some() {
+                    self.mail_queued.notify_one();
+                }
                 Ok(done == 1)
             }
 

@@ -24,9 +24,19 @@ pub fn Login() -> impl IntoView {
                     view! {
                         <Notice message=flash.notice.clone() />
                         <ErrorSummary errors=flash.errors.clone() />
+                        // Shown by /passkey.js where the browser has passkeys; the browser may
+                        // also offer a saved one in the email field's suggestions.
+                        <form method="post" action="/login/passkey" class="form passkey-form" data-passkey="discover"
+                            data-passkey-conditional="" data-options-url="/login/passkey/options" hidden>
+                            <input type="hidden" name="credential" value="" />
+                            <input type="hidden" name="next" value=next() />
+                            <p class="field-error" role="alert" data-passkey-error hidden>{tr(msg::LOGIN_PASSKEY_FAILED)}</p>
+                            <button type="submit" class="button button-block button-secondary">{tr(msg::LOGIN_PASSKEY)}</button>
+                            <p class="muted">{tr(msg::LOGIN_OR_PASSWORD)}</p>
+                        </form>
                         <form method="post" action="/login" class="form" novalidate>
                             <input type="hidden" name="next" value=next() />
-                            <Field name="email" label=tr(msg::FIELD_EMAIL) kind="email" autocomplete="username" value=flash.value("email") error=error("email") />
+                            <Field name="email" label=tr(msg::FIELD_EMAIL) kind="email" autocomplete="username webauthn" value=flash.value("email") error=error("email") />
                             <PasswordField name="password" label=tr(msg::FIELD_PASSWORD) autocomplete="current-password" error=error("password") />
                             <button type="submit" class="button button-block">{tr(msg::LOGIN_PAGE_TITLE)}</button>
                         </form>
@@ -36,6 +46,7 @@ pub fn Login() -> impl IntoView {
             <p class="form-footer"><a href="/password/forgot">{tr(msg::LOGIN_FORGOT)}</a></p>
             <p class="form-footer">{tr(msg::LOGIN_NEW_HERE)}" " <a href="/signup">{tr(msg::LOGIN_CREATE)}</a></p>
             <p class="form-footer muted">{tr(msg::LOGIN_JUST_SIGNED_UP)}</p>
+            <script src="/passkey.js" defer></script>
         </div>
     }
 }

@@ -13,6 +13,7 @@ pub fn YourAccount() -> impl IntoView {
     let details = Resource::new(|| (), |_| load_account_details());
     let flash = Resource::new(|| (), |_| take_flash("data".into()));
     let delete_flash = Resource::new(|| (), |_| take_flash("delete".into()));
+    let passkey_flash = Resource::new(|| (), |_| take_flash("passkeys".into()));
     let lang = use_lang();
     view! {
         <Title text=tr(msg::ACCOUNT_PAGE_TITLE) />
@@ -39,6 +40,40 @@ pub fn YourAccount() -> impl IntoView {
                     })
                 })}
             </Suspense>
+            <section aria-labelledby="passkeys-title">
+                <h2 id="passkeys-title">{tr(msg::PASSKEYS_TITLE)}</h2>
+                <p>{tr(msg::PASSKEYS_BODY)}</p>
+                <Suspense>
+                    {move || Suspend::new(async move {
+                        let details = details.await.ok().flatten()?;
+                        let flash = passkey_flash.await.ok().flatten().unwrap_or_default();
+                        Some(view! {
+                            <Notice message=flash.notice.clone() />
+                            <PasskeyList passkeys=details.passkeys.clone() />
+                            {if details.passkeys_on {
+                                view! {
+                                    <form method="post" action="/account/passkeys" class="form" data-passkey="register"
+                                        data-options-url="/account/passkeys/options" hidden>
+                                        <input type="hidden" name="credential" value="" />
+                                        <div class="field">
+                                            <label for="field-passkey-name">{tr(msg::PASSKEYS_NEW_NAME)}</label>
+                                            <p class="field-hint" id="field-passkey-name-hint">{tr(msg::PASSKEYS_NEW_NAME_HINT)}</p>
+                                            <input id="field-passkey-name" name="name" type="text" maxlength="60" autocomplete="off"
+                                                aria-describedby="field-passkey-name-hint" />
+                                        </div>
+                                        <p class="field-error" role="alert" data-passkey-error hidden>{tr(msg::PASSKEYS_ADD_FAILED)}</p>
+                                        <button type="submit" class="button button-secondary">{tr(msg::PASSKEYS_ADD)}</button>
+                                    </form>
+                                    <noscript><p class="muted">{tr(msg::PASSKEYS_NEEDS_SCRIPT)}</p></noscript>
+                                    <script src="/passkey.js" defer></script>
+                                }.into_any()
+                            } else {
+                                view! { <p class="muted">{tr(msg::PASSKEYS_OFF)}</p> }.into_any()
+                            }}
+                        })
+                    })}
+                </Suspense>
+            </section>
             <section aria-labelledby="data-title">
                 <h2 id="data-title">{tr(msg::ACCOUNT_DATA_TITLE)}</h2>
                 <p>{tr(msg::ACCOUNT_DATA_BODY)}</p>
@@ -148,4 +183,51 @@ pub fn AccountDeleted() -> impl IntoView {
             <p class="form-footer"><a href="/">{tr(msg::ACCOUNT_BACK_HOME)}</a></p>
         </div>
     }
+}
+
+/// A person's passkeys: name, when added, last use, and a button to remove each.
+#[component]
+fn PasskeyList(passkeys: Vec<crate::views::PasskeySummary>) -> impl IntoView {
+    let lang = use_lang();
+    if passkeys.is_empty() {
+        return view! { <p class="muted">{tr(msg::PASSKEYS_NONE)}</p> }.into_any();
+    }
+    let rows: Vec<_> = passkeys
+        .into_iter()
+        .map(|pk| {
+            let action = format!("/account/passkeys/{}/remove", pk.id);
+            let last = pk.last_used_at.map_or_else(
+                || tr(msg::PASSKEYS_NEVER_USED),
+                |at| onboarding::i18n::date_long(lang, at),
+            );
+            view! {
+                <tr>
+                    <td>{pk.name.clone()}</td>
+                    <td>{onboarding::i18n::date_long(lang, pk.created_at)}</td>
+                    <td>{last}</td>
+                    <td>
+                        <form method="post" action=action class="inline-form">
+                            <button type="submit" class="link-button">
+                                {tr(msg::PASSKEYS_REMOVE)} <span class="visually-hidden">{format!(" {}", pk.name)}</span>
+                            </button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="passkeys-title">
+            <table class="info-table">
+                <thead><tr>
+                    <th scope="col">{tr(msg::PASSKEYS_NAME)}</th>
+                    <th scope="col">{tr(msg::PASSKEYS_ADDED)}</th>
+                    <th scope="col">{tr(msg::PASSKEYS_LAST_USED)}</th>
+                    <th scope="col"><span class="visually-hidden">{tr(msg::PASSKEYS_REMOVE)}</span></th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }

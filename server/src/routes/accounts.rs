@@ -209,41 +209,7 @@ async fn login(
         password: form.password,
     };
     match auth.authenticate(credentials).await {
-        Ok(Some(user)) => match auth::log_in_user(&mut auth, &user).await {
-            Ok(()) => {
-                // Statuses no webhook announces (manual review, a lock…) are learned by asking:
-                // in the background, so logging in does not wait for LedgerOS. An open status
-                // page hears the outcome.
-                let services = state.services.clone();
-                let id = user.record.id.clone();
-                tokio::spawn(async move {
-                    let gap = services.status_check_gap;
-                    if let Err(e) = verification::refresh_if_due(&services, &id, gap).await {
-                        tracing::warn!(user = %id, error = %e, "could not check the status at login");
-                    }
-                });
-                // Noted (an idle account is one nobody logs into); logging in during a
-                // deletion's grace period cancels it.
-                let mut response = match state.services.store.note_login(&user.record.id).await {
-                    Ok(true) => {
-                        tracing::info!(user = %user.record.id, "account deletion cancelled by logging in");
-                        let message = t(lang, msg::NOTICE_DELETION_CANCELLED);
-                        Back::to(&next, notice("status", &message)).into_response()
-                    }
-                    Ok(false) => Redirect::to(&next).into_response(),
-                    Err(e) => {
-                        tracing::error!(user = %user.record.id, error = %e, "could not note the login");
-                        Redirect::to(&next).into_response()
-                    }
-                };
-                remember_device(&state, &user.record.id, &headers, &mut response).await;
-                response
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "session could not be started at login");
-                Back::to("/login", notice("login", &try_again(lang))).into_response()
-            }
-        },
+        Ok(Some(user)) => start_session(&state, lang, &mut auth, &user, &next, &headers).await,
         Ok(None) => {
             let mut errors = FieldErrors::default();
             errors.add("email", t(lang, msg::ERROR_LOGIN_MISMATCH));
@@ -261,6 +227,53 @@ async fn login(
         }
         Err(e) => {
             tracing::error!(error = %e, "login failed");
+            Back::to("/login", notice("login", &try_again(lang))).into_response()
+        }
+    }
+}
+
+/// Starts the session of `user`, who just proved who they are (a password or a passkey), and
+/// sends them to `next`.
+pub(super) async fn start_session(
+    state: &AppState,
+    lang: Lang,
+    auth: &mut Auth,
+    user: &auth::SignedIn,
+    next: &str,
+    headers: &HeaderMap,
+) -> Response {
+    match auth::log_in_user(auth, user).await {
+        Ok(()) => {
+            // Statuses no webhook announces (manual review, a lock…) are learned by asking:
+            // in the background, so logging in does not wait for LedgerOS. An open status
+            // page hears the outcome.
+            let services = state.services.clone();
+            let id = user.record.id.clone();
+            tokio::spawn(async move {
+                let gap = services.status_check_gap;
+                if let Err(e) = verification::refresh_if_due(&services, &id, gap).await {
+                    tracing::warn!(user = %id, error = %e, "could not check the status at login");
+                }
+            });
+            // Noted (an idle account is one nobody logs into); logging in during a
+            // deletion's grace period cancels it.
+            let mut response = match state.services.store.note_login(&user.record.id).await {
+                Ok(true) => {
+                    tracing::info!(user = %user.record.id, "account deletion cancelled by logging in");
+                    let message = t(lang, msg::NOTICE_DELETION_CANCELLED);
+                    Back::to(next, notice("status", &message)).into_response()
+                }
+                Ok(false) => Redirect::to(next).into_response(),
+                Err(e) => {
+                    tracing::error!(user = %user.record.id, error = %e, "could not note the login");
+                    Redirect::to(next).into_response()
+                }
+            };
+            remember_device(state, &user.record.id, headers, &mut response).await;
+            response
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "session could not be started at login");
             Back::to("/login", notice("login", &try_again(lang))).into_response()
         }
     }

@@ -13,6 +13,7 @@ mod headers;
 mod language;
 mod mailbox;
 mod pages;
+mod passkeys;
 mod password;
 mod reminders;
 mod verification;
@@ -97,6 +98,7 @@ where
         .merge(documents::router(&state))
         .merge(reminders::router(&state))
         .merge(data_rights::router(&state))
+        .merge(passkeys::router(&state))
         .merge(language::router(&state))
         .merge(events::router(&state))
         .merge(mailbox::router(&state))

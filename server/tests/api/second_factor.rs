@@ -303,3 +303,82 @@ async fn sensitive_actions_ask_again_and_admins_reset_others_factors_not_their_o
         .unwrap();
     assert_eq!(location(&confirm), "/admin/2fa?again=1&next=/admin/data");
 }
+
+/// Passkeys need a domain: on an IP address there are none to offer; on a domain the options
+/// ask for a discoverable passkey with the user verified, and a forged answer signs nobody in
+/// and adds nothing. (Real passkeys are made and used by Chromium's virtual authenticator in
+/// `end2end/tests/passkeys.spec.ts`.)
+#[tokio::test]
+async fn passkeys_need_a_domain_and_forged_answers_get_nowhere() {
+    let on_ip = spawn_app().await;
+    on_ip.sign_up("ada@example.com").await;
+    let options = on_ip
+        .client
+        .post(on_ip.url("/login/passkey/options"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(options.status(), StatusCode::NOT_FOUND);
+    let (_, account) = on_ip.get_page("/account").await;
+    assert!(
+        account.contains("Passkeys work when this site is opened by its name"),
+        "{account}"
+    );
+
+    let app =
+        crate::helpers::spawn_app_with(|config| config.public_url = Some("http://localhost:9".into())).await;
+    app.sign_up("ada@example.com").await;
+    let (_, account) = app.get_page("/account").await;
+    assert!(account.contains("data-passkey=\"register\""), "{account}");
+    assert!(account.contains("You have no passkeys yet."));
+    let options: serde_json::Value = app
+        .client
+        .post(app.url("/account/passkeys/options"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let public_key = &options["publicKey"];
+    assert_eq!(public_key["rp"]["id"], "localhost", "{options}");
+    assert_eq!(public_key["authenticatorSelection"]["residentKey"], "required");
+    assert_eq!(
+        public_key["authenticatorSelection"]["userVerification"],
+        "required"
+    );
+    assert_eq!(public_key["user"]["name"], "ada@example.com");
+    let forged = app
+        .post_form(
+            "/account/passkeys",
+            &[("credential", "{\"id\":\"AAAA\"}"), ("name", "Mine")],
+        )
+        .await;
+    assert_eq!(location(&forged), "/account");
+    let (_, account) = app.get_page("/account").await;
+    assert!(account.contains("No passkey was added."), "{account}");
+    assert!(account.contains("You have no passkeys yet."));
+
+    // The login page's options, then a forged answer: back to the login page, not signed in.
+    let visitor = browser_like_client();
+    let options: serde_json::Value = visitor
+        .post(app.url("/login/passkey/options"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(options["mediation"], "conditional", "{options}");
+    let forged = visitor
+        .post(app.url("/login/passkey"))
+        .form(&[("credential", "not json"), ("next", "/status")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&forged), "/login");
+    let login = page_in(&visitor, &app.url("/login")).await;
+    assert!(login.contains("That passkey did not sign you in."), "{login}");
+    let status = visitor.get(app.url("/status")).send().await.unwrap();
+    assert!(location(&status).starts_with("/login"));
+}

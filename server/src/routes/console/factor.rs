@@ -558,7 +558,7 @@ async fn setup_view(
         <p class="lead">"After your password, the console asks for this every time you log in, and again before sensitive actions. Set up at least one; both is better."</p>
         {error.map(|e| view! { <p class="field-error" role="alert" id="setup-error">{e}</p> })}
         {passkey_form.map(|options| view! {
-            <section class="card" aria-labelledby="passkey-heading">
+            <section class="factor-card" aria-labelledby="passkey-heading">
                 <h2 id="passkey-heading">"A passkey (recommended)"</h2>
                 <p>"Your phone, your laptop's fingerprint or face unlock, or a security key. Nothing to type, and it cannot be phished."</p>
                 <form method="post" action="/admin/2fa/setup/passkey" class="form" data-passkey="register" data-options=options hidden>
@@ -576,7 +576,7 @@ async fn setup_view(
         {no_passkeys.then(|| view! {
             <p class="muted">"Passkeys are off on this address (they need a domain name, not an IP address): use an authenticator app."</p>
         })}
-        <section class="card" aria-labelledby="app-heading">
+        <section class="factor-card" aria-labelledby="app-heading">
             <h2 id="app-heading">"An authenticator app"</h2>
             <p>"Scan this code with an app such as Google Authenticator, Microsoft Authenticator, 1Password or Authy, then type the six digits it shows."</p>
             <div class="qr-code" role="img" aria-label="QR code to scan with your authenticator app" inner_html=qr></div>
@@ -668,7 +668,7 @@ async fn setup_passkey(
         created_at: state.services.clock.now_ms(),
         last_used_at: None,
     };
-    match state.services.store.add_passkey(&row).await {
+    match state.services.store.add_passkey(&row, None).await {
         Ok(true) => factor_added(&state, &given, "a passkey").await,
         Ok(false) => {
             let message = "This passkey is registered already.".to_owned();
