@@ -65,7 +65,7 @@ async fn serve() -> anyhow::Result<()> {
     if demo {
         // Demo credentials on the terminal (not in the log): the password is public anyway.
         println!(
-            "\n  Demo ready: {url}\n  Operator console: {url}/admin (log in as {} with \"{}\")\n  Dev mailbox: {url}/dev/mailbox\n",
+            "\n  Demo ready: {url}\n  Operator console: {url}/admin (log in as {} with \"{}\"; the second-factor page shows the demo's code)\n  Dev mailbox: {url}/dev/mailbox\n",
             onboarding::operators::DEMO_OPERATOR_EMAIL,
             onboarding::operators::DEMO_OPERATOR_PASSWORD,
             url = app.public_url(),
