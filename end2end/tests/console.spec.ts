@@ -58,6 +58,7 @@ test("support finds an applicant and is refused what only admins may do", async 
   // The one-time link that sets up their second factor, shown once.
   const link = (await admin.locator("code.setup-link").textContent()) ?? "";
   expect(link).toContain("/admin/setup/");
+  await audit(admin, "console: operator added, setup link");
 
   // The new operator: the link, their password, then an authenticator app (its key typed, as
   // if the QR code were scanned), and recovery codes shown once.

@@ -195,7 +195,6 @@ fn PasskeyList(passkeys: Vec<crate::views::PasskeySummary>) -> impl IntoView {
     let rows: Vec<_> = passkeys
         .into_iter()
         .map(|pk| {
-            let action = format!("/account/passkeys/{}/remove", pk.id);
             let last = pk.last_used_at.map_or_else(
                 || tr(msg::PASSKEYS_NEVER_USED),
                 |at| onboarding::i18n::date_long(lang, at),
@@ -206,7 +205,8 @@ fn PasskeyList(passkeys: Vec<crate::views::PasskeySummary>) -> impl IntoView {
                     <td>{onboarding::i18n::date_long(lang, pk.created_at)}</td>
                     <td>{last}</td>
                     <td>
-                        <form method="post" action=action class="inline-form">
+                        <form method="post" action="/account/passkeys/remove" class="inline-form">
+                            <input type="hidden" name="id" value=pk.id.clone() />
                             <button type="submit" class="link-button">
                                 {tr(msg::PASSKEYS_REMOVE)} <span class="visually-hidden">{format!(" {}", pk.name)}</span>
                             </button>

@@ -134,7 +134,14 @@ pub fn request_span(request: &Request<Body>) -> tracing::Span {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
+    let path = request.uri().path();
+    // An operator's one-time setup link carries its token in the path.
+    let path = if path.starts_with("/admin/setup/") {
+        "/admin/setup/…"
+    } else {
+        path
+    };
+    tracing::info_span!("request", id = %id, method = %request.method(), path = %path)
 }
 
 #[cfg(test)]

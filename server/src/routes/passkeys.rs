@@ -7,7 +7,7 @@
 //! posts the answer as a plain form, which ends like every form here (a redirect, a flash).
 
 use app::auth::{self, Auth, SignedIn};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use axum::routing::post;
@@ -33,7 +33,7 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
     let signed_in = Router::new()
         .route("/account/passkeys/options", post(registration_options))
         .route("/account/passkeys", post(add))
-        .route("/account/passkeys/{id}/remove", post(remove))
+        .route("/account/passkeys/remove", post(remove))
         .route_layer(axum::middleware::from_fn(guard::require_login));
     let anyone = Router::new()
         .route("/login/passkey/options", post(login_options))
@@ -184,12 +184,18 @@ async fn add(
     }
 }
 
-/// `POST /account/passkeys/{id}/remove`.
+#[derive(serde::Deserialize)]
+struct Which {
+    #[serde(default)]
+    id: String,
+}
+
+/// `POST /account/passkeys/remove` (the passkey's id in the form, not in the logged path).
 async fn remove(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     auth: Auth,
-    Path(id): Path<String>,
+    Form(Which { id }): Form<Which>,
 ) -> Response {
     let Some(user) = auth::signed_in(&auth).await else {
         return Redirect::to("/login").into_response();

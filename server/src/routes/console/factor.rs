@@ -48,7 +48,7 @@ pub(super) fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/2fa/setup/passkey", post(setup_passkey))
         .route("/admin/security", get(security_page))
         .route("/admin/security/codes", post(new_codes))
-        .route("/admin/security/passkeys/{id}/remove", post(remove_passkey))
+        .route("/admin/security/passkeys/remove", post(remove_passkey))
         .merge(anonymous)
 }
 
@@ -759,7 +759,6 @@ async fn security_page(State(state): State<AppState>, operator: Operator) -> Res
     let rows: Vec<_> = passkeys
         .into_iter()
         .map(|pk| {
-            let action = format!("/admin/security/passkeys/{}/remove", pk.id);
             let last = pk
                 .last_used_at
                 .map_or_else(|| "never".to_owned(), onboarding::clock::time_in_words);
@@ -769,7 +768,8 @@ async fn security_page(State(state): State<AppState>, operator: Operator) -> Res
                     <td>{onboarding::clock::time_in_words(pk.created_at)}</td>
                     <td>{last}</td>
                     <td>{(factors > 1).then(|| view! {
-                        <form method="post" action=action class="inline-form">
+                        <form method="post" action="/admin/security/passkeys/remove" class="inline-form">
+                            <input type="hidden" name="id" value=pk.id.clone() />
                             <button type="submit" class="link-button">"Remove " <span class="visually-hidden">{pk.name.clone()}</span></button>
                         </form>
                     })}</td>
@@ -821,12 +821,18 @@ async fn new_codes(State(state): State<AppState>, operator: Operator) -> Respons
     issue_codes(&state, &operator.record, &operator.session).await
 }
 
-/// `POST /admin/security/passkeys/{id}/remove`: removes one of their passkeys, never their
-/// last factor.
+#[derive(serde::Deserialize)]
+struct Which {
+    #[serde(default)]
+    id: String,
+}
+
+/// `POST /admin/security/passkeys/remove` (its id in the form, not in the logged path):
+/// removes one of their passkeys, never their last factor.
 async fn remove_passkey(
     State(state): State<AppState>,
     operator: Operator,
-    Path(id): Path<String>,
+    Form(Which { id }): Form<Which>,
 ) -> Response {
     if !operator.factor_is_fresh(state.services.clock.now_ms()) {
         return operator.step_up("/admin/security").await;
