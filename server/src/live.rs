@@ -1,10 +1,12 @@
 //! Open live-status streams (`GET /events/status`), counted per session and in all, with a way
-//! to end every stream of a session when it logs out.
+//! to end every stream of a session when it logs out; and [`StatusHub`], which wakes only the
+//! streams of the person whose status changed.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use tokio::sync::watch;
+use onboarding::store::UserId;
+use tokio::sync::{broadcast, watch};
 
 /// Live-status streams one session may hold open at once.
 pub const MAX_STREAMS_PER_SESSION: usize = 4;
@@ -94,9 +96,124 @@ impl Drop for StreamTicket {
     }
 }
 
+/// Who is woken by a status change: the open streams of that person only. The store announces
+/// every change (this instance's, and other instances' through PostgreSQL's notification, which
+/// names the person) on one channel; one task per process reads it and signals that person's
+/// watch, which their streams wait on. A stream costs no work for anyone else's change, and
+/// changes that come faster than a page reads them coalesce into one.
+#[derive(Default)]
+pub struct StatusHub {
+    users: Mutex<HashMap<UserId, Listeners>>,
+}
+
+struct Listeners {
+    /// Bumped at each change of the person.
+    changes: watch::Sender<u64>,
+    /// Open streams of the person.
+    streams: usize,
+}
+
+impl StatusHub {
+    fn lock(&self) -> MutexGuard<'_, HashMap<UserId, Listeners>> {
+        self.users.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A stream's watch on `user`'s changes from now on.
+    pub fn watch(self: &Arc<Self>, user: &UserId) -> StatusWatch {
+        let mut users = self.lock();
+        let listeners = users.entry(user.clone()).or_insert_with(|| Listeners {
+            changes: watch::channel(0).0,
+            streams: 0,
+        });
+        listeners.streams += 1;
+        StatusWatch {
+            hub: self.clone(),
+            user: user.clone(),
+            changes: listeners.changes.subscribe(),
+        }
+    }
+
+    /// Wakes `user`'s streams, if they have any open.
+    pub fn changed(&self, user: &UserId) {
+        if let Some(listeners) = self.lock().get(user) {
+            listeners.changes.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    /// Wakes every stream (this process missed some announcements: each page reads its own).
+    pub fn all_changed(&self) {
+        for listeners in self.lock().values() {
+            listeners.changes.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    /// People with a stream open here.
+    pub fn watched(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Passes the store's announcements on, person by person, until the store closes.
+    pub async fn run(self: Arc<Self>, mut announcements: broadcast::Receiver<UserId>) {
+        loop {
+            match announcements.recv().await {
+                Ok(user) => self.changed(&user),
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(
+                        missed,
+                        "live status: fell behind the announcements; waking every page"
+                    );
+                    self.all_changed();
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    }
+}
+
+/// One stream's watch on its person's changes (see [`StatusHub::watch`]).
+pub struct StatusWatch {
+    hub: Arc<StatusHub>,
+    user: UserId,
+    pub(crate) changes: watch::Receiver<u64>,
+}
+
+impl Drop for StatusWatch {
+    fn drop(&mut self) {
+        let mut users = self.hub.lock();
+        if let Some(listeners) = users.get_mut(&self.user) {
+            listeners.streams = listeners.streams.saturating_sub(1);
+            if listeners.streams == 0 {
+                users.remove(&self.user);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_wakes_only_the_streams_of_its_person() {
+        let hub = Arc::new(StatusHub::default());
+        let (ada, bob) = (UserId("ada".into()), UserId("bob".into()));
+        let ada_tab1 = hub.watch(&ada);
+        let ada_tab2 = hub.watch(&ada);
+        let bob_tab = hub.watch(&bob);
+        assert_eq!(hub.watched(), 2);
+        hub.changed(&ada);
+        assert!(ada_tab1.changes.has_changed().unwrap());
+        assert!(ada_tab2.changes.has_changed().unwrap());
+        assert!(!bob_tab.changes.has_changed().unwrap(), "Bob's page is not woken");
+        hub.changed(&UserId("nobody".into()));
+        assert_eq!(hub.watched(), 2, "nobody watching: nothing kept");
+        drop((ada_tab1, ada_tab2));
+        assert_eq!(hub.watched(), 1);
+        hub.all_changed();
+        assert!(bob_tab.changes.has_changed().unwrap());
+        drop(bob_tab);
+        assert_eq!(hub.watched(), 0);
+    }
 
     #[test]
     fn a_session_gets_a_few_streams_and_gets_them_back_when_they_end() {

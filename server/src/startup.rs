@@ -192,6 +192,8 @@ impl Application {
         let shared_limits = (store.kind() == "postgres").then(|| store.clone());
         let limits = Arc::new(AuthLimits::new(shared_limits));
         tokio::spawn(prune_limits(Arc::downgrade(&limits)));
+        let status_hub = Arc::new(crate::live::StatusHub::default());
+        tokio::spawn(status_hub.clone().run(store.subscribe()));
         let state = AppState {
             leptos_options,
             services: services.clone(),
@@ -202,6 +204,7 @@ impl Application {
             dev_mailbox,
             trusted_proxies: config.trusted_proxies,
             live_streams: Arc::new(LiveStreams::default()),
+            status_hub,
             refresh_gate: Arc::new(app::auth::RefreshGate::default()),
             timeouts: config.timeouts.clone(),
             page_cache: Arc::default(),

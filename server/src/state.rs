@@ -29,6 +29,8 @@ pub struct AppState {
     pub trusted_proxies: TrustedProxies,
     /// Open live-status streams, per session.
     pub live_streams: Arc<LiveStreams>,
+    /// Wakes the streams of the person whose status changed, and only theirs.
+    pub status_hub: Arc<crate::live::StatusHub>,
     /// At most one status read from LedgerOS per user every few seconds.
     pub refresh_gate: Arc<app::auth::RefreshGate>,
     pub timeouts: Timeouts,

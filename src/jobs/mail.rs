@@ -9,7 +9,11 @@ use crate::store::Store;
 
 /// How long a worker holds an email before another may try it (a crashed worker's emails come
 /// back after this; one that crashed mid-send may send its email twice, never zero times).
-pub const LEASE_MS: i64 = 60_000;
+/// A worker sends from a claim for at most [`SEND_FOR`] and gives the rest back, so a slow
+/// mail server never lets a lease run out under an email still waiting its turn.
+pub const LEASE_MS: i64 = 20_000;
+/// How long a worker sends from one claim before it gives the rest back.
+const SEND_FOR: Duration = Duration::from_millis(LEASE_MS as u64 / 2);
 
 /// The most emails one claim takes. Claiming and marking cost a write each, whatever their
 /// size: one at a time, the dev mailbox fell 46,763 emails behind a burst of 100,000 webhooks.
@@ -79,8 +83,10 @@ pub async fn work(store: Store, mailer: Mailer, clock: Clock, idle: Duration) {
                 tokio::time::sleep(GATHER).await;
             }
             Ok(emails) => {
-                let mut marked = Instant::now();
-                for email in &emails {
+                let claimed = Instant::now();
+                let mut marked = claimed;
+                let mut rest = emails.iter();
+                for email in rest.by_ref() {
                     if deliver(&store, &mailer, &clock, email).await {
                         sent.push(email.id);
                     }
@@ -88,8 +94,21 @@ pub async fn work(store: Store, mailer: Mailer, clock: Clock, idle: Duration) {
                         mark_sent(&store, &mailer, &mut sent).await;
                         marked = Instant::now();
                     }
+                    if claimed.elapsed() >= SEND_FOR {
+                        break;
+                    }
                 }
                 mark_sent(&store, &mailer, &mut sent).await;
+                let untried: Vec<i64> = rest.map(|email| email.id).collect();
+                if !untried.is_empty() {
+                    tracing::info!(
+                        emails = untried.len(),
+                        "mail: the claim took long; giving the rest back"
+                    );
+                    if let Err(e) = store.release_emails(&untried).await {
+                        tracing::warn!(error = %e, "mail: could not give emails back; they return when their lease ends");
+                    }
+                }
             }
             Err(e) => {
                 tracing::error!(error = %e, "mail: could not read the email queue");

@@ -295,6 +295,10 @@ pub trait EmailQueue {
     /// may hold a link that signs someone in, and it has no use once sent.
     async fn emails_sent(&self, ids: &[i64], keep_body: bool) -> Result<(), StoreError>;
 
+    /// Gives claimed emails back untried (their lease would run out before the worker reached
+    /// them): any worker may take them at once.
+    async fn release_emails(&self, ids: &[i64]) -> Result<(), StoreError>;
+
     /// Delivery failed: try again at `run_at` (`None`: never, it cannot succeed).
     async fn email_failed(&self, id: i64, run_at: Option<Millis>, error: &str) -> Result<(), StoreError>;
 

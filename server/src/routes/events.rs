@@ -8,19 +8,17 @@ use onboarding::i18n::Lang;
 use std::convert::Infallible;
 use std::time::Duration;
 
+use crate::live::{StatusWatch, StreamTicket};
+use crate::state::AppState;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use futures_util::stream::{self, Stream};
 use onboarding::services::Services;
 use onboarding::store::UserId;
-use tokio::sync::broadcast::error::RecvError;
-
-use crate::live::StreamTicket;
-use crate::state::AppState;
-use axum::Router;
-use axum::routing::get;
 
 pub(super) fn router(state: &AppState) -> Router<AppState> {
     let streams = Router::new()
@@ -55,7 +53,7 @@ async fn status_events(
             return response;
         }
     };
-    let changes = state.services.store.subscribe();
+    let changes = state.status_hub.watch(&user);
     Sse::new(events_for(state.services.clone(), user, lang, changes, ticket))
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
@@ -64,13 +62,13 @@ async fn status_events(
 /// A `status` event carrying the user's status as the page shows it (the heading, and the card
 /// and account features rendered to HTML, as JSON): one when the stream
 /// opens (a change may have happened since the page was rendered, or while a dropped stream
-/// reconnected), then one for each change of `user`, and one more if we fell behind. Ends when
-/// the session logs out.
+/// reconnected), then one after each change of `user` (several quick ones read as one). Only
+/// `user`'s changes wake it ([`crate::live::StatusHub`]). Ends when the session logs out.
 fn events_for(
     services: Services,
     user: UserId,
     lang: Lang,
-    changes: tokio::sync::broadcast::Receiver<UserId>,
+    changes: StatusWatch,
     ticket: StreamTicket,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(
@@ -91,10 +89,9 @@ fn events_for(
                             return None;
                         }
                     }
-                    change = changes.recv() => match change {
-                        Ok(changed) => send_now = changed == user,
-                        Err(RecvError::Lagged(_)) => send_now = true,
-                        Err(RecvError::Closed) => return None,
+                    change = changes.changes.changed() => match change {
+                        Ok(()) => send_now = true,
+                        Err(_) => return None,
                     },
                 }
             }

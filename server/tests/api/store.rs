@@ -807,3 +807,53 @@ async fn loading_a_session_brings_its_users_row_once_and_only_its_own() {
     sessions.save(&expired).await.unwrap();
     assert!(sessions.load(&expired.id).await.unwrap().is_none());
 }
+
+/// An email held by a worker that died (an instance killed mid-send) is sent by another
+/// worker once its lease ends: 20 seconds, not a minute (issue 28). The clock is moved by
+/// hand; the other instance's real mail worker does the sending.
+#[tokio::test]
+async fn an_email_held_by_a_worker_that_died_is_sent_within_twenty_seconds() {
+    use onboarding::jobs::mail::{LEASE_MS, work};
+    let (a, b, clock, _dir) = two_instances().await;
+    let address = "held@example.com";
+    let new = NewUser {
+        email: address,
+        first_name: "H",
+        last_name: "D",
+        password_hash: "h",
+    };
+    a.record_signup(
+        new,
+        onboarding::i18n::Lang::En,
+        "hash-held",
+        START + 1_000_000,
+        &|_: SignupTarget<'_>| email(address),
+    )
+    .await
+    .unwrap();
+    // Instance a claims it, then dies before sending.
+    assert_eq!(a.claim_due_emails(LEASE_MS, 10).await.unwrap().len(), 1);
+    assert_eq!(LEASE_MS, 20_000);
+    let worker = tokio::spawn(work(
+        b.clone(),
+        onboarding::email::Mailer::DevMailbox,
+        clock.clone(),
+        Duration::from_millis(20),
+    ));
+    let sent = || async { b.sent_emails(10).await.unwrap().len() };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sent().await, 0, "held by the dead worker");
+    clock.advance(LEASE_MS - 1_000);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sent().await, 0, "19 s later: still held");
+    clock.advance(1_001);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while sent().await == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not sent after the lease ended"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    worker.abort();
+}

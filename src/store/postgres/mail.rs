@@ -41,6 +41,16 @@ impl EmailQueue for PostgresBackend {
         Ok(())
     }
 
+    async fn release_emails(&self, ids: &[i64]) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE emails SET locked_until = NULL, attempts = attempts - 1 WHERE sent_at IS NULL AND id = ANY($1)",
+        )
+        .bind(ids)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn email_failed(&self, id: i64, run_at: Option<Millis>, error: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE emails SET run_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3")
             .bind(run_at.unwrap_or(Millis::MAX))

@@ -43,6 +43,18 @@ impl EmailQueue for SqliteBackend {
         Ok(())
     }
 
+    async fn release_emails(&self, ids: &[i64]) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "UPDATE emails SET locked_until = NULL, attempts = attempts - 1 \
+             WHERE sent_at IS NULL AND id IN (SELECT value FROM json_each(?))",
+        )
+        .bind(serde_json::to_string(ids).expect("numbers serialise"))
+        .execute(&self.bookkeeping)
+        .await?;
+        Ok(())
+    }
+
     async fn email_failed(&self, id: i64, run_at: Option<Millis>, error: &str) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query("UPDATE emails SET run_at = ?, locked_until = NULL, last_error = ? WHERE id = ?")
