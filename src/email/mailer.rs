@@ -66,12 +66,17 @@ pub enum Mailer {
     DevMailbox,
 }
 
+/// How long one SMTP command may take (lettre's own default is a minute). A send ends well
+/// inside the mail worker's lease: [`crate::jobs::mail::LEASE_MS`].
+pub const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl Mailer {
     /// SMTP at `url` (`smtp://host:port`, `smtps://user:pass@host`, or with
     /// `?tls=required`), sending as `from`.
     pub fn smtp(url: &str, from: &str) -> Result<Self, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailError::Config(e.to_string()))?
+            .timeout(Some(SMTP_TIMEOUT))
             .build();
         let from = from
             .parse()

@@ -4,7 +4,7 @@
 mod mailer;
 pub mod templates;
 
-pub use mailer::{MailError, Mailer};
+pub use mailer::{MailError, Mailer, SMTP_TIMEOUT};
 
 /// Why an email is sent. Stored with it, for operators and the dev mailbox.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

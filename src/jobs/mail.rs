@@ -9,11 +9,13 @@ use crate::store::Store;
 
 /// How long a worker holds an email before another may try it (a crashed worker's emails come
 /// back after this; one that crashed mid-send may send its email twice, never zero times).
-/// A worker sends from a claim for at most [`SEND_FOR`] and gives the rest back, so a slow
-/// mail server never lets a lease run out under an email still waiting its turn.
-pub const LEASE_MS: i64 = 20_000;
-/// How long a worker sends from one claim before it gives the rest back.
-const SEND_FOR: Duration = Duration::from_millis(LEASE_MS as u64 / 2);
+/// A worker starts sends from a claim for at most [`SEND_FOR`] and gives the rest back, and an
+/// SMTP command times out after [`crate::email::SMTP_TIMEOUT`], so no lease runs out
+/// under an email still being sent or waiting its turn; and a busy worker claims again often
+/// enough to take a dead one's emails soon after their lease ends (within 20 s of the crash).
+pub const LEASE_MS: i64 = 15_000;
+/// How long a worker starts sends from one claim before it gives the rest back.
+const SEND_FOR: Duration = Duration::from_secs(3);
 
 /// The most emails one claim takes. Claiming and marking cost a write each, whatever their
 /// size: one at a time, the dev mailbox fell 46,763 emails behind a burst of 100,000 webhooks.

@@ -19,13 +19,18 @@ pub struct SmtpListener {
 
 impl SmtpListener {
     pub async fn start() -> Self {
+        Self::start_slow(Duration::ZERO).await
+    }
+
+    /// One that takes `per_message` to accept each message, as a busy relay does.
+    pub async fn start_slow(per_message: Duration) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let messages = Arc::new(Mutex::new(Vec::new()));
         let kept = messages.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(session(stream, kept.clone()));
+                tokio::spawn(session(stream, kept.clone(), per_message));
             }
         });
         Self { port, messages }
@@ -58,7 +63,7 @@ impl SmtpListener {
     }
 }
 
-async fn session(stream: tokio::net::TcpStream, messages: Arc<Mutex<Vec<String>>>) {
+async fn session(stream: tokio::net::TcpStream, messages: Arc<Mutex<Vec<String>>>, per_message: Duration) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     write.write_all(b"220 localhost test SMTP\r\n").await.unwrap();
@@ -76,6 +81,7 @@ async fn session(stream: tokio::net::TcpStream, messages: Arc<Mutex<Vec<String>>
                 message.push_str(&line);
                 message.push('\n');
             }
+            tokio::time::sleep(per_message).await;
             messages.lock().unwrap().push(message);
             b"250 queued\r\n"
         } else if command.starts_with("QUIT") {

@@ -33,6 +33,7 @@ use server::config::SANDBOX_WEBHOOK_SECRET;
 use crate::harness::{
     self, Db, ServerProcess, free_port, fresh_database, now_ms, seed_linked_users, setting,
 };
+use crate::smtp::SmtpListener;
 
 /// One unique event: whom it is for, when LedgerOS made it, what it reports, and its body.
 struct Event {
@@ -191,6 +192,71 @@ async fn check(database: &str, events: &[Event], acked: &HashSet<usize>, users: 
     }
 }
 
+/// A killed server's emails go out within this (the lease, with a second for the next
+/// worker's round).
+const MAIL_AFTER_KILL_MS: i64 = 21_000;
+
+/// The emails a server that was killed at `killed_ms` had claimed and not yet sent: each id
+/// with the kill's time.
+async fn held_by_the_dead(db: &Db, killed_ms: i64) -> Vec<(String, i64)> {
+    let sql = format!(
+        "SELECT CAST(id AS TEXT), CAST(locked_until AS TEXT) FROM emails \
+         WHERE sent_at IS NULL AND locked_until > {killed_ms}"
+    );
+    db.pairs(&sql)
+        .await
+        .into_iter()
+        .map(|(id, _)| (id, killed_ms))
+        .collect()
+}
+
+/// What became of the emails a killed server held.
+struct MailAfterKills {
+    held: usize,
+    /// Emails of any kind still unsent at the end.
+    unsent: i64,
+    /// From a kill to the first of its emails sent: the lease's wait.
+    first_ms: i64,
+    /// To the last: the wait and then the time to send them all through the relay.
+    last_ms: i64,
+}
+
+/// Waits (up to a minute) until every queued email is sent, then reads when the emails a
+/// killed server held were sent.
+async fn emails_after_kills(db: &Db, held: &[(String, i64)]) -> MailAfterKills {
+    let unsent = || async {
+        db.counts("SELECT 'unsent', COUNT(*) FROM emails WHERE sent_at IS NULL")
+            .await
+            .first()
+            .map_or(0, |(_, n)| *n)
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while unsent().await > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sent: HashMap<String, i64> = db
+        .pairs("SELECT CAST(id AS TEXT), CAST(sent_at AS TEXT) FROM emails WHERE sent_at IS NOT NULL")
+        .await
+        .into_iter()
+        .filter_map(|(id, at)| Some((id, at.parse().ok()?)))
+        .collect();
+    // An email still held at a later kill counts from the first.
+    let mut first_kill: HashMap<&str, i64> = HashMap::new();
+    for (id, killed) in held {
+        first_kill.entry(id).or_insert(*killed);
+    }
+    let waits: Vec<i64> = first_kill
+        .iter()
+        .map(|(id, killed)| sent.get(*id).map_or(i64::MAX, |at| at - killed))
+        .collect();
+    MailAfterKills {
+        held: first_kill.len(),
+        unsent: unsent().await,
+        first_ms: waits.iter().copied().min().unwrap_or(0),
+        last_ms: waits.iter().copied().max().unwrap_or(0),
+    }
+}
+
 /// The proof at the size its settings ask for: true when every check held.
 pub fn run() -> bool {
     let deliveries = setting("PROOF_EVENTS", 2000);
@@ -202,10 +268,14 @@ pub fn run() -> bool {
     let (database, backend) = runtime.block_on(fresh_database(dir.path(), "crash"));
     // Demo mode (webhooks signed with the sandbox's secret). Only webhooks move these users:
     // the reconciler would ask the sandbox, which does not know them.
+    // Decisions are emailed through a relay that takes 5 ms a message, so the kills find the
+    // mail worker holding emails it has claimed and not yet sent.
+    let smtp = runtime.block_on(SmtpListener::start_slow(Duration::from_millis(5)));
     let env = [
         ("DATABASE_URL", database.clone()),
         ("SANDBOX_ADDR", "127.0.0.1:0".to_owned()),
         ("RECONCILE_AFTER_SECS", "86400".to_owned()),
+        ("SMTP_URL", smtp.url()),
     ];
     let log: PathBuf = dir.path().join("server.log");
     runtime.block_on(seed_linked_users(
@@ -229,6 +299,8 @@ pub fn run() -> bool {
     let started = Instant::now();
     let outcome = runtime.block_on(async {
         let mut server = ServerProcess::start(port, &env, &log).await;
+        let db = Db::connect(&database).await;
+        let mut held = Vec::new();
         let tally = Arc::new(Tally::default());
         let next = Arc::new(AtomicUsize::new(0));
         let acked = Arc::new(Mutex::new(HashSet::new()));
@@ -285,18 +357,20 @@ pub fn run() -> bool {
             }
             server.kill();
             killed_at.push(tally.acknowledged.load(Ordering::Relaxed));
+            held.extend(held_by_the_dead(&db, now_ms()).await);
             server = ServerProcess::start(port, &env, &log).await;
         }
         for task in tasks {
             task.await.expect("sender");
         }
         let elapsed = started.elapsed();
+        let mail = emails_after_kills(&db, &held).await;
         drop(server);
         let acked = acked.lock().expect("acked").clone();
         let findings = check(&database, &events, &acked, users).await;
-        (tally, killed_at, elapsed, acked.len(), findings)
+        (tally, killed_at, elapsed, acked.len(), findings, mail)
     });
-    let (tally, killed_at, elapsed, acked_events, f) = outcome;
+    let (tally, killed_at, elapsed, acked_events, f, mail) = outcome;
     let acknowledged = tally.acknowledged.load(Ordering::Relaxed);
     println!(
         "killed (SIGKILL) after {killed_at:?} acknowledgements; {:.1} s in all",
@@ -331,7 +405,21 @@ pub fn run() -> bool {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    println!(
+        "emails held by a killed server: {}; the first of them sent {:.1} s after its kill, the last {:.1} s \
+         (lease {} s, then one at a time through a relay taking 5 ms each); unsent at the end: {}",
+        mail.held,
+        mail.first_ms as f64 / 1000.0,
+        mail.last_ms as f64 / 1000.0,
+        onboarding::jobs::mail::LEASE_MS / 1000,
+        mail.unsent
+    );
     let failures = [
+        (mail.unsent > 0, "queued emails were never sent"),
+        (
+            mail.first_ms > MAIL_AFTER_KILL_MS,
+            "the emails a killed server held waited more than 20 s",
+        ),
         (acknowledged != deliveries, "not every delivery was acknowledged"),
         (acked_events != events.len(), "not every event was acknowledged"),
         (
