@@ -5,6 +5,7 @@ use server::startup::Application;
 /// mimalloc instead of glibc's malloc: a page render makes many small short-lived allocations
 /// on several threads, and glibc's arenas spent about a fifth of the signed-in status page's CPU
 /// (perf, `cargo make bench`) and kept freed memory.
+#[cfg(not(feature = "system-allocator"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -30,7 +31,9 @@ fn return_freed_memory() {
 }
 
 fn main() -> anyhow::Result<()> {
-    return_freed_memory();
+    if cfg!(not(feature = "system-allocator")) {
+        return_freed_memory();
+    }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?

@@ -162,6 +162,20 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[at]
 }
 
+/// The server's resident memory at each step of the run, in MB.
+struct Rss {
+    rest: f64,
+    logged_in: f64,
+    open: f64,
+    closed: f64,
+}
+
+/// What the server may hold with `streams` pages open: 60 MB up to 2,000 and 150 MB at 10,000
+/// (in between, in proportion).
+fn memory_limit_mb(streams: u64) -> f64 {
+    60.0 + streams.saturating_sub(2_000) as f64 * 90.0 / 8_000.0
+}
+
 /// The proof at the size its settings ask for: true when every check held.
 pub fn run() -> bool {
     let streams = setting("LOAD_STREAMS", 100).max(1);
@@ -184,7 +198,14 @@ pub fn run() -> bool {
             ("RECONCILE_AFTER_SECS", "86400".to_owned()),
             ("TRUSTED_PROXIES", "127.0.0.1".to_owned()),
         ];
-        let server = ServerProcess::start(port, &env, &log).await;
+        let server = match std::env::var_os("LOAD_SERVER_BIN") {
+            Some(binary) => {
+                ServerProcess::start_binary(std::path::Path::new(&binary), None, port, &env, &log).await
+            }
+            None => ServerProcess::start(port, &env, &log).await,
+        };
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let rss_rest = server.rss_mb();
         println!("load proof on {backend}: {streams} open status pages, {rate} webhooks/s for {seconds} s");
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -203,6 +224,7 @@ pub fn run() -> bool {
             .collect()
             .await;
         let login_secs = started.elapsed().as_secs_f64();
+        let rss_logged_in = server.rss_mb();
 
         // Open every page's stream.
         let pages: Arc<Vec<Mutex<Page>>> = Arc::new((0..streams).map(|_| Mutex::default()).collect());
@@ -310,10 +332,19 @@ pub fn run() -> bool {
         for watcher in watchers {
             watcher.abort();
         }
+        // The pages close: the server notices each connection end and lets its stream go.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let rss_closed = server.rss_mb();
         drop(server);
-        (tally, login_secs, send_secs, memory, never_arrived)
+        let rss = Rss {
+            rest: rss_rest,
+            logged_in: rss_logged_in,
+            open: rss_open,
+            closed: rss_closed,
+        };
+        (tally, login_secs, send_secs, memory, never_arrived, rss)
     });
-    let (tally, login_secs, send_secs, memory, never_arrived) = outcome;
+    let (tally, login_secs, send_secs, memory, never_arrived, rss) = outcome;
     let mut latencies = tally.latencies.lock().expect("latencies").clone();
     latencies.sort();
     let delivered = tally.delivered.load(Ordering::Relaxed);
@@ -346,6 +377,15 @@ pub fn run() -> bool {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    let limit = memory_limit_mb(streams);
+    println!(
+        "| server memory (MB) | at rest | {streams} people logged in | their pages open | pages closed | limit with pages open |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    println!(
+        "| RSS | {:.1} | {:.1} | {:.1} | {:.1} | {limit:.0} |",
+        rss.rest, rss.logged_in, rss.open, rss.closed
+    );
     // Flat: after the pages are open, memory grows by at most a fifth (and 16 MB of slack for
     // allocator noise) however long the run.
     let (first, last) = (
@@ -374,6 +414,22 @@ pub fn run() -> bool {
         (
             last <= first * 1.2 + 16.0,
             format!("memory grew from {first:.1} MB to {last:.1} MB"),
+        ),
+        // The memory targets are for the full size (2,000 pages and more): the short version
+        // only reports.
+        (
+            streams < 2_000 || rss.open <= limit,
+            format!(
+                "{:.1} MB with {streams} pages open, over the {limit:.0} MB allowed",
+                rss.open
+            ),
+        ),
+        (
+            streams < 2_000 || rss.closed <= rss.logged_in + (rss.open - rss.logged_in) / 4.0,
+            format!(
+                "{:.1} MB after the pages closed: not back near {:.1} MB before they opened",
+                rss.closed, rss.logged_in
+            ),
         ),
     ];
     harness::verdict(
