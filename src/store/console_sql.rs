@@ -41,15 +41,32 @@ pub(super) fn applicants_sql(
         let to = next(Bind::Text(format!("{search}\u{10FFFF}")), &mut binds);
         conditions.push(format!("email >= {from} AND email < {to}"));
     } else if !search.is_empty() {
-        // Part of a name, the start of an email, or a whole id: a scan, stopped at the page size.
+        // Part of a name, the start of an email, or a whole id: each on an index of its own
+        // (the name's is a trigram index: a part of three characters or more).
         let escaped = escape_like(&search);
-        let prefix = next(Bind::Text(format!("{escaped}%")), &mut binds);
-        let anywhere = next(Bind::Text(format!("%{escaped}%")), &mut binds);
+        let email = if postgres {
+            let prefix = next(Bind::Text(format!("{escaped}%")), &mut binds);
+            format!("email LIKE {prefix} ESCAPE '\\'")
+        } else {
+            let from = next(Bind::Text(search.clone()), &mut binds);
+            let to = next(Bind::Text(format!("{search}\u{10FFFF}")), &mut binds);
+            format!("(email >= {from} AND email < {to})")
+        };
+        let name = if postgres || search.chars().count() < 3 {
+            // PostgreSQL: on the pg_trgm index of this very expression (a part under three
+            // characters is a scan, stopped at the page size: such parts match many).
+            let anywhere = next(Bind::Text(format!("%{escaped}%")), &mut binds);
+            format!("LOWER(first_name || ' ' || last_name) LIKE {anywhere} ESCAPE '\\'")
+        } else {
+            // SQLite: the FTS5 trigram table `users_names`, as one quoted phrase.
+            let phrase = next(
+                Bind::Text(format!("\"{}\"", search.replace('"', "\"\""))),
+                &mut binds,
+            );
+            format!("rowid IN (SELECT rowid FROM users_names WHERE users_names MATCH {phrase})")
+        };
         let whole = next(Bind::Text(exact.to_owned()), &mut binds);
-        conditions.push(format!(
-            "(email LIKE {prefix} ESCAPE '\\' OR LOWER(first_name || ' ' || last_name) LIKE {anywhere} ESCAPE '\\' \
-             OR ledger_user_id = {whole})"
-        ));
+        conditions.push(format!("({email} OR {name} OR ledger_user_id = {whole})"));
     }
     if let Some((at, id)) = &query.after {
         let at = next(Bind::Int(*at), &mut binds);
@@ -311,7 +328,7 @@ mod tests {
             after: Some((42, UserId("u1".into()))),
             limit: 50,
         };
-        let (sql, binds) = applicants_sql(&query, |n| format!("${n}"), false);
+        let (sql, binds) = applicants_sql(&query, |n| format!("${n}"), true);
         assert!(sql.contains("application_status = $1"), "{sql}");
         assert!(sql.contains("(status_changed_at, id) > ($5, $6)"), "{sql}");
         assert!(sql.ends_with("ORDER BY status_changed_at, id LIMIT $7"), "{sql}");
@@ -327,6 +344,22 @@ mod tests {
                 Bind::Int(50),
             ]
         );
+        // On SQLite: a range for the email, a phrase for the trigram table (quotes doubled).
+        let quoted = ApplicantQuery {
+            search: "Ann \"Lee".into(),
+            limit: 5,
+            ..Default::default()
+        };
+        let (sql, binds) = applicants_sql(&quoted, |_| "?".into(), false);
+        assert!(sql.contains("users_names MATCH ?"), "{sql}");
+        assert_eq!(binds[2], Bind::Text("\"ann \"\"lee\"".into()));
+        let short = ApplicantQuery {
+            search: "Al".into(),
+            limit: 5,
+            ..Default::default()
+        };
+        let (sql, _) = applicants_sql(&short, |_| "?".into(), false);
+        assert!(sql.contains("LIKE ? ESCAPE"), "two letters are a scan: {sql}");
         let by_id = ApplicantQuery {
             search: "user_abc123".into(),
             limit: 5,

@@ -351,7 +351,8 @@ async fn applicants_are_searched_filtered_and_paged_longest_in_status_first() {
         denied.contains("Number003") && !denied.contains("Number001"),
         "{denied}"
     );
-    for search in ["number042", "person042@", "lu_042"] {
+    // A part of the name across first and last, in any case; an email's start; a LedgerOS id.
+    for search in ["number042", "RSON%20NUMBER042", "person042@", "lu_042"] {
         let found = page_in(&support, &app.url(&format!("/admin/applicants?q={search}"))).await;
         assert!(found.contains("Number042"), "{search}: {found}");
         assert!(!found.contains("Number041"), "{search}");
@@ -359,6 +360,13 @@ async fn applicants_are_searched_filtered_and_paged_longest_in_status_first() {
     // LIKE's wildcards are searched as themselves.
     let none = page_in(&support, &app.url("/admin/applicants?q=%25")).await;
     assert!(none.contains("No applicant matches"), "{none}");
+    // A removed applicant leaves the name index with their row.
+    store
+        .execute_for_tests("DELETE FROM users WHERE id = 'u042'")
+        .await
+        .unwrap();
+    let gone = page_in(&support, &app.url("/admin/applicants?q=number042")).await;
+    assert!(gone.contains("No applicant matches"), "{gone}");
     // Customers are sent to the operator login.
     let customer = app.client.get(app.url("/admin/applicants")).send().await.unwrap();
     assert!(location(&customer).starts_with("/admin/login"));
