@@ -185,6 +185,12 @@ impl Application {
                     onboarding::data_rights::work(services.clone(), poll)
                 })
             },
+            {
+                let store = store.clone();
+                supervise("funnel", move || {
+                    onboarding::jobs::funnel::work(store.clone(), onboarding::jobs::funnel::EVERY)
+                })
+            },
             cleanup,
             tally,
         ];

@@ -279,8 +279,17 @@ pub trait Console {
     /// Refused webhook deliveries since `since`, by reason.
     async fn webhook_refusals(&self, since: Millis) -> Result<Vec<(String, i64)>, StoreError>;
 
-    /// What the funnel needs about the accounts created in `[from, to)`.
+    /// The histories of the accounts created in `[from, to)`, read row by row: the reference
+    /// [`Console::funnel_counts`] is checked against (the console reads the counts).
     async fn funnel(&self, from: Millis, to: Millis) -> Result<crate::funnel::FunnelInput, StoreError>;
+
+    /// The funnel's counts for the people confirmed on days `[from_day, to_day)` (whole UTC
+    /// days since the epoch), kept by the database as their statuses change.
+    async fn funnel_counts(&self, from_day: i64, to_day: i64) -> Result<crate::funnel::Counts, StoreError>;
+
+    /// Folds the counts' recent differences into their totals (any instance, any time: a
+    /// read adds both); returns how many differences were folded.
+    async fn fold_funnel(&self) -> Result<u64, StoreError>;
 
     /// Notes that `user` opened the hosted verification (the first time counts).
     async fn mark_started(&self, user: &UserId) -> Result<(), StoreError>;

@@ -249,14 +249,24 @@ pub(super) fn funnel_sql(a: &str, b: &str) -> [String; 4] {
         ),
         format!("SELECT u.id, u.created_at, u.started_at FROM users u WHERE {cohort}"),
         format!(
-            "SELECT c.user_id, c.status, MIN(c.at) AS at FROM status_changes c JOIN users u ON u.id = c.user_id \
-             WHERE {cohort} GROUP BY c.user_id, c.status"
+            "SELECT c.user_id, c.status, c.at FROM status_changes c JOIN users u ON u.id = c.user_id WHERE {cohort}"
         ),
         format!(
             "SELECT e.user_id, e.created_at FROM emails e JOIN users u ON u.id = e.user_id \
              WHERE e.kind = 'reminder' AND {cohort}"
         ),
     ]
+}
+
+/// The funnel's counts for days `[a, b)`: the folded totals and the differences not yet
+/// folded, added up.
+pub(super) fn funnel_counts_sql(a: &str, b: &str) -> String {
+    format!(
+        "SELECT measure, bucket, CAST(SUM(n) AS BIGINT) AS n FROM ( \
+           SELECT measure, bucket, n FROM funnel_counts WHERE day >= {a} AND day < {b} \
+           UNION ALL SELECT measure, bucket, n FROM funnel_deltas WHERE day >= {a} AND day < {b}) AS t \
+         GROUP BY measure, bucket"
+    )
 }
 
 /// Puts the funnel's rows together: people by id, with their changes and reminders.
@@ -295,7 +305,9 @@ pub(super) fn funnel_input(
 }
 
 /// What [`Console::reset_demo`] empties, children first.
-pub(super) const DEMO_TABLES: [&str; 16] = [
+pub(super) const DEMO_TABLES: [&str; 19] = [
+    "funnel_deltas",
+    "funnel_counts",
     "data_exports",
     "data_requests",
     "ledger_erasures",
@@ -312,6 +324,7 @@ pub(super) const DEMO_TABLES: [&str; 16] = [
     "signups",
     "rate_limits",
     "users",
+    "funnel_people",
 ];
 
 #[cfg(test)]

@@ -857,3 +857,128 @@ async fn an_email_held_by_a_worker_that_died_is_sent_within_twenty_seconds() {
     }
     worker.abort();
 }
+
+/// The funnel's counts, kept by the database as people sign up, start, change status and are
+/// reminded (out of order too, and half folded), always say what their histories say, read
+/// row by row and counted in Rust (`Funnel::of`), for all time and for a range of days; an
+/// erased person's counts stay.
+#[tokio::test]
+async fn the_funnels_counts_follow_the_histories_they_are_kept_from() {
+    use onboarding::funnel::Funnel;
+    const DAY: Millis = 86_400_000;
+    const HOUR: usize = 3_600_000;
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(dir.path()).await;
+    let clock = Clock::manual(START);
+    let store = Store::connect(&url, clock.clone(), "http://app.test")
+        .await
+        .unwrap();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut random = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let email_row = |kind: &str, user: Option<&UserId>, at: Millis| {
+        let user = user.map_or("NULL".to_owned(), |u| format!("'{}'", u.0));
+        format!(
+            "INSERT INTO emails (user_id, kind, to_address, subject, body, created_at, run_at) \
+             VALUES ({user}, '{kind}', 'someone@example.com', 's', 'b', {at}, {at})"
+        )
+    };
+    let check = |store: Store, now: Millis, when: &'static str| async move {
+        for (from_day, to_day) in [
+            (0, i64::MAX / DAY),
+            (START / DAY + 1, START / DAY + 3),
+            (now / DAY, now / DAY + 1),
+        ] {
+            let counts = store.funnel_counts(from_day, to_day).await.unwrap();
+            let history = store.funnel(from_day * DAY, to_day * DAY).await.unwrap();
+            assert_eq!(
+                Funnel::from_counts(&counts),
+                Funnel::of(&history),
+                "{when}, days {from_day}..{to_day}"
+            );
+        }
+    };
+    let mut people = Vec::new();
+    for p in 0..40 {
+        clock.advance(random(6 * HOUR) as i64);
+        let now = clock.now_ms();
+        if random(4) == 0 {
+            // A signup form nobody confirms.
+            store
+                .execute_for_tests(&email_row("confirm_signup", None, now))
+                .await
+                .unwrap();
+        }
+        store
+            .execute_for_tests(&email_row("confirm_signup", None, now))
+            .await
+            .unwrap();
+        let id = user(&store, &format!("p{p}@example.com")).await;
+        store.link_ledger_user(&id, &format!("user_{p}")).await.unwrap();
+        people.push(id);
+    }
+    let mut statuses = ApplicationStatus::KNOWN.to_vec();
+    statuses.push(ApplicationStatus::Unknown("underAudit".to_owned()));
+    let mut sent = 0;
+    for round in 0..60 {
+        clock.advance(random(3 * HOUR) as i64);
+        let now = clock.now_ms();
+        let person = random(people.len());
+        match random(4) {
+            0 => store.mark_started(&people[person]).await.unwrap(),
+            1 => {
+                let reminder = email_row("reminder", Some(&people[person]), now);
+                store.execute_for_tests(&reminder).await.unwrap();
+            }
+            _ => {
+                let mut group = Vec::new();
+                for _ in 0..1 + random(5) {
+                    sent += 1;
+                    let at = now - random(2 * 24 * HOUR) as i64;
+                    let status = statuses[random(statuses.len())].clone();
+                    group.push(event(
+                        &format!("evt_{sent}"),
+                        &format!("user_{}", random(people.len())),
+                        at,
+                        status,
+                    ));
+                }
+                group.sort_by(|a, b| a.apply_order().cmp(&b.apply_order()));
+                store.ingest_events(group).await.unwrap();
+            }
+        }
+        if round % 7 == 3 {
+            store.fold_funnel().await.unwrap();
+        }
+        if round % 15 == 14 {
+            check(store.clone(), clock.now_ms(), "during the changes").await;
+        }
+    }
+    let all = |store: Store| async move {
+        let counts = store.funnel_counts(0, i64::MAX / DAY).await.unwrap();
+        Funnel::from_counts(&counts)
+    };
+    let before = all(store.clone()).await;
+    assert!(
+        before.stages[3].count > 5 && before.outcomes.iter().all(|o| o.count > 0) && before.reminded > 0,
+        "the random history reached every stage: {before:?}"
+    );
+    // Erased: their row goes, their counts stay.
+    store
+        .execute_for_tests(&format!("DELETE FROM users WHERE id = '{}'", people[0].0))
+        .await
+        .unwrap();
+    store.fold_funnel().await.unwrap();
+    assert_eq!(all(store.clone()).await, before);
+    assert_eq!(
+        store
+            .scalar_for_tests("SELECT COUNT(*) FROM funnel_people")
+            .await
+            .unwrap(),
+        39
+    );
+}

@@ -274,6 +274,42 @@ impl Console for PostgresBackend {
         self.funnel_rows(from, to).await
     }
 
+    async fn funnel_counts(&self, from_day: i64, to_day: i64) -> Result<crate::funnel::Counts, StoreError> {
+        sqlx::query(&crate::store::console_sql::funnel_counts_sql("$1", "$2"))
+            .bind(from_day)
+            .bind(to_day)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("measure")?, r.try_get("bucket")?, r.try_get("n")?)))
+            .collect()
+    }
+
+    async fn fold_funnel(&self) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // One instance folds at a time; the others' rounds find the lock taken and skip.
+        let mine: bool =
+            sqlx::query_scalar("SELECT pg_try_advisory_xact_lock(hashtextextended('funnel_fold', 0))")
+                .fetch_one(&mut *tx)
+                .await?;
+        if !mine {
+            return Ok(0);
+        }
+        // One statement: what is deleted is exactly what is added, whatever commits meanwhile.
+        let folded: i64 = sqlx::query_scalar(
+            "WITH moved AS (DELETE FROM funnel_deltas RETURNING day, measure, bucket, n), \
+             summed AS (INSERT INTO funnel_counts (day, measure, bucket, n) \
+               SELECT day, measure, bucket, SUM(n) FROM moved GROUP BY day, measure, bucket \
+               ORDER BY day, measure, bucket \
+               ON CONFLICT (day, measure, bucket) DO UPDATE SET n = funnel_counts.n + EXCLUDED.n) \
+             SELECT COUNT(*) FROM moved",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(folded as u64)
+    }
+
     async fn mark_started(&self, user: &UserId) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET started_at = COALESCE(started_at, $1) WHERE id = $2")
             .bind(self.clock.now_ms())

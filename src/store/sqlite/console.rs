@@ -275,6 +275,42 @@ impl Console for SqliteBackend {
         self.funnel_rows(from, to).await
     }
 
+    async fn funnel_counts(&self, from_day: i64, to_day: i64) -> Result<crate::funnel::Counts, StoreError> {
+        sqlx::query(&crate::store::console_sql::funnel_counts_sql("?1", "?2"))
+            .bind(from_day)
+            .bind(to_day)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("measure")?, r.try_get("bucket")?, r.try_get("n")?)))
+            .collect()
+    }
+
+    async fn fold_funnel(&self) -> Result<u64, StoreError> {
+        let (_writing, mut tx) = self.begin_write().await?;
+        let last: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM funnel_deltas")
+            .fetch_one(&mut *tx)
+            .await?;
+        let Some(last) = last else { return Ok(0) };
+        // (`WHERE true`: an upsert after a SELECT needs a WHERE to be read as one.)
+        sqlx::query(
+            "INSERT INTO funnel_counts (day, measure, bucket, n) \
+             SELECT day, measure, bucket, n FROM (SELECT day, measure, bucket, SUM(n) AS n FROM funnel_deltas \
+               WHERE id <= ?1 GROUP BY day, measure, bucket) WHERE true \
+             ON CONFLICT (day, measure, bucket) DO UPDATE SET n = funnel_counts.n + excluded.n",
+        )
+        .bind(last)
+        .execute(&mut *tx)
+        .await?;
+        let folded = sqlx::query("DELETE FROM funnel_deltas WHERE id <= ?1")
+            .bind(last)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(folded)
+    }
+
     async fn mark_started(&self, user: &UserId) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query("UPDATE users SET started_at = COALESCE(started_at, ?) WHERE id = ?")

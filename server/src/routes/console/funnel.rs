@@ -54,13 +54,14 @@ async fn show(
         .days
         .filter(|d| PERIODS.iter().any(|(p, _)| p == d))
         .unwrap_or(30);
-    let now = state.services.clock.now_ms();
-    let from = if days == 0 { 0 } else { now - days * DAY_MS };
-    let input = match state.services.store.funnel(from, now + 1).await {
-        Ok(input) => input,
+    // Whole UTC days, today's so far included: "the last 7 days" is today and the 6 before.
+    let today = state.services.clock.now_ms().div_euclid(DAY_MS);
+    let from_day = if days == 0 { i64::MIN } else { today - (days - 1) };
+    let counts = match state.services.store.funnel_counts(from_day, today + 1).await {
+        Ok(counts) => counts,
         Err(e) => return unavailable(e),
     };
-    let funnel = Funnel::of(&input);
+    let funnel = Funnel::from_counts(&counts);
     let bars: Vec<Stage> = funnel.stages.iter().chain(&funnel.outcomes).cloned().collect();
     let max = bars.iter().map(|s| s.count).max().unwrap_or(0).max(1);
     let (label_w, bar_w, row_h) = (190.0, 420.0, 34.0);
