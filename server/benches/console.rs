@@ -214,15 +214,15 @@ fn main() {
                 "/admin/applicants?q=person042170@ex".to_owned(),
             ),
             (
-                "applicants, start of an address without @ (scan)",
+                "applicants, start of an address without @ (indexes)",
                 "/admin/applicants?q=person04217".to_owned(),
             ),
             (
-                "applicants, part of a name (scan)",
+                "applicants, part of a name matching ~8,000 (trigram index)",
                 "/admin/applicants?q=surname97".to_owned(),
             ),
             (
-                "applicants, a rare name (full scan)",
+                "applicants, a name nobody has (trigram index)",
                 "/admin/applicants?q=nobody%20has%20this".to_owned(),
             ),
             (
