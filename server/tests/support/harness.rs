@@ -183,6 +183,11 @@ impl ServerProcess {
         panic!("the server did not answer within 30 s (log: {})", log.display());
     }
 
+    /// How many files and sockets the server has open (from `/proc`).
+    pub fn open_files(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.child.id())).map_or(0, |dir| dir.count())
+    }
+
     /// The server's resident memory, in MB (from `/proc`).
     pub fn rss_mb(&self) -> f64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();

@@ -225,6 +225,7 @@ pub fn run() -> bool {
             .await;
         let login_secs = started.elapsed().as_secs_f64();
         let rss_logged_in = server.rss_mb();
+        let files_before = server.open_files();
 
         // Open every page's stream.
         let pages: Arc<Vec<Mutex<Page>>> = Arc::new((0..streams).map(|_| Mutex::default()).collect());
@@ -332,8 +333,13 @@ pub fn run() -> bool {
         for watcher in watchers {
             watcher.abort();
         }
-        // The pages close: the server notices each connection end and lets its stream go.
-        tokio::time::sleep(Duration::from_secs(3)).await;
+        // The pages close. The server notices a closed connection when it next writes to it
+        // (an event, or the keep-alive comment every 15 s), then lets its stream go.
+        let noticed = Instant::now() + Duration::from_secs(20);
+        while server.open_files() > files_before + 16 && Instant::now() < noticed {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
         let rss_closed = server.rss_mb();
         drop(server);
         let rss = Rss {
