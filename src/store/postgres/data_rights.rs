@@ -255,6 +255,40 @@ impl DataRights for PostgresBackend {
     }
 
     async fn erase_due(&self, hold_ms: Millis, limit: i64) -> Result<Erasures, StoreError> {
+        // An erasure deletes the emails of several people in one transaction, while a mail
+        // worker marks a batch of emails sent in id order: PostgreSQL may find the two waiting
+        // on each other and end one. Nothing of it stays, so it is simply run again.
+        let mut tries = 0;
+        loop {
+            match self.erase_due_once(hold_ms, limit).await {
+                Err(e) if tries < 3 && is_deadlock(&e) => {
+                    tries += 1;
+                    tracing::info!(
+                        tries,
+                        "erasures: a deadlock with another transaction; trying again"
+                    );
+                }
+                done => return done,
+            }
+        }
+    }
+}
+
+/// Whether `e` is PostgreSQL ending a transaction to break a deadlock.
+fn is_deadlock(e: &StoreError) -> bool {
+    let StoreError::Database(inner) = e else {
+        return false;
+    };
+    inner
+        .downcast_ref::<sqlx::Error>()
+        .and_then(|e| e.as_database_error())
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "40P01")
+}
+
+impl PostgresBackend {
+    /// One try of [`DataRights::erase_due`], in one transaction.
+    async fn erase_due_once(&self, hold_ms: Millis, limit: i64) -> Result<Erasures, StoreError> {
         let now = self.clock.now_ms();
         let mut done = Erasures::default();
         let mut tx = self.pool.begin().await?;
