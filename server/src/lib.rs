@@ -11,4 +11,5 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod supervise;
+pub mod takeover;
 pub mod telemetry;

@@ -33,6 +33,7 @@ use crate::live::LiveStreams;
 use crate::routes;
 use crate::state::AppState;
 use crate::supervise::supervise;
+use crate::takeover::{Takeover, serve_stream};
 
 /// The running server, and the sandbox when it runs one.
 pub struct Application {
@@ -269,6 +270,7 @@ impl Application {
             .header_read_timeout(self.header_read_timeout);
         builder.http2().timer(TokioTimer::new());
         let graceful = GracefulShutdown::new();
+        let stopping = tokio::sync::watch::Sender::new(false);
         let mut stop = pin!(stop);
         loop {
             let (stream, peer) = tokio::select! {
@@ -284,23 +286,41 @@ impl Application {
                 _ = &mut stop => break,
             };
             let _ = stream.set_nodelay(true);
+            let stream = Arc::new(stream);
+            let takeover = Takeover::default();
+            let io = takeover.io(stream.clone());
             let router = self.router.clone();
+            let connection_takeover = takeover.clone();
             let service =
                 hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
                     request.extensions_mut().insert(ConnectInfo(peer));
-                    router.clone().oneshot(request.map(Body::new))
+                    if request.version() == hyper::Version::HTTP_11 {
+                        request.extensions_mut().insert(connection_takeover.clone());
+                    }
+                    let takeover = connection_takeover.clone();
+                    let response = router.clone().oneshot(request.map(Body::new));
+                    async move { response.await.map(|response| takeover.intercept(response)) }
                 });
             let connection = builder
-                .serve_connection_with_upgrades(TokioIo::new(stream), service)
+                .serve_connection_with_upgrades(TokioIo::new(io), service)
                 .into_owned();
             let connection = graceful.watch(connection);
+            let stopping = stopping.subscribe();
             tokio::spawn(async move {
                 if let Err(e) = connection.await {
                     tracing::debug!(error = %e, "connection ended with an error");
                 }
+                // A stream that took the connection: hyper has let it go (and its buffers).
+                if let Some(handover) = takeover.handover()
+                    && let Ok(stream) = Arc::try_unwrap(stream)
+                {
+                    tokio::spawn(serve_stream(stream, handover, stopping));
+                }
             });
         }
         drop(self.listener);
+        // Streams served outside hyper end now; their pages reconnect (to another instance).
+        let _ = stopping.send(true);
         // Jobs are durable: one cut short here is taken up again after its lease.
         for worker in self.workers {
             worker.abort();

@@ -9,6 +9,7 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use crate::live::{StatusWatch, StreamTicket};
+use crate::takeover::Takeover;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::State;
@@ -16,6 +17,10 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::http::HeaderValue;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use bytes::Bytes;
+use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
 use onboarding::services::Services;
 use onboarding::store::UserId;
@@ -31,6 +36,7 @@ async fn status_events(
     State(state): State<AppState>,
     auth: app::auth::Auth,
     axum::Extension(lang): axum::Extension<Lang>,
+    takeover: Option<axum::Extension<Takeover>>,
 ) -> Response {
     let Some(user) = app::auth::user_id(&auth).await else {
         return StatusCode::UNAUTHORIZED.into_response();
@@ -54,14 +60,33 @@ async fn status_events(
         }
     };
     let changes = state.status_hub.watch(&user);
-    Sse::new(events_for(state.services.clone(), user, lang, changes, ticket))
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
+    let events = events_for(state.services.clone(), user, lang, changes, ticket);
+    match takeover {
+        // Served outside hyper's connection (`crate::takeover`): a few hundred bytes a page.
+        Some(axum::Extension(takeover)) => {
+            takeover.claim(
+                events.map(|data| Bytes::from(format!("event: status\ndata: {data}\n\n"))).boxed(),
+                KEEP_ALIVE,
+            );
+            let mut response = StatusCode::OK.into_response();
+            let headers = response.headers_mut();
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            response
+        }
+        None => Sse::new(events.map(|data| Ok::<_, Infallible>(Event::default().event("status").data(data))))
+            .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+            .into_response(),
+    }
 }
 
-/// A `status` event carrying the user's status as the page shows it (the heading, and the card
-/// and account features rendered to HTML, as JSON): one when the stream
-/// opens (a change may have happened since the page was rendered, or while a dropped stream
+/// A comment after this long without an event, so that proxies and the browser keep the
+/// stream open.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// The data of a `status` event: the user's status as the page shows it (the heading, and
+/// the card and account features rendered to HTML, as JSON). One when the stream opens (a
+/// change may have happened since the page was rendered, or while a dropped stream
 /// reconnected), then one after each change of `user` (several quick ones read as one). Only
 /// `user`'s changes wake it ([`crate::live::StatusHub`]). Ends when the session logs out.
 fn events_for(
@@ -70,7 +95,7 @@ fn events_for(
     lang: Lang,
     changes: StatusWatch,
     ticket: StreamTicket,
-) -> impl Stream<Item = Result<Event, Infallible>> {
+) -> impl Stream<Item = String> + Send + 'static {
     stream::unfold(
         (services, user, changes, ticket, true),
         move |(services, user, mut changes, mut ticket, opening)| async move {
@@ -80,8 +105,10 @@ fn events_for(
                     return None;
                 }
                 if send_now {
-                    let event = status_event(&services, &user, lang).await?;
-                    return Some((Ok(event), (services, user, changes, ticket, false)));
+                    // Boxed: the read's state is held only while it runs, not by every open
+                    // stream.
+                    let data = Box::pin(status_data(&services, &user, lang)).await?;
+                    return Some((data, (services, user, changes, ticket, false)));
                 }
                 tokio::select! {
                     closed = ticket.closed.changed() => {
@@ -99,9 +126,9 @@ fn events_for(
     )
 }
 
-/// The user's current status as a `status` event, in their saved language (else the page's);
-/// `None` (the stream ends, the page keeps what it shows) if it cannot be read.
-async fn status_event(services: &Services, user: &UserId, lang: Lang) -> Option<Event> {
+/// The user's current status as a `status` event's data, in their saved language (else the
+/// page's); `None` (the stream ends, the page keeps what it shows) if it cannot be read.
+async fn status_data(services: &Services, user: &UserId, lang: Lang) -> Option<String> {
     let record = match services.store.user(user).await {
         Ok(Some(record)) => record,
         Ok(None) => return None,
@@ -113,6 +140,5 @@ async fn status_event(services: &Services, user: &UserId, lang: Lang) -> Option<
     let lang = record.language.unwrap_or(lang);
     let view = app::auth::status_view_of(record, services.clock.now_ms());
     let fragments = app::live_fragments(view, app::views::Flash::default(), lang);
-    let data = serde_json::to_string(&fragments).ok()?;
-    Some(Event::default().event("status").data(data))
+    serde_json::to_string(&fragments).ok()
 }

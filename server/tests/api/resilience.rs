@@ -72,6 +72,11 @@ async fn an_open_status_stream_hears_about_a_webhook_within_a_second() {
     let ledger_id = app.ledger_id_of("ada@example.com").await;
     let response = app.client.get(app.url("/events/status")).send().await.unwrap();
     assert_eq!(response.headers()["content-type"], "text/event-stream");
+    // Served outside hyper (`server::takeover`): the body ends with the connection, and the
+    // head is the one every layer wrote.
+    assert_eq!(response.headers()["connection"], "close");
+    assert!(response.headers().get("transfer-encoding").is_none());
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
     let mut stream = response.bytes_stream();
     let opening = next_status_event(&mut stream).await;
     assert!(

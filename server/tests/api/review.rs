@@ -693,6 +693,39 @@ async fn live_status_streams_are_capped_per_session_and_end_at_logout() {
 }
 
 #[tokio::test]
+async fn a_closed_page_gives_its_stream_back_at_once() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let mut streams = Vec::new();
+    for _ in 0..server::live::MAX_STREAMS_PER_SESSION {
+        let response = app.client.get(app.url("/events/status")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        streams.push(response.bytes_stream());
+    }
+    // The tab closes: its connection goes, and the server (which serves the stream outside
+    // hyper's connection) must notice without a write to fail on.
+    drop(streams.pop());
+    let reopened = tokio::time::timeout(Duration::from_secs(3), async {
+        loop {
+            let response = app.client.get(app.url("/events/status")).send().await.unwrap();
+            if response.status() == StatusCode::OK {
+                return response;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("a place again within 3 s");
+    let mut reopened = reopened.bytes_stream();
+    let first = tokio::time::timeout(Duration::from_secs(3), reopened.next())
+        .await
+        .expect("an event")
+        .expect("open")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("event: status"));
+}
+
+#[tokio::test]
 async fn asking_for_a_fresh_status_in_a_loop_reaches_ledgeros_once() {
     let app = spawn_app().await;
     app.sign_up("ada@example.com").await;
