@@ -9,16 +9,16 @@ use std::convert::Infallible;
 use std::time::Duration;
 
 use crate::live::{StatusWatch, StreamTicket};
-use crate::takeover::Takeover;
 use crate::state::AppState;
+use crate::takeover::Takeover;
 use axum::Router;
 use axum::extract::State;
+use axum::http::HeaderValue;
 use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::http::HeaderValue;
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::{self, Stream};
@@ -65,7 +65,9 @@ async fn status_events(
         // Served outside hyper's connection (`crate::takeover`): a few hundred bytes a page.
         Some(axum::Extension(takeover)) => {
             takeover.claim(
-                events.map(|data| Bytes::from(format!("event: status\ndata: {data}\n\n"))).boxed(),
+                events
+                    .map(|data| Bytes::from(format!("event: status\ndata: {data}\n\n")))
+                    .boxed(),
                 KEEP_ALIVE,
             );
             let mut response = StatusCode::OK.into_response();
