@@ -333,8 +333,8 @@ pub fn run() -> bool {
         for watcher in watchers {
             watcher.abort();
         }
-        // The pages close. The server notices a closed connection when it next writes to it
-        // (an event, or the keep-alive comment every 15 s), then lets its stream go.
+        // The pages close. The server notices each closed connection (its stream reads the
+        // end of the client's input) and lets the stream go.
         let noticed = Instant::now() + Duration::from_secs(20);
         while server.open_files() > files_before + 16 && Instant::now() < noticed {
             tokio::time::sleep(Duration::from_millis(250)).await;
