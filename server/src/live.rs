@@ -39,6 +39,23 @@ impl LiveStreams {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Whether a new stream for `session` would be refused now, without counting one (the
+    /// stream is counted where it is served: [`crate::takeover`]).
+    pub fn check(&self, session: &str) -> Result<(), StreamRefused> {
+        let sessions = self.lock();
+        let total: usize = sessions.values().map(|s| s.open).sum();
+        if total >= MAX_STREAMS {
+            return Err(StreamRefused::ServerFull);
+        }
+        if sessions
+            .get(session)
+            .is_some_and(|s| s.open >= MAX_STREAMS_PER_SESSION)
+        {
+            return Err(StreamRefused::SessionFull);
+        }
+        Ok(())
+    }
+
     /// Counts a new stream for `session`; the ticket gives the count back when dropped and
     /// tells the stream when the session logs out.
     pub fn open(self: &Arc<Self>, session: &str) -> Result<StreamTicket, StreamRefused> {

@@ -33,7 +33,7 @@ use crate::live::LiveStreams;
 use crate::routes;
 use crate::state::AppState;
 use crate::supervise::supervise;
-use crate::takeover::{Takeover, serve_stream};
+use crate::takeover::{StreamThread, Takeover};
 
 /// The largest request head (request line and headers) a connection buffers, and the size of
 /// its read buffer: hyper's smallest. A head this size is far more than a browser sends (our
@@ -278,6 +278,7 @@ impl Application {
         builder.http2().timer(TokioTimer::new());
         let graceful = GracefulShutdown::new();
         let stopping = tokio::sync::watch::Sender::new(false);
+        let streams = Arc::new(StreamThread::start(stopping.subscribe())?);
         let mut stop = pin!(stop);
         loop {
             let (stream, peer) = tokio::select! {
@@ -312,7 +313,7 @@ impl Application {
                 .serve_connection_with_upgrades(TokioIo::new(io), service)
                 .into_owned();
             let connection = graceful.watch(connection);
-            let stopping = stopping.subscribe();
+            let streams = streams.clone();
             tokio::spawn(async move {
                 if let Err(e) = connection.await {
                     tracing::debug!(error = %e, "connection ended with an error");
@@ -321,7 +322,7 @@ impl Application {
                 if let Some(handover) = takeover.handover()
                     && let Ok(stream) = Arc::try_unwrap(stream)
                 {
-                    tokio::spawn(serve_stream(stream, handover, stopping));
+                    streams.serve(stream, handover);
                 }
             });
         }

@@ -14,9 +14,9 @@
 //!    tells hyper the connection closes after it, and from then on [`ConnIo`] swallows what
 //!    hyper writes and reads as the end of the input: hyper ends the connection and frees its
 //!    buffers;
-//! 4. the accept loop gets the socket back and [`serve_stream`] writes the kept head and the
-//!    frames itself, with a buffer the size of one frame, until the stream ends, the client
-//!    goes, or the server stops.
+//! 4. the accept loop gets the socket back and hands it to the [`StreamThread`], which makes the
+//!    stream there and writes the kept head and the frames itself, with a buffer the size of
+//!    one frame, until the stream ends, the client goes, or the server stops.
 //!
 //! The body is delimited by the end of the connection (`connection: close`, no length), which
 //! HTTP/1.1 allows and which every browser's `EventSource` reads.
@@ -36,7 +36,7 @@ use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 /// How long a frame may wait for a client that does not read before its stream is dropped.
 const WRITE_LIMIT: Duration = Duration::from_secs(30);
@@ -54,26 +54,32 @@ struct Shared {
     claim: Mutex<Option<Claim>>,
 }
 
+/// Makes a stream's frames. Called on the stream thread, so that everything the stream keeps
+/// for as long as its page is open is allocated there, packed together, and not among the
+/// short-lived allocations of the requests being served on the runtime's threads at the same
+/// moment (which would leave it scattered over pages the allocator cannot give back).
+pub type MakeFrames = Box<dyn FnOnce() -> BoxStream<'static, Bytes> + Send>;
+
 struct Claim {
-    frames: BoxStream<'static, Bytes>,
+    make: MakeFrames,
     keep_alive: Duration,
     head: Option<response::Parts>,
 }
 
-/// What the accept loop runs once hyper has let the connection go.
+/// What the accept loop hands to the [`StreamThread`] once hyper has let the connection go.
 pub struct Handover {
-    frames: BoxStream<'static, Bytes>,
+    make: MakeFrames,
     keep_alive: Duration,
     head: response::Parts,
 }
 
 impl Takeover {
-    /// Claims the connection for `frames` (each a complete server-sent event), written after
-    /// the head of the response this request gets. A comment is sent after each `keep_alive`
-    /// of silence, so that proxies and the browser know the stream is alive.
-    pub fn claim(&self, frames: BoxStream<'static, Bytes>, keep_alive: Duration) {
+    /// Claims the connection for the frames `make` makes (each a complete server-sent event),
+    /// written after the head of the response this request gets. A comment is sent after each
+    /// `keep_alive` of silence, so that proxies and the browser know the stream is alive.
+    pub fn claim(&self, make: MakeFrames, keep_alive: Duration) {
         *self.0.claim.lock().expect("takeover lock") = Some(Claim {
-            frames,
+            make,
             keep_alive,
             head: None,
         });
@@ -109,7 +115,7 @@ impl Takeover {
         }
         let claim = self.0.claim.lock().expect("takeover lock").take()?;
         Some(Handover {
-            frames: claim.frames,
+            make: claim.make,
             keep_alive: claim.keep_alive,
             head: claim.head?,
         })
@@ -213,14 +219,67 @@ fn socket2_shutdown(stream: &TcpStream) -> io::Result<()> {
     }
 }
 
-/// Writes a taken connection's head, then its frames, until the frames end, the client closes
-/// or stops reading, or `stop` turns true.
-pub async fn serve_stream(mut stream: TcpStream, handover: Handover, mut stop: watch::Receiver<bool>) {
+/// The thread that serves every taken stream, on a runtime of its own: a page's stream is made,
+/// kept and written there. One thread: a stream is idle but for an event now and then.
+pub struct StreamThread {
+    jobs: mpsc::UnboundedSender<(std::net::TcpStream, Handover)>,
+}
+
+impl StreamThread {
+    /// Starts the thread. It ends, and with it every stream, when `stop` turns true.
+    pub fn start(mut stop: watch::Receiver<bool>) -> io::Result<Self> {
+        let (jobs, mut handed) = mpsc::unbounded_channel::<(std::net::TcpStream, Handover)>();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new()
+            .name("live-streams".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    loop {
+                        tokio::select! {
+                            job = handed.recv() => match job {
+                                Some((stream, handover)) => match TcpStream::from_std(stream) {
+                                    Ok(stream) => {
+                                        tokio::spawn(serve_stream(stream, handover));
+                                    }
+                                    Err(e) => tracing::debug!(error = %e, "could not take a stream's socket"),
+                                },
+                                None => return,
+                            },
+                            stopping = stop.changed() => {
+                                if stopping.is_err() || *stop.borrow() {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                });
+                // The runtime goes with the thread, and every stream with it.
+            })?;
+        Ok(Self { jobs })
+    }
+
+    /// Serves `handover` on `stream` (which hyper has let go) from the stream thread.
+    pub fn serve(&self, stream: TcpStream, handover: Handover) {
+        match stream.into_std() {
+            Ok(stream) => {
+                let _ = self.jobs.send((stream, handover));
+            }
+            Err(e) => tracing::debug!(error = %e, "could not hand a stream's socket over"),
+        }
+    }
+}
+
+/// Writes a taken connection's head, then its frames, until the frames end or the client
+/// closes or stops reading.
+async fn serve_stream(mut stream: TcpStream, handover: Handover) {
     let Handover {
-        mut frames,
+        make,
         keep_alive,
         head,
     } = handover;
+    let mut frames = make();
     if write(&mut stream, &encode_head(head)).await.is_err() {
         return;
     }
@@ -247,12 +306,6 @@ pub async fn serve_stream(mut stream: TcpStream, handover: Handover, mut stop: w
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                     Err(_) => return,
                 }
-            }
-            stopping = stop.changed() => {
-                if stopping.is_err() || *stop.borrow() {
-                    return;
-                }
-                continue;
             }
         };
         if write(&mut stream, &frame).await.is_err() {

@@ -44,42 +44,57 @@ async fn status_events(
     let Some(session) = auth.session.id().map(|id| id.to_string()) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    let ticket = match state.live_streams.open(&session) {
-        Ok(ticket) => ticket,
-        Err(refused) => {
-            tracing::info!(%user, ?refused, "live-status stream refused");
-            let mut response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many live status pages are open. Close a few tabs, or reload to see the latest status.",
-            )
-                .into_response();
-            response
-                .headers_mut()
-                .insert("retry-after", axum::http::HeaderValue::from_static("30"));
-            return response;
-        }
-    };
-    let changes = state.status_hub.watch(&user);
-    let events = events_for(state.services.clone(), user, lang, changes, ticket);
-    match takeover {
-        // Served outside hyper's connection (`crate::takeover`): a few hundred bytes a page.
-        Some(axum::Extension(takeover)) => {
-            takeover.claim(
-                events
-                    .map(|data| Bytes::from(format!("event: status\ndata: {data}\n\n")))
-                    .boxed(),
-                KEEP_ALIVE,
-            );
-            let mut response = StatusCode::OK.into_response();
-            let headers = response.headers_mut();
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
-            headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-            response
-        }
-        None => Sse::new(events.map(|data| Ok::<_, Infallible>(Event::default().event("status").data(data))))
+    let Some(axum::Extension(takeover)) = takeover else {
+        // Through hyper (HTTP/2, or a router called directly).
+        let ticket = match state.live_streams.open(&session) {
+            Ok(ticket) => ticket,
+            Err(refused) => return refusal(&user, refused),
+        };
+        let changes = state.status_hub.watch(&user);
+        let events = events_for(state.services.clone(), user, lang, changes, ticket);
+        return Sse::new(events.map(|data| Ok::<_, Infallible>(Event::default().event("status").data(data))))
             .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
-            .into_response(),
+            .into_response();
+    };
+    // Served outside hyper's connection, on the stream thread (`crate::takeover`): about 2 KB
+    // a page, all of it allocated there. Here the stream is only checked; it is counted there
+    // (one refused there, in a race, ends at once and its page tries again).
+    if let Err(refused) = state.live_streams.check(&session) {
+        return refusal(&user, refused);
     }
+    takeover.claim(
+        Box::new(move || {
+            // Copies made on the stream thread, so that what the stream keeps lives there.
+            let (session, user) = (session.as_str().to_owned(), UserId(user.0.as_str().to_owned()));
+            let Ok(ticket) = state.live_streams.open(&session) else {
+                return stream::empty().boxed();
+            };
+            let changes = state.status_hub.watch(&user);
+            events_for(state.services.clone(), user, lang, changes, ticket)
+                .map(|data| Bytes::from(format!("event: status\ndata: {data}\n\n")))
+                .boxed()
+        }),
+        KEEP_ALIVE,
+    );
+    let mut response = StatusCode::OK.into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// 429 for a stream past the limits.
+fn refusal(user: &UserId, refused: crate::live::StreamRefused) -> Response {
+    tracing::info!(%user, ?refused, "live-status stream refused");
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many live status pages are open. Close a few tabs, or reload to see the latest status.",
+    )
+        .into_response();
+    response
+        .headers_mut()
+        .insert("retry-after", axum::http::HeaderValue::from_static("30"));
+    response
 }
 
 /// A comment after this long without an event, so that proxies and the browser keep the
@@ -131,6 +146,12 @@ fn events_for(
 /// The user's current status as a `status` event's data, in their saved language (else the
 /// page's); `None` (the stream ends, the page keeps what it shows) if it cannot be read.
 async fn status_data(services: &Services, user: &UserId, lang: Lang) -> Option<String> {
+    // A few at a time: when thousands of pages open (or reconnect) together, each would
+    // otherwise hold a database read and a render in flight at once, and the process's memory
+    // would grow by the burst (the load proof: 133 MB with 2,000 pages just opened, 66 MB a few
+    // seconds later). Each takes about a millisecond.
+    static READING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(8);
+    let _turn = READING.acquire().await.ok()?;
     let record = match services.store.user(user).await {
         Ok(Some(record)) => record,
         Ok(None) => return None,
