@@ -35,12 +35,6 @@ use crate::state::AppState;
 use crate::supervise::supervise;
 use crate::takeover::{StreamThread, Takeover};
 
-/// The largest request head (request line and headers) a connection buffers, and the size of
-/// its read buffer: hyper's smallest. A head this size is far more than a browser sends (our
-/// cookies are two short ids); with hyper's default the buffer of every connection grew to
-/// 16 KB once a request had been read, and stayed so for as long as the connection lived.
-const MAX_HEAD_BYTES: usize = 8 * 1024;
-
 /// The running server, and the sandbox when it runs one.
 pub struct Application {
     listener: TcpListener,
@@ -273,8 +267,7 @@ impl Application {
         builder
             .http1()
             .timer(TokioTimer::new())
-            .header_read_timeout(self.header_read_timeout)
-            .max_buf_size(MAX_HEAD_BYTES);
+            .header_read_timeout(self.header_read_timeout);
         builder.http2().timer(TokioTimer::new());
         let graceful = GracefulShutdown::new();
         let stopping = tokio::sync::watch::Sender::new(false);
