@@ -73,7 +73,15 @@ async fn log_in(client: &reqwest::Client, app: &str, n: u64) -> String {
             .send()
             .await
             .expect("login");
-        if response.status() == StatusCode::SEE_OTHER {
+        // Signed in: sent on to the status page. Sent back to the login page (with a notice
+        // that says why) is a refusal, not a login.
+        let signed_in = response.status() == StatusCode::SEE_OTHER
+            && response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .is_some_and(|l| !l.starts_with("/login"));
+        if signed_in {
             return response
                 .headers()
                 .get_all("set-cookie")
@@ -82,7 +90,7 @@ async fn log_in(client: &reqwest::Client, app: &str, n: u64) -> String {
                 .collect::<Vec<_>>()
                 .join("; ");
         }
-        // The hashing queue is full for a moment (many logins at once): try again.
+        // Refused for a moment (the hashing queue is full, many logins at once): try again.
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     panic!("user {n} could not log in");
