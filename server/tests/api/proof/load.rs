@@ -63,7 +63,10 @@ struct Tally {
 
 /// Logs user `n` in through the form; returns the session cookie.
 async fn log_in(client: &reqwest::Client, app: &str, n: u64) -> String {
-    let address = format!("10.{}.{}.{}", n / 65536 % 256, n / 256 % 256, n % 256 + 1);
+    // 254 people per /24, hosts .1 to .254 (n % 256 + 1 made 10.0.x.256 of every 256th,
+    // which is no address: those logins came from the proxy's own and met its limit).
+    let (network, host) = (n / 254, n % 254 + 1);
+    let address = format!("10.{}.{}.{host}", network / 256 % 256, network % 256);
     let email = format!("load{n}@example.com");
     for _ in 0..20 {
         let response = client
