@@ -664,16 +664,24 @@ async fn a_verification_link_off_ledgeros_is_never_followed() {
     );
 }
 
-#[tokio::test]
-async fn live_status_streams_are_capped_per_session_and_end_at_logout() {
-    let app = spawn_app().await;
-    app.sign_up("ada@example.com").await;
+/// Opens as many live-status streams as one session may hold.
+async fn open_every_stream_allowed(
+    app: &TestApp,
+) -> Vec<impl futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + use<>> {
     let mut streams = Vec::new();
     for _ in 0..server::live::MAX_STREAMS_PER_SESSION {
         let response = app.client.get(app.url("/events/status")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         streams.push(response.bytes_stream());
     }
+    streams
+}
+
+#[tokio::test]
+async fn live_status_streams_are_capped_per_session_and_end_at_logout() {
+    let app = spawn_app().await;
+    app.sign_up("ada@example.com").await;
+    let streams = open_every_stream_allowed(&app).await;
     let one_more = app.client.get(app.url("/events/status")).send().await.unwrap();
     assert_eq!(one_more.status(), StatusCode::TOO_MANY_REQUESTS);
 
@@ -696,12 +704,7 @@ async fn live_status_streams_are_capped_per_session_and_end_at_logout() {
 async fn a_closed_page_gives_its_stream_back_at_once() {
     let app = spawn_app().await;
     app.sign_up("ada@example.com").await;
-    let mut streams = Vec::new();
-    for _ in 0..server::live::MAX_STREAMS_PER_SESSION {
-        let response = app.client.get(app.url("/events/status")).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        streams.push(response.bytes_stream());
-    }
+    let mut streams = open_every_stream_allowed(&app).await;
     // The tab closes: its connection goes, and the server (which serves the stream outside
     // hyper's connection) must notice without a write to fail on.
     drop(streams.pop());
