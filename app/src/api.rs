@@ -58,17 +58,7 @@ pub async fn load_status() -> Result<Option<StatusView>, ServerFnError> {
         return Ok(None);
     };
     let services = expect_context::<onboarding::services::Services>();
-    let check =
-        onboarding::verification::refresh_record_if_due(&services, user.clone(), services.status_check_gap);
-    let user = match tokio::time::timeout(std::time::Duration::from_secs(2), check).await {
-        Ok(Ok(fresh)) => fresh,
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "could not check the status; showing the stored one");
-            user
-        }
-        Err(_) => user,
-    };
-    Ok(Some(crate::auth::status_view_of(user, services.clock.now_ms())))
+    Ok(Some(crate::auth::checked_status(&services, user).await))
 }
 
 /// Asks LedgerOS for the latest status first: for people coming back from the hosted page.
@@ -78,30 +68,8 @@ pub async fn refresh_status() -> Result<Option<StatusView>, ServerFnError> {
         return Ok(None);
     };
     let services = expect_context::<onboarding::services::Services>();
-    if let Err(e) = services.store.mark_returned(&user.id).await {
-        tracing::warn!(error = %e, "could not note the return from the hosted page");
-    }
-    // Asked again within seconds: the stored status (webhooks keep it current).
     let gate = expect_context::<std::sync::Arc<crate::auth::RefreshGate>>();
-    if !gate.allow(&user.id) {
-        let stored = services.store.user(&user.id).await.ok().flatten().unwrap_or(user);
-        return Ok(Some(crate::auth::status_view_of(stored, services.clock.now_ms())));
-    }
-    let user = match onboarding::verification::refresh_status(
-        &services,
-        &user.id,
-        onboarding::kyc::StatusSource::Return,
-    )
-    .await
-    {
-        Ok(fresh) => fresh,
-        Err(e) => {
-            // The stored status is still right to show; webhooks will bring the news.
-            tracing::warn!(error = %e, "could not refresh the status from LedgerOS");
-            user
-        }
-    };
-    Ok(Some(crate::auth::status_view_of(user, services.clock.now_ms())))
+    Ok(Some(crate::auth::returned_status(&services, &gate, user).await))
 }
 
 /// Takes (reads and removes) the flash left for `form`.

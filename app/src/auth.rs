@@ -150,14 +150,18 @@ pub async fn current_user() -> Result<Option<UserRecord>, ServerFnError> {
 }
 
 pub async fn take_flash(form: &str) -> Result<Option<Flash>, ServerFnError> {
-    let session = auth().await?.session;
+    Ok(take_flash_of(&auth().await?.session, form).await)
+}
+
+/// Takes (reads and removes) the flash `session` holds for `form`, if any.
+pub async fn take_flash_of(session: &Session, form: &str) -> Option<Flash> {
     let flash: Option<Flash> = session.get(FLASH_KEY).await.ok().flatten();
     match flash {
         Some(flash) if flash.form == form => {
             let _ = session.remove::<Flash>(FLASH_KEY).await;
-            Ok(Some(flash))
+            Some(flash)
         }
-        _ => Ok(None),
+        _ => None,
     }
 }
 
@@ -192,6 +196,50 @@ impl RefreshGate {
         last.insert(user.clone(), now);
         true
     }
+}
+
+/// `user`'s status as stored (webhooks keep it current), after asking LedgerOS when nobody did
+/// within the last minute, since the contract sends no webhook for some statuses (manual
+/// review, needs verification, a lock). LedgerOS gets two seconds.
+pub async fn checked_status(services: &Services, user: UserRecord) -> StatusView {
+    let check =
+        onboarding::verification::refresh_record_if_due(services, user.clone(), services.status_check_gap);
+    let user = match tokio::time::timeout(std::time::Duration::from_secs(2), check).await {
+        Ok(Ok(fresh)) => fresh,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "could not check the status; showing the stored one");
+            user
+        }
+        Err(_) => user,
+    };
+    status_view_of(user, services.clock.now_ms())
+}
+
+/// `user`'s status on their return from LedgerOS's hosted page: asked of LedgerOS first,
+/// unless `gate` says it was asked within seconds (webhooks keep the stored one current).
+pub async fn returned_status(services: &Services, gate: &RefreshGate, user: UserRecord) -> StatusView {
+    if let Err(e) = services.store.mark_returned(&user.id).await {
+        tracing::warn!(error = %e, "could not note the return from the hosted page");
+    }
+    if !gate.allow(&user.id) {
+        let stored = services.store.user(&user.id).await.ok().flatten().unwrap_or(user);
+        return status_view_of(stored, services.clock.now_ms());
+    }
+    let user = match onboarding::verification::refresh_status(
+        services,
+        &user.id,
+        onboarding::kyc::StatusSource::Return,
+    )
+    .await
+    {
+        Ok(fresh) => fresh,
+        Err(e) => {
+            // The stored status is still right to show; webhooks will bring the news.
+            tracing::warn!(error = %e, "could not refresh the status from LedgerOS");
+            user
+        }
+    };
+    status_view_of(user, services.clock.now_ms())
 }
 
 /// What the status page shows of `user`, at `now_ms`.

@@ -12,6 +12,7 @@ mod components;
 pub mod copy;
 pub mod i18n;
 mod pages;
+pub mod preload;
 pub mod views;
 
 #[cfg(feature = "ssr")]

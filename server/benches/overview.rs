@@ -5,7 +5,8 @@
 //!
 //! - page rates at 32 connections (keep-alive): `/healthz` (a trivial axum handler on the same
 //!   server: the ceiling for any page), the anonymous landing, signup and login pages, and a
-//!   signed-in status page;
+//!   signed-in status page, and the signed-in account page (no island: what the status page costs
+//!   beyond a plain signed-in page);
 //! - webhook ingest (signature, durable commit, 2xx) at 1 and 32 senders, against a bare
 //!   SQLite loop committing one row per transaction at the same durability;
 //! - the server's resident memory at rest and after 100,000 webhooks.
@@ -323,6 +324,7 @@ async fn against_baseline(
         ("`/signup` (anonymous)", "/signup", false),
         ("`/login` (anonymous)", "/login", false),
         ("`/status` (signed in)", "/status", true),
+        ("`/account` (signed in, no island)", "/account", true),
     ] {
         let (mut now, mut before) = (0.0, 0.0);
         for turn in 0..4 {
@@ -383,6 +385,7 @@ fn main() {
         let login = hammer(&format!("{url}/login"), None, seconds).await;
         let cookie = signed_in_cookie(&url).await;
         let status = hammer(&format!("{url}/status"), Some(&cookie), seconds).await;
+        let account = hammer(&format!("{url}/account"), Some(&cookie), seconds).await;
         let baseline = match std::env::var_os("OVERVIEW_BASELINE_SERVER") {
             Some(binary) => Some(against_baseline(binary.as_ref(), dir.path(), &url, &cookie, seconds).await),
             None => None,
@@ -432,6 +435,7 @@ fn main() {
         page("`/signup` (anonymous)", &signup);
         page("`/login` (anonymous)", &login);
         page("`/status` (signed in)", &status);
+        page("`/account` (signed in, no island)", &account);
         let ingest = |name: &str, r: &Rate| {
             println!(
                 "| {name} | {:.0} events/s | {:.2} | {:.2} | bare SQLite loop {:.0} rows/s | {:.0}% |",

@@ -201,7 +201,7 @@ impl Application {
         tokio::spawn(prune_limits(Arc::downgrade(&limits)));
         let status_hub = Arc::new(crate::live::StatusHub::default());
         tokio::spawn(status_hub.clone().run(store.subscribe()));
-        let state = AppState {
+        let state = AppState::new(crate::state::Shared {
             leptos_options,
             services: services.clone(),
             webhook_secrets: config.webhook_secrets,
@@ -220,7 +220,7 @@ impl Application {
             sandbox: sandbox.clone(),
             metrics_token: config.metrics_token.clone(),
             passkeys: passkeys_for(&public_url),
-        };
+        });
         let router = routes::router(state, auth);
         Ok(Self {
             listener,

@@ -13,9 +13,27 @@ use crate::config::Timeouts;
 use crate::limits::AuthLimits;
 use crate::live::LiveStreams;
 
-/// What handlers share.
+/// What handlers share: one reference-counted [`Shared`], so that the many per-request copies
+/// (each layer and extractor with a state takes its own) cost one counter increment each.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What is in the [`AppState`].
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub webhook_secrets: WebhookSecrets,

@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 
 use crate::BRAND;
-use crate::api::current_account;
 use crate::i18n::{Arg, Lang, msg, tr, tr_with, use_lang};
+use crate::preload::Preloaded;
 
 /// Header, main landmark and footer around every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let account = Resource::new(|| (), |_| current_account());
+    let account = Preloaded::current().account.clone();
     view! {
         <a class="skip-link" href="#main">{tr(msg::SKIP_TO_CONTENT)}</a>
         <header class="site-header">
@@ -17,24 +17,20 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {BRAND}
                 </a>
                 <nav aria-label=tr(msg::NAV_LABEL)>
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            match account.await {
-                                Ok(Some(me)) => view! {
-                                    <span class="nav-greeting">{tr_with(msg::NAV_SIGNED_IN_AS, &[("name", Arg::from(me.first_name))])}</span>
-                                    <a href="/status">{tr(msg::NAV_YOUR_STATUS)}</a>
-                                    <a href="/account">{tr(msg::NAV_ACCOUNT)}</a>
-                                    <form method="post" action="/logout" class="inline-form">
-                                        <button type="submit" class="link-button">{tr(msg::NAV_LOG_OUT)}</button>
-                                    </form>
-                                }.into_any(),
-                                _ => view! {
-                                    <a href="/login">{tr(msg::NAV_LOG_IN)}</a>
-                                    <a class="button button-small" href="/signup">{tr(msg::NAV_SIGN_UP)}</a>
-                                }.into_any(),
-                            }
-                        })}
-                    </Suspense>
+                    {match account {
+                        Some(me) => view! {
+                            <span class="nav-greeting">{tr_with(msg::NAV_SIGNED_IN_AS, &[("name", Arg::from(me.first_name))])}</span>
+                            <a href="/status">{tr(msg::NAV_YOUR_STATUS)}</a>
+                            <a href="/account">{tr(msg::NAV_ACCOUNT)}</a>
+                            <form method="post" action="/logout" class="inline-form">
+                                <button type="submit" class="link-button">{tr(msg::NAV_LOG_OUT)}</button>
+                            </form>
+                        }.into_any(),
+                        None => view! {
+                            <a href="/login">{tr(msg::NAV_LOG_IN)}</a>
+                            <a class="button button-small" href="/signup">{tr(msg::NAV_SIGN_UP)}</a>
+                        }.into_any(),
+                    }}
                 </nav>
             </div>
         </header>

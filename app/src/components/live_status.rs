@@ -1,66 +1,34 @@
 use leptos::prelude::*;
 
-use crate::api::{load_status, refresh_status, take_flash};
 use crate::components::form::Notice;
 #[cfg(feature = "ssr")]
 use crate::components::status_card::{AccountFeatures, ReminderSetting, StatusCard};
 use crate::i18n::{Lang, msg, tr, use_lang};
+use crate::preload::{Preloaded, StatusData};
 use crate::views::{Flash, LiveFragments, StatusView};
 
-/// The status page's content, rendered on the server: reads the flash and the status (asking
-/// LedgerOS first when `refresh_first`, for people returning from the hosted page), then hands
-/// them to the [`LiveStatus`] island.
+/// The status page's content, rendered on the server from what was read before the page
+/// ([`crate::preload`]: the flash, and the status, asked of LedgerOS first for people
+/// returning from the hosted page), handed to the [`LiveStatus`] island.
 #[component]
-pub fn StatusPage(
-    refresh_first: bool,
-    /// The form whose flash notices this page shows, if any.
-    flash_form: Option<&'static str>,
-) -> impl IntoView {
-    // Resources, not plain futures: the server may run a Suspense's children more than once,
-    // and the flash must be taken only once. Both are created up front and read in one Suspend
-    // (resources created inside another Suspense's resolution made async rendering hang).
-    let flash = Resource::new(
-        || (),
-        move |_| async move {
-            match flash_form {
-                Some(form) => take_flash(form.to_owned())
-                    .await
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default(),
-                None => Flash::default(),
-            }
-        },
-    );
-    let status = Resource::new(
-        || (),
-        move |_| async move {
-            if refresh_first {
-                refresh_status().await
-            } else {
-                load_status().await
-            }
-        },
-    );
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let flash = flash.await;
-                match status.await {
-                    Ok(Some(view)) => {
-                        let notice = flash.notice.clone();
-                        let initial = live_fragments(view, flash, use_lang());
-                        view! { <Notice message=notice /> <LiveStatus initial /> }.into_any()
-                    }
-                    Ok(None) => view! {
-                        <p>{tr(msg::STATUS_SESSION_ENDED)}" " <a href="/login?next=/status">{tr(msg::STATUS_LOG_IN_AGAIN)}</a>" "{tr(msg::STATUS_TO_SEE)}</p>
-                    }.into_any(),
-                    Err(_) => view! {
-                        <p class="notice" role="status">{tr(msg::STATUS_LOAD_FAILED)}</p>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+pub fn StatusPage() -> impl IntoView {
+    match Preloaded::current().status.clone() {
+        Some(StatusData {
+            view: Some(view),
+            flash,
+        }) => {
+            let notice = flash.notice.clone();
+            let initial = live_fragments(view, flash, use_lang());
+            view! { <Notice message=notice /> <LiveStatus initial /> }.into_any()
+        }
+        Some(StatusData { view: None, .. }) => view! {
+            <p>{tr(msg::STATUS_SESSION_ENDED)}" " <a href="/login?next=/status">{tr(msg::STATUS_LOG_IN_AGAIN)}</a>" "{tr(msg::STATUS_TO_SEE)}</p>
+        }
+        .into_any(),
+        None => view! {
+            <p class="notice" role="status">{tr(msg::STATUS_LOAD_FAILED)}</p>
+        }
+        .into_any(),
     }
 }
 

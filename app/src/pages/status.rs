@@ -10,6 +10,6 @@ use crate::components::live_status::StatusPage;
 pub fn Status() -> impl IntoView {
     view! {
         <Title text=tr(msg::NAV_YOUR_STATUS) />
-        <StatusPage refresh_first=false flash_form=Some("status") />
+        <StatusPage />
     }
 }

@@ -10,6 +10,6 @@ use crate::components::live_status::StatusPage;
 pub fn VerificationReturn() -> impl IntoView {
     view! {
         <Title text=tr(msg::RETURN_PAGE_TITLE) />
-        <StatusPage refresh_first=true flash_form=None />
+        <StatusPage />
     }
 }

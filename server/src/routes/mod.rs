@@ -22,8 +22,8 @@ mod webhooks;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
-use leptos::prelude::provide_context;
-use std::sync::OnceLock;
+use leptos::prelude::{provide_context, use_context};
+use std::sync::{Arc, OnceLock};
 
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
@@ -72,6 +72,12 @@ where
         provide_context(refresh_gate.clone());
         // A fresh nonce per page for the hydration script, named in the page's CSP.
         leptos::nonce::provide_nonce();
+        // What the page reads, read before it renders (`pages::preload`).
+        if let Some(data) = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Arc<app::preload::Preloaded>>().cloned())
+        {
+            provide_context(data);
+        }
     };
     let options = state.leptos_options.clone();
     let pkg = format!("/{}", options.site_pkg_dir);
@@ -84,6 +90,10 @@ where
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, context, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            pages::preload,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.page_cache.clone(),
             pages::hashed_policy_and_cache,

@@ -22,6 +22,8 @@ use base64::Engine;
 use onboarding::i18n::Lang;
 use sha2::{Digest, Sha256};
 
+use crate::state::AppState;
+
 /// Pages served from memory to visitors without a session.
 pub const CACHED_PAGES: &[&str] = &["/", "/signup", "/login"];
 
@@ -121,6 +123,20 @@ pub async fn hashed_policy_and_cache(
             .insert(key, (body.clone(), policy));
     }
     Response::from_parts(parts, Body::from(body))
+}
+
+/// The layer on Leptos's page router that reads a page's data before it renders
+/// ([`app::preload`]), for the session the sign-in layer gave the request. Server functions
+/// (under `/api/`) read their own.
+pub async fn preload(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let page =
+        matches!(*request.method(), Method::GET | Method::HEAD) && !request.uri().path().starts_with("/api/");
+    if page && let Some(auth) = request.extensions().get::<app::auth::Auth>().cloned() {
+        let data =
+            app::preload::preload(request.uri().path(), &auth, &state.services, &state.refresh_gate).await;
+        request.extensions_mut().insert(Arc::new(data));
+    }
+    next.run(request).await
 }
 
 fn html(status: StatusCode, body: Bytes, policy: HeaderValue) -> Response {
