@@ -35,6 +35,16 @@ pub enum SignupError {
 /// account; both paths hash the password and write one transaction, so they take similar time.
 pub async fn sign_up(services: &Services, form: SignupForm, lang: Lang) -> Result<(), SignupError> {
     let valid = form.validate(lang).map_err(SignupError::Invalid)?;
+    // Each confirmed signup costs a verification: no inbox made to be thrown away.
+    if !crate::throwaway::is_kept(&services.store, &valid.email).await? {
+        tracing::info!(reason = "throwaway address", "signup form refused");
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "email",
+            crate::i18n::t(lang, crate::i18n::msg::ERROR_EMAIL_THROWAWAY),
+        );
+        return Err(SignupError::Invalid(errors));
+    }
     let password_hash = hash_password(valid.password).await;
     let token = tokens::generate();
     let expires_at = services.clock.now_ms() + templates::CONFIRM_SIGNUP_HOURS * 60 * 60 * 1000;

@@ -24,6 +24,8 @@ pub mod services;
 #[cfg(feature = "server")]
 pub mod verification;
 
+#[cfg(feature = "server")]
+pub mod budget;
 #[cfg(feature = "domain")]
 pub mod clock;
 #[cfg(feature = "server")]
@@ -40,6 +42,8 @@ pub mod kyc;
 pub mod ledger;
 #[cfg(feature = "server")]
 pub mod store;
+#[cfg(feature = "server")]
+pub mod throwaway;
 #[cfg(feature = "server")]
 pub mod tokens;
 #[cfg(feature = "domain")]

@@ -20,6 +20,8 @@ pub struct Services {
     pub workers: WorkerGate,
     /// The deletion grace period and the anti-money-laundering hold.
     pub data_policy: crate::data_rights::DataPolicy,
+    /// At most this many verifications a day and an hour ([`crate::budget`]).
+    pub budget: crate::budget::VerificationBudget,
 }
 
 impl Services {

@@ -35,6 +35,9 @@ pub enum VerificationError {
     ReadBudget,
     #[error("LedgerOS took longer than {0:?} to answer; tried again later")]
     TooSlow(std::time::Duration),
+    /// The verification budget is used up for now ([`crate::budget`]): the person waits.
+    #[error("the verification budget is used up for now; waiting for it to open")]
+    OverBudget,
 }
 
 /// LedgerOS allows 100 status reads a minute for the whole app. We keep to 90, with bursts of
@@ -121,6 +124,9 @@ async fn load(services: &Services, id: &UserId) -> Result<UserRecord, Verificati
 #[tracing::instrument(skip(services), fields(user = %id))]
 pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, VerificationError> {
     let mut user = load(services, id).await?;
+    if user.verification_url.is_none() && !take_from_budget(services, id).await? {
+        return Err(VerificationError::OverBudget);
+    }
     let ledger_id = match &user.ledger_user_id {
         Some(ledger_id) => LedgerUserId::new(ledger_id.clone()),
         None => {
@@ -160,7 +166,52 @@ pub async fn provision(services: &Services, id: &UserId) -> Result<UserRecord, V
             .await?;
     }
     user = load(services, id).await?;
+    if user.budget_held_at.is_some() {
+        // They waited for the budget: now they can start, and are told so.
+        let lang = user.language.unwrap_or_default();
+        let email =
+            crate::email::templates::can_start(lang, &user.email, &user.first_name, &services.public_url);
+        services.store.end_budget_wait(id, &email).await?;
+    }
     Ok(user)
+}
+
+/// Takes one verification from the budget for `id` (see [`crate::budget`]). The admins are
+/// emailed on the first refusal of the day.
+async fn take_from_budget(services: &Services, id: &UserId) -> Result<bool, VerificationError> {
+    let admins: Vec<String> = if services.budget.is_limited() {
+        services
+            .store
+            .operators()
+            .await?
+            .into_iter()
+            .filter(|op| op.role == crate::operators::Role::Admin)
+            .map(|op| op.email)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let base = services.public_url.clone();
+    let alerts = move || {
+        admins
+            .iter()
+            .map(|to| {
+                crate::email::templates::budget_reached(
+                    to,
+                    &base,
+                    "People who confirm their email now are told they will be emailed when they can start.",
+                )
+            })
+            .collect()
+    };
+    let granted = services
+        .store
+        .take_verification(id, services.budget, &alerts)
+        .await?;
+    if !granted {
+        tracing::warn!("verification budget used up; the verification waits");
+    }
+    Ok(granted)
 }
 
 /// Where to send the user to start or continue verification: a fresh link from LedgerOS, or the

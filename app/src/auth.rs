@@ -250,6 +250,7 @@ pub fn status_view_of(user: UserRecord, now_ms: i64) -> StatusView {
         status: user.kyc.status,
         required_fields: user.kyc.required_fields,
         provisioned: user.verification_url.is_some(),
+        waiting_for_budget: user.verification_url.is_none() && user.budget_held_at.is_some(),
         returned: user.returned_at.is_some(),
         appeal_sent_at: user.appealed_at,
         appeal_answered_at: user.appeal_answered_at,

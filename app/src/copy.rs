@@ -60,9 +60,26 @@ fn words(lang: Lang, [title, body, next]: [Key; 3], action: NextAction, tone: &'
 }
 
 /// The words for what the card shows: setting up, waiting after a return, or the status itself.
-pub fn card_copy(lang: Lang, status: &ApplicationStatus, provisioned: bool, returned: bool) -> StatusCopy {
+pub fn card_copy(
+    lang: Lang,
+    status: &ApplicationStatus,
+    provisioned: bool,
+    waiting_for_budget: bool,
+    returned: bool,
+) -> StatusCopy {
     let words = |keys, action, tone| words(lang, keys, action, tone);
     match status {
+        // The fintech's verifications for today are used up: the person is emailed when they
+        // can start (issue 30).
+        _ if !provisioned && waiting_for_budget => words(
+            [
+                msg::STATUS_BUDGET_WAIT_TITLE,
+                msg::STATUS_BUDGET_WAIT_BODY,
+                msg::STATUS_BUDGET_WAIT_NEXT,
+            ],
+            NextAction::Wait,
+            "progress",
+        ),
         // Shown while we are still creating the user at LedgerOS.
         _ if !provisioned => words(
             [

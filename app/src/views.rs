@@ -45,6 +45,9 @@ pub struct StatusView {
     pub required_fields: Vec<String>,
     /// False while we are still creating the user at LedgerOS ("setting up your verification").
     pub provisioned: bool,
+    /// Their verification waits for the fintech's verification budget to open (issue 30).
+    #[serde(default)]
+    pub waiting_for_budget: bool,
     /// The user came back from the hosted page since the status last changed.
     pub returned: bool,
     /// When the denied user sent their latest appeal (none sent: `None`).
@@ -68,6 +71,7 @@ impl StatusView {
             self.status.as_str(),
             &self.required_fields,
             self.provisioned,
+            self.waiting_for_budget,
             self.returned,
             &self.appeal_sent_at,
             &self.appeal_answered_at,
@@ -151,6 +155,7 @@ mod tests {
             status: ApplicationStatus::NeedsInformation,
             required_fields: vec!["proofOfAddress".into()],
             provisioned: true,
+            waiting_for_budget: false,
             returned: false,
             appeal_sent_at: None,
             appeal_answered_at: None,

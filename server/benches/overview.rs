@@ -324,7 +324,6 @@ async fn against_baseline(
         ("`/signup` (anonymous)", "/signup", false),
         ("`/login` (anonymous)", "/login", false),
         ("`/status` (signed in)", "/status", true),
-        ("`/account` (signed in, no island)", "/account", true),
     ] {
         let (mut now, mut before) = (0.0, 0.0);
         for turn in 0..4 {

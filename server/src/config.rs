@@ -97,6 +97,9 @@ pub struct Config {
     pub reminders: ReminderConfig,
     /// `DELETION_GRACE_DAYS` (default 30) and `AML_RETENTION_YEARS` (default 5).
     pub data_policy: onboarding::data_rights::DataPolicy,
+    /// `VERIFICATION_DAILY_BUDGET` and `VERIFICATION_HOURLY_BUDGET`: at most this many
+    /// verifications created a day (UTC) and an hour; unset, no limit (issue 30).
+    pub budget: onboarding::budget::VerificationBudget,
     /// How often the erasure job looks for accounts due (`ERASURE_POLL_SECS`, default 60).
     pub erasure_poll: Duration,
     /// `TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For`/`Forwarded` we believe.
@@ -268,6 +271,14 @@ impl Config {
             idle_days: whole("RETENTION_IDLE_DAYS", defaults.idle_days, 30..=3650)?,
         };
         let erasure_poll = Duration::from_secs(whole("ERASURE_POLL_SECS", 60, 1..=86_400)? as u64);
+        let limit = |name: &'static str| match var(name) {
+            None => Ok(None),
+            Some(_) => whole(name, 0, 0..=10_000_000).map(|n| Some(n as u32)),
+        };
+        let budget = onboarding::budget::VerificationBudget {
+            daily: limit("VERIFICATION_DAILY_BUDGET")?,
+            hourly: limit("VERIFICATION_HOURLY_BUDGET")?,
+        };
         // Without SMTP, emails (with their sign-in and reset links) are shown on /dev/mailbox to
         // anyone: fine for a demo on a laptop, never next to real LedgerOS.
         let smtp_url = var("SMTP_URL");
@@ -283,6 +294,7 @@ impl Config {
             reconciler,
             reminders,
             data_policy,
+            budget,
             erasure_poll,
             smtp_url: smtp_url.map(SecretString::from),
             mail_from: var("MAIL_FROM")

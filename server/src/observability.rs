@@ -165,6 +165,24 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
         }
         Err(e) => tracing::warn!(error = %e, "metrics: could not read the database figures"),
     }
+    // The verification budget (issue 30), shared by every instance.
+    let budget = state.services.budget;
+    match (
+        state.services.store.verification_spend(now).await,
+        state.services.store.budget_waiting().await,
+    ) {
+        (Ok(spend), Ok(waiting)) => {
+            metrics::gauge!("onboarding_verifications_created_this_hour").set(spend.this_hour as f64);
+            metrics::gauge!("onboarding_verifications_created_today").set(spend.today as f64);
+            metrics::gauge!("onboarding_verifications_waiting_for_budget").set(waiting as f64);
+            if let Some(left) = budget.left(&spend) {
+                metrics::gauge!("onboarding_verification_budget_left").set(left as f64);
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!(error = %e, "metrics: could not read the verification budget")
+        }
+    }
     // What retention and erasures removed, by rule, on every instance together.
     match state.services.store.retention_tally().await {
         Ok(tally) => {

@@ -124,6 +124,7 @@ impl Application {
             status_check_gap: config.status_check_gap,
             workers: Default::default(),
             data_policy: config.data_policy,
+            budget: config.budget,
         };
         let mailer = match &config.smtp_url {
             Some(url) => Mailer::smtp(url.expose_secret(), &config.mail_from)?,

@@ -22,6 +22,7 @@ fn denied_user() -> UserRecord {
         appealed_at: None,
         appeal_answered_at: None,
         reminders_off: false,
+        budget_held_at: None,
         denial_reason: Some("Sanctions list match".into()),
         confirmed_at: None,
         checked_at: None,

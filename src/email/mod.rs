@@ -32,6 +32,10 @@ pub enum EmailKind {
     IdleWarning,
     /// A passkey was added to the account: a heads-up in case it was not the owner.
     PasskeyAdded,
+    /// The verification budget opened again: the person waiting for it can start.
+    CanStart,
+    /// To the admins: the verification budget ran out today (issue 30).
+    BudgetReached,
 }
 
 impl EmailKind {
@@ -48,6 +52,8 @@ impl EmailKind {
             Self::DeletionScheduled => "deletion_scheduled",
             Self::IdleWarning => "idle_warning",
             Self::PasskeyAdded => "passkey_added",
+            Self::CanStart => "can_start",
+            Self::BudgetReached => "budget_reached",
         }
     }
 }

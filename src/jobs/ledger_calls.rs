@@ -57,6 +57,16 @@ pub async fn run(services: &Services, job: Job) -> bool {
         .await
         .unwrap_or(Err(VerificationError::TooSlow(ATTEMPT_LIMIT)));
     let outcome = match result {
+        Err(VerificationError::OverBudget) => {
+            // Not a failure: the job waits, uncounted, for the next hour (when the budget may
+            // open) or for an admin to allow more. Its place in the queue stays.
+            let (_, hour) = crate::budget::periods(services.clock.now_ms());
+            services
+                .store
+                .hold_job(&job, hour + crate::budget::HOUR_MS)
+                .await
+                .map(|()| false)
+        }
         Ok(()) => {
             let done = services.store.complete_job(&job).await.map(|()| true);
             // It had failed before and works now: LedgerOS is back, so the other calls that

@@ -22,6 +22,8 @@ pub trait Backend:
     + super::DataRights
     + super::DataRequests
     + super::Factors
+    + super::DomainRules
+    + super::Budget
     + Send
     + Sync
     + 'static

@@ -13,17 +13,19 @@ macro_rules! user_columns {
         "users.id, users.email, users.first_name, users.last_name, users.password_hash, \
          users.created_at, users.ledger_user_id, users.verification_url, users.application_status, \
          users.status_as_of, users.required_fields, users.status_changed_at, users.returned_at, \
-         users.reminders_off_at, users.denial_reason, users.confirmed_at, users.checked_at, users.language, \
+         users.reminders_off_at, users.denial_reason, users.confirmed_at, users.checked_at, users.language, users.budget_held_at, \
          (SELECT MAX(created_at) FROM appeals WHERE appeals.user_id = users.id) AS appealed_at, \
          (SELECT MAX(answered_at) FROM appeals WHERE appeals.user_id = users.id) AS appeal_answered_at"
     };
 }
 
 mod backend;
+pub mod budget;
 mod console;
 mod console_sql;
 pub mod data_requests;
 pub mod data_rights;
+pub mod domain_rules;
 mod erasure;
 pub mod factors;
 mod group_commit;
@@ -37,12 +39,14 @@ mod sqlite;
 pub use backend::{
     Accounts, Applicants, Backend, ConfirmOutcome, EmailQueue, PendingSignup, ReminderDue, SignupTarget,
 };
+pub use budget::Budget;
 pub use console::{
     AppealFilter, AppealRecord, ApplicantQuery, ApplicantRow, AuditEntry, AuditQuery, Console, Figures,
     OperatorId, TimelineEntry, WebhookOutcome, WebhookQuery, WebhookRow,
 };
 pub use data_requests::DataRequests;
 pub use data_rights::DataRights;
+pub use domain_rules::{DomainRule, DomainRuleKind, DomainRules};
 pub use factors::{Factors, PasskeyOwner, PasskeyRow};
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::{SessionStore, take_loaded_user, with_loaded_users};
@@ -154,6 +158,8 @@ pub struct UserRecord {
     pub appeal_answered_at: Option<Millis>,
     /// The person turned reminder emails off.
     pub reminders_off: bool,
+    /// Since when their verification waits for the budget to open ([`crate::budget`]).
+    pub budget_held_at: Option<Millis>,
     /// LedgerOS's reason for a denial, for operators only.
     pub denial_reason: Option<String>,
     /// When LedgerOS last told us the status (a webhook applied or a read).

@@ -75,6 +75,7 @@ where
         appealed_at: row.try_get("appealed_at")?,
         appeal_answered_at: row.try_get("appeal_answered_at")?,
         reminders_off: row.try_get::<Option<Millis>, _>("reminders_off_at")?.is_some(),
+        budget_held_at: row.try_get("budget_held_at")?,
         denial_reason: row.try_get("denial_reason")?,
         confirmed_at: row.try_get("confirmed_at")?,
         checked_at: row.try_get("checked_at")?,

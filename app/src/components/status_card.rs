@@ -15,7 +15,13 @@ use crate::views::Flash;
 #[component]
 pub fn StatusCard(view: StatusView, #[prop(optional)] flash: Flash) -> impl IntoView {
     let lang = use_lang();
-    let copy = card_copy(lang, &view.status, view.provisioned, view.returned);
+    let copy = card_copy(
+        lang,
+        &view.status,
+        view.provisioned,
+        view.waiting_for_budget,
+        view.returned,
+    );
     let upload_flash = flash.clone();
     let appeal = (view.status == ApplicationStatus::Denied).then(
         || view! { <AppealForm sent=view.appeal_sent_at answered=view.appeal_answered_at flash=flash /> },

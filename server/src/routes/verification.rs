@@ -54,6 +54,8 @@ async fn start(State(state): State<AppState>, Extension(lang): Extension<Lang>, 
             }
             Redirect::to(&in_language(&url, lang)).into_response()
         }
+        // Their status page says they wait for the budget, and that they will be emailed.
+        Err(verification::VerificationError::OverBudget) => Redirect::to("/status").into_response(),
         Err(e) => {
             tracing::warn!(%user, error = %e, "could not get a verification link");
             let message = t(lang, msg::NOTICE_PARTNER_UNREACHABLE);

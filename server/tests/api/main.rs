@@ -4,6 +4,7 @@
 
 mod console;
 mod contract;
+mod cost_controls;
 mod data_rights;
 mod decisions;
 mod documents;

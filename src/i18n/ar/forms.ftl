@@ -2,6 +2,7 @@
 error-email-empty = أدخل بريدك الإلكتروني.
 error-email-too-long = عنوان البريد الإلكتروني هذا طويل جدًا.
 error-email-malformed = أدخل بريدًا إلكترونيًا مثل name@example.com.
+error-email-throwaway = يرجى استخدام عنوان بريد ستحتفظ به: نرسل إليه نتيجة التحقق من هويتك.
 error-name-empty = { $field ->
     [first] أدخل اسمك الأول.
     [last] أدخل اسم عائلتك.

@@ -60,3 +60,7 @@ email-reminder-intro = Your account is almost ready. One step is left before you
 email-reminder-continue = Continue here:
 email-reminder-why = Identity verification is required by law for financial accounts; it protects you and keeps fraud out.
 email-reminder-stop = Don't want these reminders? Turn them off in one click:
+
+email-can-start-subject = You can start your identity verification
+email-can-start-intro = Thanks for waiting. You can now verify your identity: it takes about five minutes, with your ID document at hand.
+email-can-start-link = To start:

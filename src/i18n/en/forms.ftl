@@ -2,6 +2,7 @@
 error-email-empty = Enter your email address.
 error-email-too-long = This email address is too long.
 error-email-malformed = Enter an email address like name@example.com.
+error-email-throwaway = Please use an address you will keep: we send your verification result there.
 error-name-empty = { $field ->
     [first] Enter your first name.
     [last] Enter your last name.

@@ -60,3 +60,7 @@ email-reminder-intro = Tu cuenta está casi lista. Te queda un paso para poder d
 email-reminder-continue = Sigue aquí:
 email-reminder-why = La ley exige verificar la identidad para abrir cuentas financieras; te protege y deja fuera el fraude.
 email-reminder-stop = ¿No quieres estos recordatorios? Desactívalos con un clic:
+
+email-can-start-subject = Ya puedes verificar tu identidad
+email-can-start-intro = Gracias por esperar. Ya puedes verificar tu identidad: tarda unos cinco minutos, con tu documento de identidad a mano.
+email-can-start-link = Para empezar:

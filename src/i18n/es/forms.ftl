@@ -2,6 +2,7 @@
 error-email-empty = Escribe tu correo electrónico.
 error-email-too-long = Este correo electrónico es demasiado largo.
 error-email-malformed = Escribe un correo electrónico como nombre@ejemplo.com.
+error-email-throwaway = Usa una dirección que vayas a conservar: allí te enviamos el resultado de tu verificación.
 error-name-empty = { $field ->
     [first] Escribe tu nombre.
     [last] Escribe tus apellidos.

@@ -27,6 +27,14 @@ mod console;
 mod data_requests;
 
 crate::store::factors::impl_factors!(PostgresBackend, |this| ((), this.pool.begin().await?));
+crate::store::domain_rules::impl_domain_rules!(PostgresBackend, |this| ((), this.pool.begin().await?));
+// Budget transactions take turns across instances: an advisory lock held until the commit.
+crate::store::budget::impl_budget!(
+    PostgresBackend,
+    |this| ((), this.pool.begin().await?),
+    "SELECT pg_advisory_xact_lock(3030001)",
+    mail::queue_email
+);
 mod data_rights;
 mod group;
 mod mail;

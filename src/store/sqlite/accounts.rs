@@ -272,7 +272,7 @@ impl Accounts for SqliteBackend {
         let rows = sqlx::query(
             "SELECT id, email, first_name, language, application_status, required_fields, reminders_token, \
                     reminders_sent, status_changed_at FROM users \
-             WHERE reminders_off_at IS NULL AND reminders_token IS NOT NULL \
+             WHERE reminders_off_at IS NULL AND reminders_token IS NOT NULL AND budget_held_at IS NULL \
                AND reminders_sent < json_array_length(?1) \
                AND (application_status IN ('notStarted', 'needsInformation', 'needsVerification') \
                     OR (application_status = 'pending' AND returned_at IS NULL)) \

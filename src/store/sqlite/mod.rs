@@ -16,6 +16,13 @@ mod console;
 mod data_requests;
 
 crate::store::factors::impl_factors!(SqliteBackend, |this| this.begin_write().await?);
+crate::store::domain_rules::impl_domain_rules!(SqliteBackend, |this| this.begin_write().await?);
+crate::store::budget::impl_budget!(
+    SqliteBackend,
+    |this| this.begin_write().await?,
+    "SELECT 1",
+    mail::queue_email
+);
 mod data_rights;
 mod group;
 mod mail;

@@ -8,6 +8,7 @@ use axum::response::Response;
 use axum::routing::get;
 use leptos::prelude::*;
 use onboarding::funnel::{Funnel, Stage};
+use onboarding::operators::Role;
 
 use super::{Operator, page, unavailable};
 use crate::state::AppState;
@@ -59,6 +60,10 @@ async fn show(
     let from_day = if days == 0 { i64::MIN } else { today - (days - 1) };
     let counts = match state.services.store.funnel_counts(from_day, today + 1).await {
         Ok(counts) => counts,
+        Err(e) => return unavailable(e),
+    };
+    let budget = match super::budget::BudgetState::read(&state).await {
+        Ok(budget) => super::budget::panel(&state, &budget, operator.record.role == Role::Admin),
         Err(e) => return unavailable(e),
     };
     let funnel = Funnel::from_counts(&counts);
@@ -137,6 +142,7 @@ async fn show(
         <ul>{drops}</ul>
         <h2>"Reminders"</h2>
         <p>{format!("{} of the {} people reminded came back and moved on after their first reminder.", funnel.back_after_reminder, funnel.reminded)}</p>
+        {budget}
     };
     let notice = operator.take_notice().await;
     page(StatusCode::OK, "Funnel", Some(&operator.record), notice, body)

@@ -9,8 +9,10 @@
 mod appeals;
 mod applicant;
 mod applicants;
+mod budget;
 mod data;
 mod demo;
+mod domains;
 mod factor;
 mod funnel;
 mod login;
@@ -56,15 +58,30 @@ const CSP_PASSKEY: &str = "default-src 'none'; script-src 'self'; style-src 'sel
 tokio::task_local! {
     /// Whether this deployment is the demo, for the navigation of the page being rendered.
     static DEMO: bool;
+    /// While the verification budget is used up: the red banner's words.
+    static BUDGET_BANNER: Option<String>;
 }
 
-/// Runs the console's handlers knowing whether this is the demo.
+/// Runs the console's handlers knowing whether this is the demo, and whether the verification
+/// budget is used up (a budget is set: three counts per console page).
 async fn in_mode(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    DEMO.scope(state.mode == crate::config::Mode::Demo, next.run(request))
+    let banner = if state.services.budget.is_limited() {
+        match budget::BudgetState::read(&state).await {
+            Ok(budget) => budget.used_up().then(|| budget::banner_text(budget.waiting)),
+            Err(e) => {
+                tracing::warn!(error = %e, "console: could not read the verification budget");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let demo = state.mode == crate::config::Mode::Demo;
+    DEMO.scope(demo, BUDGET_BANNER.scope(banner, next.run(request)))
         .await
 }
 
@@ -79,6 +96,8 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
         .merge(funnel::routes())
         .merge(data::routes())
         .merge(demo::routes())
+        .merge(domains::routes())
+        .merge(budget::routes())
         .merge(webhooks::routes());
     let console = console.route_layer(axum::middleware::from_fn_with_state(state.clone(), in_mode));
     super::small_and_quick(console, state)
@@ -330,7 +349,7 @@ fn shell(
                 <a href="/admin/data">"Data requests"</a>
                 <a href="/admin/audit">"Audit log"</a>
                 <a href="/admin/security">"Your sign-in"</a>
-                {admin.then(|| view! { <a href="/admin/operators">"Operators"</a> })}
+                {admin.then(|| view! { <a href="/admin/operators">"Operators"</a> <a href="/admin/email-domains">"Email domains"</a> })}
                 {(admin && demo).then(|| view! { <a href="/admin/demo">"Demo data"</a> })}
                 <span class="nav-greeting">{email} " · " {role}</span>
                 <form method="post" action="/admin/logout" class="inline-form">
@@ -339,8 +358,19 @@ fn shell(
             </nav>
         }
     });
+    // Only signed-in operators see it (not the login page).
+    let banner = operator
+        .and_then(|_| BUDGET_BANNER.try_with(Clone::clone).ok().flatten())
+        .map(|words| {
+            view! {
+                <div class="budget-banner">
+                    <p><strong>"Verification budget used up. "</strong>{words}" " <a href="/admin/funnel#budget">"See the budget and allow more"</a></p>
+                </div>
+            }
+        });
     let html = Owner::new().with(|| {
         let main = view! {
+            {banner}
             {notice.map(|n| view! { <div class="notice" role="status"><p>{n}</p></div> })}
             {body}
         }

@@ -1,0 +1,183 @@
+//! Operators' lists of email domains (issue 30), on top of the maintained list of throwaway
+//! providers ([`crate::throwaway`]): a blocked domain is refused at signup, an allowed one is
+//! accepted even when the list names it. The SQL is written once with `$n` placeholders, which
+//! SQLite reads too; one macro implements the trait on both backends. Adding or removing a rule
+//! writes the audit log in the same transaction.
+
+use async_trait::async_trait;
+
+use super::{OperatorId, StoreError};
+use crate::clock::Millis;
+
+/// What a rule does to its domain (and the domains under it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DomainRuleKind {
+    Block,
+    Allow,
+}
+
+impl DomainRuleKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Block => "block",
+            Self::Allow => "allow",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "block" => Some(Self::Block),
+            "allow" => Some(Self::Allow),
+            _ => None,
+        }
+    }
+}
+
+/// One operator rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainRule {
+    pub domain: String,
+    pub kind: DomainRuleKind,
+    /// The operator who added it (their email), if they still exist.
+    pub added_by: Option<String>,
+    pub added_at: Millis,
+}
+
+/// Storage for the operators' domain rules.
+#[async_trait]
+pub trait DomainRules {
+    /// Every rule, by domain.
+    async fn domain_rules(&self) -> Result<Vec<DomainRule>, StoreError>;
+
+    /// The rule of the first of `domains` that has one (callers list the most specific first).
+    async fn rule_for(&self, domains: &[String]) -> Result<Option<DomainRuleKind>, StoreError>;
+
+    /// Adds or replaces the rule for `domain`, and audits it.
+    async fn set_domain_rule(
+        &self,
+        operator: &OperatorId,
+        domain: &str,
+        kind: DomainRuleKind,
+    ) -> Result<(), StoreError>;
+
+    /// Removes the rule for `domain`, and audits it; `false` when there was none.
+    async fn remove_domain_rule(&self, operator: &OperatorId, domain: &str) -> Result<bool, StoreError>;
+}
+
+/// Implements [`DomainRules`] for a backend: `$begin` opens a write transaction (as a pair
+/// whose first part is held until the commit), `self.pool` reads.
+macro_rules! impl_domain_rules {
+    ($backend:ty, |$this:ident| $begin:expr) => {
+        #[async_trait::async_trait]
+        impl $crate::store::domain_rules::DomainRules for $backend {
+            async fn domain_rules(
+                &self,
+            ) -> Result<Vec<$crate::store::domain_rules::DomainRule>, $crate::store::StoreError> {
+                use sqlx::Row;
+                let rows = sqlx::query(
+                    "SELECT r.domain, r.rule, o.email, r.added_at FROM email_domain_rules r \
+                     LEFT JOIN operators o ON o.id = r.added_by ORDER BY r.domain",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let rule: String = row.try_get(1)?;
+                        Ok($crate::store::domain_rules::DomainRule {
+                            domain: row.try_get(0)?,
+                            kind: $crate::store::domain_rules::DomainRuleKind::parse(&rule)
+                                .ok_or_else(|| $crate::store::StoreError::Corrupt(format!("domain rule {rule:?}")))?,
+                            added_by: row.try_get(2)?,
+                            added_at: row.try_get(3)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn rule_for(
+                &self,
+                domains: &[String],
+            ) -> Result<Option<$crate::store::domain_rules::DomainRuleKind>, $crate::store::StoreError> {
+                for domain in domains {
+                    let rule: Option<String> =
+                        sqlx::query_scalar("SELECT rule FROM email_domain_rules WHERE domain = $1")
+                            .bind(domain)
+                            .fetch_optional(&self.pool)
+                            .await?;
+                    if let Some(rule) = rule {
+                        return Ok($crate::store::domain_rules::DomainRuleKind::parse(&rule));
+                    }
+                }
+                Ok(None)
+            }
+
+            async fn set_domain_rule(
+                &self,
+                operator: &$crate::store::OperatorId,
+                domain: &str,
+                kind: $crate::store::domain_rules::DomainRuleKind,
+            ) -> Result<(), $crate::store::StoreError> {
+                let $this = self;
+                let (_writing, mut tx) = $begin;
+                let now = self.clock.now_ms();
+                sqlx::query(
+                    "INSERT INTO email_domain_rules (domain, rule, added_by, added_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (domain) DO UPDATE SET rule = excluded.rule, added_by = excluded.added_by, \
+                     added_at = excluded.added_at",
+                )
+                .bind(domain)
+                .bind(kind.as_str())
+                .bind(&operator.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&operator.0)
+                .bind(match kind {
+                    $crate::store::domain_rules::DomainRuleKind::Block => "blocked an email domain",
+                    $crate::store::domain_rules::DomainRuleKind::Allow => "allowed an email domain",
+                })
+                .bind(domain)
+                .bind("")
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn remove_domain_rule(
+                &self,
+                operator: &$crate::store::OperatorId,
+                domain: &str,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let $this = self;
+                let (_writing, mut tx) = $begin;
+                let removed = sqlx::query("DELETE FROM email_domain_rules WHERE domain = $1")
+                    .bind(domain)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    > 0;
+                if removed {
+                    sqlx::query(
+                        "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&operator.0)
+                    .bind("removed an email domain rule")
+                    .bind(domain)
+                    .bind("")
+                    .bind(self.clock.now_ms())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(removed)
+            }
+        }
+    };
+}
+
+pub(super) use impl_domain_rules;
