@@ -283,6 +283,9 @@ pub struct SignupForm {
     pub email: String,
     #[serde(default)]
     pub password: String,
+    /// The proof of work's answer ([`crate::proof_of_work`]); empty without JavaScript.
+    #[serde(default)]
+    pub altcha: String,
 }
 
 /// A signup form that passed every check.

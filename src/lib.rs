@@ -18,6 +18,8 @@ pub mod operators;
 #[cfg(feature = "server")]
 pub mod passkeys;
 #[cfg(feature = "server")]
+pub mod proof_of_work;
+#[cfg(feature = "server")]
 pub mod second_factor;
 #[cfg(feature = "server")]
 pub mod services;

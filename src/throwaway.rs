@@ -1,7 +1,7 @@
 //! Throwaway addresses (issue 30): every confirmed signup costs a LedgerOS verification, so an
 //! inbox made to be thrown away is refused at signup. The maintained list of throwaway providers
 //! (the `mailchecker` crate, some 2,700 of them) decides, unless an operator's rule for the
-//! domain, or a domain above it, says otherwise ([`crate::store::DomainRules`]).
+//! domain, or a domain above it, says otherwise ([`crate::store::SignupGuards`]).
 
 use crate::forms::Email;
 use crate::store::{DomainRuleKind, Store, StoreError};

@@ -87,6 +87,8 @@ pub struct AuthLimits {
     login_per_device: Limit<String>,
     signup_per_ip: Limit<IpAddr>,
     signup_per_account: Limit<String>,
+    /// Signups without the proof of work (no JavaScript), per client address: much tighter.
+    signup_without_proof: Limit<IpAddr>,
     confirm_per_ip: Limit<IpAddr>,
     forms_per_ip: Limit<IpAddr>,
     reset_per_ip: Limit<IpAddr>,
@@ -127,6 +129,12 @@ impl AuthLimits {
             login_per_device: Limit::new("login_device", 10, Duration::from_secs(6), shared.clone()),
             signup_per_ip: Limit::new("signup_ip", 20, Duration::from_secs(60), shared.clone()),
             signup_per_account: Limit::new("signup_account", 3, Duration::from_secs(5 * 60), shared.clone()),
+            signup_without_proof: Limit::new(
+                "signup_bare_ip",
+                3,
+                Duration::from_secs(20 * 60),
+                shared.clone(),
+            ),
             confirm_per_ip: Limit::new("confirm_ip", 30, Duration::from_secs(2), shared.clone()),
             forms_per_ip: Limit::new("forms_ip", 60, Duration::from_millis(500), shared.clone()),
             reset_per_ip: Limit::new("reset_ip", 10, Duration::from_secs(60), shared.clone()),
@@ -165,6 +173,12 @@ impl AuthLimits {
     pub async fn signup(&self, ip: IpAddr, email: &str) -> Result<(), Duration> {
         self.signup_per_ip.check(&limit_key(ip)).await?;
         self.signup_per_account.check(&email.to_owned()).await
+    }
+
+    /// A signup form sent without the proof of work (a browser without JavaScript, or a
+    /// script): 3, then one every 20 minutes per client address.
+    pub async fn signup_without_proof(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.signup_without_proof.check(&limit_key(ip)).await
     }
 
     /// Confirming a signup (checks a password, so it costs an argon2 hash).
@@ -216,6 +230,7 @@ impl AuthLimits {
         self.login_per_device.limiter.retain_recent();
         self.signup_per_ip.limiter.retain_recent();
         self.signup_per_account.limiter.retain_recent();
+        self.signup_without_proof.limiter.retain_recent();
         self.confirm_per_ip.limiter.retain_recent();
         self.forms_per_ip.limiter.retain_recent();
         self.reset_per_ip.limiter.retain_recent();

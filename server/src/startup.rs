@@ -202,7 +202,16 @@ impl Application {
         tokio::spawn(prune_limits(Arc::downgrade(&limits)));
         let status_hub = Arc::new(crate::live::StatusHub::default());
         tokio::spawn(status_hub.clone().run(store.subscribe()));
+        // Every instance has the same webhook secret, so the same key for the challenges.
+        let proof_key = onboarding::proof_of_work::ProofKey::derived_from(
+            config
+                .webhook_secrets
+                .primary()
+                .map(|secret| secret.expose_secret().as_bytes())
+                .unwrap_or_default(),
+        );
         let state = AppState::new(crate::state::Shared {
+            proof_key,
             leptos_options,
             services: services.clone(),
             webhook_secrets: config.webhook_secrets,

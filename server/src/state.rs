@@ -61,6 +61,8 @@ pub struct Shared {
     pub sandbox: Option<Arc<sandbox::Sandbox>>,
     /// What `/metrics` asks for (see [`crate::config::Config::metrics_token`]).
     pub metrics_token: Option<secrecy::SecretString>,
+    /// Signs the signup form's proof-of-work challenges.
+    pub proof_key: onboarding::proof_of_work::ProofKey,
     /// Passkey ceremonies, when the public URL's host is a domain (WebAuthn needs one).
     pub passkeys: Option<Arc<onboarding::passkeys::Passkeys>>,
 }

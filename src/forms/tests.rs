@@ -7,6 +7,7 @@ fn signup(first: &str, last: &str, email: &str, password: &str) -> SignupForm {
         last_name: last.into(),
         email: email.into(),
         password: password.into(),
+        altcha: String::new(),
     }
 }
 

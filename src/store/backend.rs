@@ -22,7 +22,7 @@ pub trait Backend:
     + super::DataRights
     + super::DataRequests
     + super::Factors
-    + super::DomainRules
+    + super::SignupGuards
     + super::Budget
     + Send
     + Sync

@@ -25,7 +25,6 @@ mod console;
 mod console_sql;
 pub mod data_requests;
 pub mod data_rights;
-pub mod domain_rules;
 mod erasure;
 pub mod factors;
 mod group_commit;
@@ -34,6 +33,7 @@ mod postgres;
 mod retention;
 mod rows;
 mod sessions;
+pub mod signup_guards;
 mod sqlite;
 
 pub use backend::{
@@ -46,10 +46,10 @@ pub use console::{
 };
 pub use data_requests::DataRequests;
 pub use data_rights::DataRights;
-pub use domain_rules::{DomainRule, DomainRuleKind, DomainRules};
 pub use factors::{Factors, PasskeyOwner, PasskeyRow};
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::{SessionStore, take_loaded_user, with_loaded_users};
+pub use signup_guards::{DomainRule, DomainRuleKind, SignupGuards};
 
 use std::sync::Arc;
 

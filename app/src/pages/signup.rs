@@ -21,7 +21,10 @@ pub fn Signup() -> impl IntoView {
                     view! {
                         <Notice message=flash.notice.clone() />
                         <ErrorSummary errors=flash.errors.clone() />
-                        <form method="post" action="/signup" class="form" novalidate>
+                        // `data-proof`: the page's script fills `altcha` with the answer to a
+                        // proof-of-work challenge (issue 30); without it the form still works.
+                        <form method="post" action="/signup" class="form" novalidate data-proof="/signup/challenge">
+                            <input type="hidden" name="altcha" value="" />
                             <div class="field-pair">
                                 <Field name="first_name" label=tr(msg::FIELD_FIRST_NAME) autocomplete="given-name" value=flash.value("first_name") error=error("first_name") />
                                 <Field name="last_name" label=tr(msg::FIELD_LAST_NAME) autocomplete="family-name" value=flash.value("last_name") error=error("last_name") />

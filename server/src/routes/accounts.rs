@@ -13,6 +13,7 @@ use onboarding::accounts::{self, SignupError};
 use onboarding::forms::{Email, FieldErrors, LoginForm, SignupForm, safe_next};
 use onboarding::i18n::{Lang, msg, t};
 use onboarding::jobs;
+use onboarding::proof_of_work;
 use onboarding::store::ConfirmOutcome;
 use onboarding::tokens;
 use onboarding::verification;
@@ -35,7 +36,25 @@ pub(super) fn router(state: &AppState) -> Router<AppState> {
             state.clone(),
             guard::limit_anonymous_forms,
         ));
-    small_and_quick(anyone.route("/logout", post(logout)), state)
+    small_and_quick(
+        anyone
+            .route("/logout", post(logout))
+            .route("/signup/challenge", axum::routing::get(proof_challenge)),
+        state,
+    )
+}
+
+/// `GET /signup/challenge`: a fresh proof-of-work challenge for the signup form's script.
+async fn proof_challenge(State(state): State<AppState>) -> Response {
+    let challenge = proof_of_work::challenge(&state.proof_key, state.services.clock.now_ms());
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        challenge,
+    )
+        .into_response()
 }
 
 /// Where the signup form always leads, whoever the address belongs to.
@@ -61,6 +80,31 @@ async fn signup(
             return Back::to("/signup", flash).into_response();
         }
     };
+    // The proof of work, or without one (no JavaScript) a much tighter limit per client.
+    let now = state.services.clock.now_ms();
+    let proof = if form.altcha.trim().is_empty() {
+        state
+            .limits
+            .signup_without_proof(client)
+            .await
+            .map_err(|wait| try_again_in(lang, wait))
+    } else {
+        proof_of_work::check(&state.services.store, &state.proof_key, &form.altcha, now)
+            .await
+            .map_err(|problem| {
+                tracing::info!(%problem, "signup form refused: its proof of work");
+                t(lang, msg::NOTICE_SEND_FORM_AGAIN)
+            })
+    };
+    if let Err(notice) = proof {
+        let flash = Flash {
+            form: "signup".into(),
+            values,
+            notice: Some(notice),
+            ..Flash::default()
+        };
+        return Back::to("/signup", flash).into_response();
+    }
     if let Err(wait) = state.limits.signup(client, email.as_str()).await {
         let flash = Flash {
             form: "signup".into(),

@@ -9,6 +9,11 @@ use crate::helpers::{TestApp, location, operator_client, page_in, spawn_app, spa
 const THROWAWAY_MESSAGE: &str = "Please use an address you will keep";
 
 async fn sign_up_as(app: &TestApp, email: &str) -> reqwest::Response {
+    let proof = crate::helpers::solved_proof(app, &app.client).await;
+    sign_up_with_proof(app, email, &proof).await
+}
+
+async fn sign_up_with_proof(app: &TestApp, email: &str, proof: &str) -> reqwest::Response {
     app.post_form(
         "/signup",
         &[
@@ -16,9 +21,47 @@ async fn sign_up_as(app: &TestApp, email: &str) -> reqwest::Response {
             ("last_name", "Lovelace"),
             ("email", email),
             ("password", "a long enough password"),
+            ("altcha", proof),
         ],
     )
     .await
+}
+
+#[tokio::test]
+async fn a_form_without_a_valid_proof_of_work_is_refused_and_one_without_any_is_limited() {
+    let app = spawn_app().await;
+    let again = "Please check it and send it again";
+
+    // A made-up answer, and a real one sent twice: refused, nothing sent.
+    let forged = sign_up_with_proof(&app, "ada@example.com", "eyJhbGdvcml0aG0iOiJTSEEtMjU2In0=").await;
+    assert_eq!(location(&forged), "/signup");
+    let (_, page) = app.get_page("/signup").await;
+    assert!(page.contains(again), "{page}");
+    let proof = crate::helpers::solved_proof(&app, &app.client).await;
+    assert_eq!(
+        location(&sign_up_with_proof(&app, "ada@example.com", &proof).await),
+        "/signup/sent"
+    );
+    let replayed = sign_up_with_proof(&app, "bob@example.com", &proof).await;
+    assert_eq!(location(&replayed), "/signup");
+    let (_, page) = app.get_page("/signup").await;
+    assert!(page.contains(again), "{page}");
+    assert!(app.emails_to("bob@example.com").await.is_empty());
+
+    // Without JavaScript there is no answer: the form works, three times per client, then waits.
+    for i in 0..3 {
+        let response = sign_up_with_proof(&app, &format!("plain{i}@example.com"), "").await;
+        assert_eq!(location(&response), "/signup/sent", "no-JavaScript signup {i}");
+    }
+    let limited = sign_up_with_proof(&app, "plain3@example.com", "").await;
+    assert_eq!(location(&limited), "/signup");
+    let (_, page) = app.get_page("/signup").await;
+    assert!(page.contains("Too many attempts"), "{page}");
+    // A browser with JavaScript from the same address still signs up.
+    assert_eq!(
+        location(&sign_up_as(&app, "carol@example.com").await),
+        "/signup/sent"
+    );
 }
 
 #[tokio::test]

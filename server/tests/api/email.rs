@@ -208,11 +208,13 @@ async fn names_in_any_script_sign_up_and_greet_their_confirmed_owner() {
     {
         let email = format!("person{n}@example.com");
         let client = browser_like_client();
+        let proof = crate::helpers::solved_proof(&app, &client).await;
         let form = [
             ("first_name", first),
             ("last_name", last),
             ("email", email.as_str()),
             ("password", "correct horse battery"),
+            ("altcha", proof.as_str()),
         ];
         let response = client.post(app.url("/signup")).form(&form).send().await.unwrap();
         assert_eq!(location(&response), "/signup/sent", "{first} {last}");

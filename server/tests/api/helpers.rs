@@ -431,6 +431,21 @@ pub fn token_in(body: &str, base: &str, path: &str) -> String {
 
 /// The whole signup as a person does it, in `client`'s browser: the form, the email, the
 /// confirmation page and its button. Returns where the button leads.
+/// The signup form's proof of work, answered as the page's script does.
+pub async fn solved_proof(app: &TestApp, client: &reqwest::Client) -> String {
+    let challenge = client
+        .get(app.url("/signup/challenge"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    tokio::task::spawn_blocking(move || onboarding::proof_of_work::solve(&challenge))
+        .await
+        .unwrap()
+}
+
 pub async fn sign_up_in(
     app: &TestApp,
     client: &reqwest::Client,
@@ -438,11 +453,13 @@ pub async fn sign_up_in(
     email: &str,
     password: &str,
 ) -> String {
+    let proof = solved_proof(app, client).await;
     let form = [
         ("first_name", first_name),
         ("last_name", "Lovelace"),
         ("email", email),
         ("password", password),
+        ("altcha", proof.as_str()),
     ];
     let response = client.post(app.url("/signup")).form(&form).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);

@@ -1,5 +1,6 @@
 # What the server says after a form: notices and the errors it finds itself.
 notice-try-again = Something went wrong on our side. Please try again in a minute.
+notice-send-form-again = This form was open too long. Please check it and send it again.
 notice-too-many-attempts = Too many attempts. Please try again in { $minutes ->
     [one] 1 minute
    *[other] { $minutes } minutes

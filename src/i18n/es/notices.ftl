@@ -1,5 +1,6 @@
 # Lo que dice el servidor después de un formulario: avisos y los errores que encuentra.
 notice-try-again = Algo ha fallado por nuestra parte. Vuelve a intentarlo en un minuto.
+notice-send-form-again = Este formulario estuvo abierto demasiado tiempo. Revísalo y envíalo de nuevo.
 notice-too-many-attempts = Demasiados intentos. Vuelve a intentarlo en { $minutes ->
     [one] 1 minuto
    *[other] { $minutes } minutos

@@ -27,7 +27,7 @@ mod console;
 mod data_requests;
 
 crate::store::factors::impl_factors!(PostgresBackend, |this| ((), this.pool.begin().await?));
-crate::store::domain_rules::impl_domain_rules!(PostgresBackend, |this| ((), this.pool.begin().await?));
+crate::store::signup_guards::impl_signup_guards!(PostgresBackend, |this| ((), this.pool.begin().await?));
 // Budget transactions take turns across instances: an advisory lock held until the commit.
 crate::store::budget::impl_budget!(
     PostgresBackend,

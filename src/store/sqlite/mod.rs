@@ -16,7 +16,7 @@ mod console;
 mod data_requests;
 
 crate::store::factors::impl_factors!(SqliteBackend, |this| this.begin_write().await?);
-crate::store::domain_rules::impl_domain_rules!(SqliteBackend, |this| this.begin_write().await?);
+crate::store::signup_guards::impl_signup_guards!(SqliteBackend, |this| this.begin_write().await?);
 crate::store::budget::impl_budget!(
     SqliteBackend,
     |this| this.begin_write().await?,

@@ -1,8 +1,9 @@
-//! Operators' lists of email domains (issue 30), on top of the maintained list of throwaway
-//! providers ([`crate::throwaway`]): a blocked domain is refused at signup, an allowed one is
-//! accepted even when the list names it. The SQL is written once with `$n` placeholders, which
-//! SQLite reads too; one macro implements the trait on both backends. Adding or removing a rule
-//! writes the audit log in the same transaction.
+//! What guards the signup form (issue 30): the operators' lists of email domains, on top of the
+//! maintained list of throwaway providers ([`crate::throwaway`]: a blocked domain is refused at
+//! signup, an allowed one is accepted even when the list names it), and the proofs of work
+//! already used ([`crate::proof_of_work`]: each works once, on every instance). The SQL is
+//! written once with `$n` placeholders, which SQLite reads too; one macro implements the trait
+//! on both backends. Adding or removing a rule writes the audit log in the same transaction.
 
 use async_trait::async_trait;
 
@@ -43,9 +44,13 @@ pub struct DomainRule {
     pub added_at: Millis,
 }
 
-/// Storage for the operators' domain rules.
+/// Storage for what guards the signup form.
 #[async_trait]
-pub trait DomainRules {
+pub trait SignupGuards {
+    /// Marks the proof of work signed `signature` as used, until `expires_at` (when it stops
+    /// working anyway); `false` when it was used before. Forgets the expired ones.
+    async fn use_proof(&self, signature: &str, expires_at: Millis) -> Result<bool, StoreError>;
+
     /// Every rule, by domain.
     async fn domain_rules(&self) -> Result<Vec<DomainRule>, StoreError>;
 
@@ -64,15 +69,39 @@ pub trait DomainRules {
     async fn remove_domain_rule(&self, operator: &OperatorId, domain: &str) -> Result<bool, StoreError>;
 }
 
-/// Implements [`DomainRules`] for a backend: `$begin` opens a write transaction (as a pair
+/// Implements [`SignupGuards`] for a backend: `$begin` opens a write transaction (as a pair
 /// whose first part is held until the commit), `self.pool` reads.
-macro_rules! impl_domain_rules {
+macro_rules! impl_signup_guards {
     ($backend:ty, |$this:ident| $begin:expr) => {
         #[async_trait::async_trait]
-        impl $crate::store::domain_rules::DomainRules for $backend {
+        impl $crate::store::signup_guards::SignupGuards for $backend {
+            async fn use_proof(
+                &self,
+                signature: &str,
+                expires_at: $crate::clock::Millis,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let $this = self;
+                let (_writing, mut tx) = $begin;
+                sqlx::query("DELETE FROM used_proofs WHERE expires_at < $1")
+                    .bind(self.clock.now_ms())
+                    .execute(&mut *tx)
+                    .await?;
+                let fresh = sqlx::query(
+                    "INSERT INTO used_proofs (signature, expires_at) VALUES ($1, $2) ON CONFLICT (signature) DO NOTHING",
+                )
+                .bind(signature)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    > 0;
+                tx.commit().await?;
+                Ok(fresh)
+            }
+
             async fn domain_rules(
                 &self,
-            ) -> Result<Vec<$crate::store::domain_rules::DomainRule>, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::signup_guards::DomainRule>, $crate::store::StoreError> {
                 use sqlx::Row;
                 let rows = sqlx::query(
                     "SELECT r.domain, r.rule, o.email, r.added_at FROM email_domain_rules r \
@@ -83,9 +112,9 @@ macro_rules! impl_domain_rules {
                 rows.iter()
                     .map(|row| {
                         let rule: String = row.try_get(1)?;
-                        Ok($crate::store::domain_rules::DomainRule {
+                        Ok($crate::store::signup_guards::DomainRule {
                             domain: row.try_get(0)?,
-                            kind: $crate::store::domain_rules::DomainRuleKind::parse(&rule)
+                            kind: $crate::store::signup_guards::DomainRuleKind::parse(&rule)
                                 .ok_or_else(|| $crate::store::StoreError::Corrupt(format!("domain rule {rule:?}")))?,
                             added_by: row.try_get(2)?,
                             added_at: row.try_get(3)?,
@@ -97,7 +126,7 @@ macro_rules! impl_domain_rules {
             async fn rule_for(
                 &self,
                 domains: &[String],
-            ) -> Result<Option<$crate::store::domain_rules::DomainRuleKind>, $crate::store::StoreError> {
+            ) -> Result<Option<$crate::store::signup_guards::DomainRuleKind>, $crate::store::StoreError> {
                 for domain in domains {
                     let rule: Option<String> =
                         sqlx::query_scalar("SELECT rule FROM email_domain_rules WHERE domain = $1")
@@ -105,7 +134,7 @@ macro_rules! impl_domain_rules {
                             .fetch_optional(&self.pool)
                             .await?;
                     if let Some(rule) = rule {
-                        return Ok($crate::store::domain_rules::DomainRuleKind::parse(&rule));
+                        return Ok($crate::store::signup_guards::DomainRuleKind::parse(&rule));
                     }
                 }
                 Ok(None)
@@ -115,7 +144,7 @@ macro_rules! impl_domain_rules {
                 &self,
                 operator: &$crate::store::OperatorId,
                 domain: &str,
-                kind: $crate::store::domain_rules::DomainRuleKind,
+                kind: $crate::store::signup_guards::DomainRuleKind,
             ) -> Result<(), $crate::store::StoreError> {
                 let $this = self;
                 let (_writing, mut tx) = $begin;
@@ -136,8 +165,8 @@ macro_rules! impl_domain_rules {
                 )
                 .bind(&operator.0)
                 .bind(match kind {
-                    $crate::store::domain_rules::DomainRuleKind::Block => "blocked an email domain",
-                    $crate::store::domain_rules::DomainRuleKind::Allow => "allowed an email domain",
+                    $crate::store::signup_guards::DomainRuleKind::Block => "blocked an email domain",
+                    $crate::store::signup_guards::DomainRuleKind::Allow => "allowed an email domain",
                 })
                 .bind(domain)
                 .bind("")
@@ -180,4 +209,4 @@ macro_rules! impl_domain_rules {
     };
 }
 
-pub(super) use impl_domain_rules;
+pub(super) use impl_signup_guards;
