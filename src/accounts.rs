@@ -25,6 +25,9 @@ pub fn login_expired(logged_in_at: Millis, now: Millis) -> bool {
 pub enum SignupError {
     #[error("the form has errors")]
     Invalid(FieldErrors),
+    /// The address is a throwaway one ([`crate::throwaway`]); the error says so.
+    #[error("a throwaway address")]
+    Throwaway(FieldErrors),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -43,7 +46,7 @@ pub async fn sign_up(services: &Services, form: SignupForm, lang: Lang) -> Resul
             "email",
             crate::i18n::t(lang, crate::i18n::msg::ERROR_EMAIL_THROWAWAY),
         );
-        return Err(SignupError::Invalid(errors));
+        return Err(SignupError::Throwaway(errors));
     }
     let password_hash = hash_password(valid.password).await;
     let token = tokens::generate();

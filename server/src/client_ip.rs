@@ -107,6 +107,18 @@ pub fn limit_key(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// The network `ip` sends from, as the console's signals group signups (issue 30): its /24 for
+/// IPv4, its /64 for IPv6. Kept instead of the address.
+pub fn sending_network(ip: IpAddr) -> String {
+    match canonical(ip) {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            format!("{a}.{b}.{c}.0/24")
+        }
+        v6 => format!("{}/64", limit_key(v6)),
+    }
+}
+
 /// One address per hop (`None`: not an address), left to right.
 fn x_forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
     headers

@@ -49,7 +49,7 @@ pub use data_rights::DataRights;
 pub use factors::{Factors, PasskeyOwner, PasskeyRow};
 pub use group_commit::{GroupCommit, MAX_GROUP};
 pub use sessions::{SessionStore, take_loaded_user, with_loaded_users};
-pub use signup_guards::{DomainRule, DomainRuleKind, SignupGuards};
+pub use signup_guards::{DomainRule, DomainRuleKind, SignupGuards, SignupSignals};
 
 use std::sync::Arc;
 

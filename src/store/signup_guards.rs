@@ -44,9 +44,38 @@ pub struct DomainRule {
     pub added_at: Millis,
 }
 
+/// What the funnel page shows of recent signups, to make a spike visible.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SignupSignals {
+    /// Signup forms accepted in the last hour…
+    pub last_hour: i64,
+    /// … and in the same hour a week before.
+    pub same_hour_last_week: i64,
+    /// Signup forms accepted in the last 24 hours, people who confirmed their email and who
+    /// started verification in them.
+    pub day_signups: i64,
+    pub day_confirmed: i64,
+    pub day_started: i64,
+    /// Signup forms refused for a throwaway address in the last 24 hours.
+    pub day_throwaway: i64,
+    /// The networks most signup forms came from in the last 24 hours, with their count.
+    pub top_networks: Vec<(String, i64)>,
+}
+
+/// How long signup attempts are kept for the signals: a week and a day (the same hour last
+/// week is compared).
+pub const SIGNUP_ATTEMPTS_KEPT_MS: Millis = 8 * 24 * 60 * 60 * 1000;
+
 /// Storage for what guards the signup form.
 #[async_trait]
 pub trait SignupGuards {
+    /// Notes a signup form from `network` (a /24 or /64), accepted or refused for a throwaway
+    /// address, and forgets those older than [`SIGNUP_ATTEMPTS_KEPT_MS`].
+    async fn record_signup_attempt(&self, network: &str, accepted: bool) -> Result<(), StoreError>;
+
+    /// The signals as of now.
+    async fn signup_signals(&self) -> Result<SignupSignals, StoreError>;
+
     /// Marks the proof of work signed `signature` as used, until `expires_at` (when it stops
     /// working anyway); `false` when it was used before. Forgets the expired ones.
     async fn use_proof(&self, signature: &str, expires_at: Millis) -> Result<bool, StoreError>;
@@ -75,6 +104,81 @@ macro_rules! impl_signup_guards {
     ($backend:ty, |$this:ident| $begin:expr) => {
         #[async_trait::async_trait]
         impl $crate::store::signup_guards::SignupGuards for $backend {
+            async fn record_signup_attempt(
+                &self,
+                network: &str,
+                accepted: bool,
+            ) -> Result<(), $crate::store::StoreError> {
+                let $this = self;
+                let now = self.clock.now_ms();
+                let (_writing, mut tx) = $begin;
+                sqlx::query("DELETE FROM signup_attempts WHERE at < $1")
+                    .bind(now - $crate::store::signup_guards::SIGNUP_ATTEMPTS_KEPT_MS)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO signup_attempts (at, network, accepted) VALUES ($1, $2, $3)")
+                    .bind(now)
+                    .bind(network)
+                    .bind(accepted)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn signup_signals(
+                &self,
+            ) -> Result<$crate::store::signup_guards::SignupSignals, $crate::store::StoreError> {
+                use sqlx::Row;
+                const HOUR: i64 = 60 * 60 * 1000;
+                let now = self.clock.now_ms();
+                let count = |sql: &'static str, from: i64, to: i64| {
+                    sqlx::query_scalar::<_, i64>(sql).bind(from).bind(to).fetch_one(&self.pool)
+                };
+                let accepted = "SELECT COUNT(*) FROM signup_attempts WHERE accepted AND at >= $1 AND at < $2";
+                let last_hour = count(accepted, now - HOUR, now + 1).await?;
+                let same_hour_last_week = count(accepted, now - 169 * HOUR, now - 168 * HOUR).await?;
+                let day = now - 24 * HOUR;
+                let day_signups = count(accepted, day, now + 1).await?;
+                let day_throwaway = count(
+                    "SELECT COUNT(*) FROM signup_attempts WHERE NOT accepted AND at >= $1 AND at < $2",
+                    day,
+                    now + 1,
+                )
+                .await?;
+                let day_confirmed = count(
+                    "SELECT COUNT(*) FROM users WHERE confirmed_at >= $1 AND confirmed_at < $2",
+                    day,
+                    now + 1,
+                )
+                .await?;
+                let day_started = count(
+                    "SELECT COUNT(*) FROM users WHERE started_at >= $1 AND started_at < $2",
+                    day,
+                    now + 1,
+                )
+                .await?;
+                let top_networks = sqlx::query(
+                    "SELECT network, COUNT(*) AS n FROM signup_attempts WHERE at >= $1 \
+                     GROUP BY network ORDER BY n DESC, network LIMIT 5",
+                )
+                .bind(day)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| Ok((row.try_get::<String, _>(0)?, row.try_get::<i64, _>(1)?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+                Ok($crate::store::signup_guards::SignupSignals {
+                    last_hour,
+                    same_hour_last_week,
+                    day_signups,
+                    day_confirmed,
+                    day_started,
+                    day_throwaway,
+                    top_networks,
+                })
+            }
+
             async fn use_proof(
                 &self,
                 signature: &str,

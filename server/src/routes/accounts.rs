@@ -21,7 +21,7 @@ use onboarding::verification;
 use super::device::{device_token, remember_device};
 use super::flash::{Back, clean_token, notice, try_again};
 use super::{guard, small_and_quick};
-use crate::client_ip::ClientIp;
+use crate::client_ip::{ClientIp, sending_network};
 use crate::limits::{LoginFrom, try_again_in};
 use crate::state::AppState;
 use axum::Router;
@@ -114,14 +114,25 @@ async fn signup(
         };
         return Back::to("/signup", flash).into_response();
     }
-    match accounts::sign_up(&state.services, form, lang).await {
+    let outcome = accounts::sign_up(&state.services, form, lang).await;
+    // The console's signals: where signup forms come from (the network, not the address).
+    if matches!(outcome, Ok(()) | Err(SignupError::Throwaway(_)))
+        && let Err(e) = state
+            .services
+            .store
+            .record_signup_attempt(&sending_network(client), outcome.is_ok())
+            .await
+    {
+        tracing::warn!(error = %e, "could not note the signup for the console's signals");
+    }
+    match outcome {
         // The same answer for a new address and one that has an account: the email tells
         // them apart, and only the owner of the address reads it.
         Ok(()) => {
             tracing::info!("signup form accepted");
             Redirect::to(SIGNUP_SENT).into_response()
         }
-        Err(SignupError::Invalid(errors)) => Back::to(
+        Err(SignupError::Invalid(errors) | SignupError::Throwaway(errors)) => Back::to(
             "/signup",
             Flash {
                 form: "signup".into(),

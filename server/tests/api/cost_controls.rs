@@ -89,6 +89,18 @@ async fn a_throwaway_address_is_refused_with_a_plain_message_and_nothing_is_sent
     // An ordinary address goes through.
     let fine = sign_up_as(&app, "ada@example.com").await;
     assert_eq!(location(&fine), "/signup/sent");
+
+    // The funnel page's signals count both, by sending network (never the address).
+    let signals = store.signup_signals().await.unwrap();
+    assert_eq!(
+        (signals.last_hour, signals.day_signups, signals.day_throwaway),
+        (1, 1, 2)
+    );
+    assert_eq!(signals.top_networks, [("127.0.0.0/24".to_owned(), 3)]);
+    let admin = operator_client(&app, DEMO_OPERATOR_EMAIL, DEMO_OPERATOR_PASSWORD).await;
+    let funnel = page_in(&admin, &app.url("/admin/funnel")).await;
+    assert!(funnel.contains("Signups in the last hour"), "{funnel}");
+    assert!(funnel.contains("127.0.0.0/24"), "{funnel}");
 }
 
 #[tokio::test]

@@ -66,6 +66,10 @@ async fn show(
         Ok(budget) => super::budget::panel(&state, &budget, operator.record.role == Role::Admin),
         Err(e) => return unavailable(e),
     };
+    let signals = match state.services.store.signup_signals().await {
+        Ok(signals) => super::signals::panel(&signals),
+        Err(e) => return unavailable(e),
+    };
     let funnel = Funnel::from_counts(&counts);
     let bars: Vec<Stage> = funnel.stages.iter().chain(&funnel.outcomes).cloned().collect();
     let max = bars.iter().map(|s| s.count).max().unwrap_or(0).max(1);
@@ -138,6 +142,7 @@ async fn show(
                 <tbody>{rows}</tbody>
             </table>
         </div>
+        {signals}
         <h2>"Where people drop off"</h2>
         <ul>{drops}</ul>
         <h2>"Reminders"</h2>

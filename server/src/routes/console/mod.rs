@@ -16,6 +16,7 @@ mod domains;
 mod factor;
 mod funnel;
 mod login;
+mod signals;
 mod team;
 mod webhooks;
 
