@@ -13,6 +13,8 @@ test.afterAll(() => {
 });
 
 test("keyboard only: from the landing page to approved, every page accessible", async ({ page }) => {
+  // The whole journey with an audit at every step, and the signup form's proof of work twice.
+  test.setTimeout(120_000);
   const email = `keys+${Date.now()}@example.com`;
   await page.goto("/");
   await hydrated(page);
