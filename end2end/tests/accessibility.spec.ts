@@ -246,6 +246,7 @@ test("the operator console is accessible", async ({ page, browser }) => {
     ["Funnel", "funnel"],
     ["Audit log", "audit log"],
     ["Operators", "operators"],
+    ["Email domains", "email domains"],
     ["Demo data", "demo data"],
   ]) {
     await console.getByRole("navigation").getByRole("link", { name: link }).click();

@@ -305,7 +305,12 @@ pub(super) fn funnel_input(
 }
 
 /// What [`Console::reset_demo`] empties, children first.
-pub(super) const DEMO_TABLES: [&str; 19] = [
+pub(super) const DEMO_TABLES: [&str; 23] = [
+    // Cost controls' traffic (the admins' domain lists are settings, and stay).
+    "signup_attempts",
+    "used_proofs",
+    "verification_grants",
+    "budget_alerts",
     "funnel_deltas",
     "funnel_counts",
     "data_exports",
