@@ -75,41 +75,6 @@ pub fn confirm_signup(lang: Lang, to: &str, base: &str, token: &str) -> Outgoing
     )
 }
 
-/// The verification budget opened again for someone who waited for it (issue 30).
-pub fn can_start(lang: Lang, to: &str, first_name: &str, base: &str) -> OutgoingEmail {
-    let body = body(
-        lang,
-        &[
-            greeting(lang, first_name),
-            t(lang, msg::EMAIL_CAN_START_INTRO),
-            then_link(lang, msg::EMAIL_CAN_START_LINK, &format!("{base}/status")),
-        ],
-    );
-    email(
-        EmailKind::CanStart,
-        to,
-        t(lang, msg::EMAIL_CAN_START_SUBJECT),
-        body,
-    )
-}
-
-/// To an admin (in English, like the console): the verification budget ran out today, and
-/// new verifications wait until it opens or an admin allows more.
-pub fn budget_reached(to: &str, base: &str, waiting_note: &str) -> OutgoingEmail {
-    let body = format!(
-        "Hello,\n\nToday's verification budget is used up. New confirmed signups keep their \
-         account, but their verification waits in the queue until the budget opens again (the \
-         next hour or day) or an admin allows more.\n\n{waiting_note}\n\nTo see the figures, or to \
-         allow more today:\n{base}/admin/funnel\n"
-    );
-    email(
-        EmailKind::BudgetReached,
-        to,
-        "The verification budget is used up for today".to_owned(),
-        body,
-    )
-}
-
 /// Sent instead of a confirmation when the address already has an account: the signup page
 /// answers the same either way, so only the owner of the address learns it is taken.
 pub fn account_exists(lang: Lang, to: &str, first_name: &str, base: &str) -> OutgoingEmail {
@@ -396,7 +361,9 @@ pub fn reminder(
     Some(email)
 }
 
+mod budget;
 mod rights;
+pub use budget::{budget_reached, can_start};
 pub use rights::{DELETION_LINK_HOURS, deletion_link, deletion_scheduled, idle_warning};
 
 #[cfg(test)]

@@ -115,27 +115,20 @@ struct RuleForm {
 
 /// `POST /admin/email-domains`: adds (or changes) a rule.
 async fn add(State(state): State<AppState>, Admin(admin): Admin, Form(form): Form<RuleForm>) -> Response {
-    let Some(domain) = throwaway::parse_domain(&form.domain) else {
-        let error = "Enter a domain name, like throwaway.example.".to_owned();
-        return domains_view(
-            &state,
-            &admin,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form.domain,
-            Some(error),
-        )
-        .await;
+    let entry = match (
+        throwaway::parse_domain(&form.domain),
+        DomainRuleKind::parse(&form.rule),
+    ) {
+        (Some(domain), Some(kind)) => Ok((domain, kind)),
+        (None, _) => Err("Enter a domain name, like throwaway.example."),
+        (_, None) => Err("Choose whether to block or allow it."),
     };
-    let Some(kind) = DomainRuleKind::parse(&form.rule) else {
-        let error = "Choose whether to block or allow it.".to_owned();
-        return domains_view(
-            &state,
-            &admin,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form.domain,
-            Some(error),
-        )
-        .await;
+    let (domain, kind) = match entry {
+        Ok(entry) => entry,
+        Err(error) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return domains_view(&state, &admin, status, &form.domain, Some(error.to_owned())).await;
+        }
     };
     if let Err(e) = state
         .services
