@@ -6,6 +6,7 @@ pub mod config;
 pub mod demo;
 pub mod limits;
 pub mod live;
+pub mod memory;
 pub mod observability;
 pub mod routes;
 pub mod startup;

@@ -9,54 +9,13 @@ use server::startup::Application;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Numbers of two options in `mi_option_e` of the mimalloc v3 that libmimalloc-sys 0.1.49
-/// bundles (its Rust names stop short of them); the version is pinned in `Cargo.toml`.
-const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-
-/// Gives freed memory back to the system at once and commits arenas as they are used, unless
-/// the environment says otherwise (`MIMALLOC_PURGE_DELAY`, `MIMALLOC_ARENA_EAGER_COMMIT`). With
-/// mimalloc's defaults the server rested at 50 MB; with these, at 24 MB (measured once each).
-fn return_freed_memory() {
-    for (option, name) in [
-        (MI_OPTION_PURGE_DELAY, "MIMALLOC_PURGE_DELAY"),
-        (MI_OPTION_ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT"),
-    ] {
-        if std::env::var_os(name).is_none() {
-            // SAFETY: sets a global option of the allocator, before any thread but this one
-            // exists; both options are read when memory is reserved or purged.
-            unsafe { libmimalloc_sys::mi_option_set(option, 0) };
-        }
-    }
-}
-
-/// When a runtime thread runs out of work, at most once a second: mimalloc frees what other
-/// threads gave back to this thread's heap (the buffers of connections that ended elsewhere)
-/// and returns empty pages to the system. Without it, memory freed by closed status pages
-/// stays with threads that have nothing more to allocate.
-fn collect_when_idle() {
-    #[cfg(not(feature = "system-allocator"))]
-    {
-        use std::cell::Cell;
-        use std::time::{Duration, Instant};
-        thread_local!(static LAST: Cell<Option<Instant>> = const { Cell::new(None) });
-        LAST.with(|last| {
-            if last.get().is_none_or(|at| at.elapsed() >= Duration::from_secs(1)) {
-                last.set(Some(Instant::now()));
-                // SAFETY: collects the calling thread's own heap; no pointer is passed.
-                unsafe { libmimalloc_sys::mi_collect(false) };
-            }
-        });
-    }
-}
-
 fn main() -> anyhow::Result<()> {
     if cfg!(not(feature = "system-allocator")) {
-        return_freed_memory();
+        server::memory::return_freed_memory();
     }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .on_thread_park(collect_when_idle)
+        .on_thread_park(server::memory::collect_when_idle)
         .build()?
         .block_on(serve())
 }

@@ -231,13 +231,20 @@ impl StreamThread {
         let (jobs, mut handed) = mpsc::unbounded_channel::<(std::net::TcpStream, Handover)>();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            // The streams of closed pages are freed here: give their memory back.
+            .on_thread_park(crate::memory::collect_when_idle)
             .build()?;
         std::thread::Builder::new()
             .name("live-streams".into())
             .spawn(move || {
                 runtime.block_on(async move {
+                    // A wake-up a second, so that the thread parks (and gives back what closed
+                    // streams freed, `collect_when_idle`) after its last stream, not never.
+                    let mut upkeep = tokio::time::interval(std::time::Duration::from_secs(1));
+                    upkeep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                     loop {
                         tokio::select! {
+                            _ = upkeep.tick() => {}
                             job = handed.recv() => match job {
                                 Some((stream, handover)) => match TcpStream::from_std(stream) {
                                     Ok(stream) => {

@@ -42,6 +42,13 @@ pub trait Budget {
     async fn end_budget_wait(&self, user: &UserId, email: &OutgoingEmail) -> Result<bool, StoreError>;
 }
 
+/// Verifications started since the day's start (`$1`) and the hour's (`$2`), and the day's
+/// grants, in one read.
+pub(super) const SPEND_SQL: &str = "SELECT \
+     (SELECT COUNT(*) FROM users WHERE verification_spent_at >= $1), \
+     (SELECT COUNT(*) FROM users WHERE verification_spent_at >= $2), \
+     (SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM verification_grants WHERE day = $1)";
+
 /// Implements [`Budget`] for a backend: `$begin` opens a write transaction (as a pair whose
 /// first part is held until the commit), `$serialize` is a statement run first in it that
 /// makes budget transactions take turns, `$queue` queues an email in a transaction.
@@ -54,22 +61,11 @@ macro_rules! impl_budget {
                 now: $crate::clock::Millis,
             ) -> Result<$crate::budget::Spend, $crate::store::StoreError> {
                 let (day, hour) = $crate::budget::periods(now);
-                let today: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE verification_spent_at >= $1")
-                        .bind(day)
-                        .fetch_one(&self.pool)
-                        .await?;
-                let this_hour: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE verification_spent_at >= $1")
-                        .bind(hour)
-                        .fetch_one(&self.pool)
-                        .await?;
-                let granted_today: i64 = sqlx::query_scalar(
-                    "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM verification_grants WHERE day = $1",
-                )
-                .bind(day)
-                .fetch_one(&self.pool)
-                .await?;
+                let (today, this_hour, granted_today) = sqlx::query_as($crate::store::budget::SPEND_SQL)
+                    .bind(day)
+                    .bind(hour)
+                    .fetch_one(&self.pool)
+                    .await?;
                 Ok($crate::budget::Spend {
                     today,
                     this_hour,
@@ -98,21 +94,23 @@ macro_rules! impl_budget {
                     Some(Some(_)) => return Ok(true),
                     Some(None) => {}
                 }
-                let count = |since: i64| {
-                    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE verification_spent_at >= $1")
-                        .bind(since)
+                // Without a limit nothing is counted: the date alone is kept, for the console.
+                let allowed = if budget.is_limited() {
+                    let (today, this_hour, granted_today) = sqlx::query_as($crate::store::budget::SPEND_SQL)
+                        .bind(day)
+                        .bind(hour)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    let spend = $crate::budget::Spend {
+                        today,
+                        this_hour,
+                        granted_today,
+                    };
+                    budget.left(&spend).is_none_or(|left| left > 0)
+                } else {
+                    true
                 };
-                let spend = $crate::budget::Spend {
-                    today: count(day).fetch_one(&mut *tx).await?,
-                    this_hour: count(hour).fetch_one(&mut *tx).await?,
-                    granted_today: sqlx::query_scalar(
-                        "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM verification_grants WHERE day = $1",
-                    )
-                    .bind(day)
-                    .fetch_one(&mut *tx)
-                    .await?,
-                };
-                if budget.left(&spend).is_none_or(|left| left > 0) {
+                if allowed {
                     sqlx::query("UPDATE users SET verification_spent_at = $1 WHERE id = $2")
                         .bind(now)
                         .bind(&user.0)
@@ -167,8 +165,8 @@ macro_rules! impl_budget {
                 .bind(until)
                 .bind(now)
                 .bind(job.id)
-                    .execute(&mut *tx)
-                    .await?;
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -182,23 +180,23 @@ macro_rules! impl_budget {
                 let now = self.clock.now_ms();
                 let (day, _) = $crate::budget::periods(now);
                 let (_writing, mut tx) = $begin;
-                sqlx::query("INSERT INTO verification_grants (day, count, operator_id, at) VALUES ($1, $2, $3, $4)")
-                    .bind(day)
-                    .bind(count)
-                    .bind(&operator.0)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
                 sqlx::query(
-                    "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO verification_grants (day, count, operator_id, at) VALUES ($1, $2, $3, $4)",
                 )
+                .bind(day)
+                .bind(count)
                 .bind(&operator.0)
-                .bind("allowed more verifications today")
-                .bind(None::<String>)
-                .bind(format!("{count} more"))
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query($crate::store::AUDIT_SQL)
+                    .bind(&operator.0)
+                    .bind("allowed more verifications today")
+                    .bind(None::<String>)
+                    .bind(format!("{count} more"))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                 // The waiting jobs go now, in their order.
                 sqlx::query(
                     "UPDATE jobs SET locked_until = NULL WHERE user_id IN \

@@ -36,6 +36,11 @@ mod sessions;
 pub mod signup_guards;
 mod sqlite;
 
+/// An operator's line in the audit log: `$1` operator, `$2` action, `$3` subject, `$4` detail,
+/// `$5` time (numbered placeholders, which both engines read).
+pub(crate) const AUDIT_SQL: &str =
+    "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)";
+
 pub use backend::{
     Accounts, Applicants, Backend, ConfirmOutcome, EmailQueue, PendingSignup, ReminderDue, SignupTarget,
 };

@@ -264,9 +264,7 @@ macro_rules! impl_signup_guards {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                sqlx::query(
-                    "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)",
-                )
+                sqlx::query($crate::store::AUDIT_SQL)
                 .bind(&operator.0)
                 .bind(match kind {
                     $crate::store::signup_guards::DomainRuleKind::Block => "blocked an email domain",
@@ -295,9 +293,7 @@ macro_rules! impl_signup_guards {
                     .rows_affected()
                     > 0;
                 if removed {
-                    sqlx::query(
-                        "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)",
-                    )
+                    sqlx::query($crate::store::AUDIT_SQL)
                     .bind(&operator.0)
                     .bind("removed an email domain rule")
                     .bind(domain)

@@ -199,6 +199,33 @@ impl ServerProcess {
             .map_or(f64::NAN, |kb| kb / 1024.0)
     }
 
+    /// What the resident memory is made of: anonymous (heap, stacks) and file-backed (the
+    /// binary's code, mapped files), in MB (from `/proc`).
+    pub fn rss_parts(&self) -> String {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .map_or(f64::NAN, |kb| kb / 1024.0)
+        };
+        let rollup =
+            std::fs::read_to_string(format!("/proc/{}/smaps_rollup", self.child.id())).unwrap_or_default();
+        let huge = rollup
+            .lines()
+            .find_map(|l| l.strip_prefix("AnonHugePages:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0);
+        format!(
+            "anonymous {:.1} (in huge pages {huge:.1}), file-backed {:.1}",
+            field("RssAnon:"),
+            field("RssFile:")
+        )
+    }
+
     /// SIGKILL: no shutdown, no flush, nothing the process could still do.
     pub fn kill(mut self) {
         self.child.kill().expect("SIGKILL the server");

@@ -99,16 +99,14 @@ impl Console for PostgresBackend {
         detail: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(operator.map(|o| o.0.as_str()))
-        .bind(action)
-        .bind(subject)
-        .bind(detail)
-        .bind(self.clock.now_ms())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(crate::store::AUDIT_SQL)
+            .bind(operator.map(|o| o.0.as_str()))
+            .bind(action)
+            .bind(subject)
+            .bind(detail)
+            .bind(self.clock.now_ms())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -209,16 +207,14 @@ impl Console for PostgresBackend {
         let now = self.clock.now_ms();
         let mut tx = self.pool.begin().await?;
         queue_email(&mut tx, Some(user), email, now).await?;
-        sqlx::query(
-            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&operator.0)
-        .bind(action)
-        .bind(&user.0)
-        .bind("")
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(crate::store::AUDIT_SQL)
+            .bind(&operator.0)
+            .bind(action)
+            .bind(&user.0)
+            .bind("")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -377,16 +373,14 @@ impl Console for PostgresBackend {
         } else {
             "appeal answered"
         };
-        sqlx::query(
-            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&operator.0)
-        .bind(action)
-        .bind(&user.0)
-        .bind(format!("appeal {id}"))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(crate::store::AUDIT_SQL)
+            .bind(&operator.0)
+            .bind(action)
+            .bind(&user.0)
+            .bind(format!("appeal {id}"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         // The applicant's open status page (on any instance) shows the answer at once.
         sqlx::query("SELECT pg_notify($1, $2)")
             .bind(super::STATUS_CHANNEL)

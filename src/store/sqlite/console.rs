@@ -99,16 +99,14 @@ impl Console for SqliteBackend {
         detail: &str,
     ) -> Result<(), StoreError> {
         let (_writing, mut tx) = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(operator.map(|o| o.0.as_str()))
-        .bind(action)
-        .bind(subject)
-        .bind(detail)
-        .bind(self.clock.now_ms())
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(crate::store::AUDIT_SQL)
+            .bind(operator.map(|o| o.0.as_str()))
+            .bind(action)
+            .bind(subject)
+            .bind(detail)
+            .bind(self.clock.now_ms())
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -209,16 +207,14 @@ impl Console for SqliteBackend {
         let now = self.clock.now_ms();
         let (_writing, mut tx) = self.begin_write().await?;
         queue_email(&mut tx, Some(user), email, now).await?;
-        sqlx::query(
-            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(&operator.0)
-        .bind(action)
-        .bind(&user.0)
-        .bind("")
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(crate::store::AUDIT_SQL)
+            .bind(&operator.0)
+            .bind(action)
+            .bind(&user.0)
+            .bind("")
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.mail_queued.notify_one();
         Ok(())
@@ -379,16 +375,14 @@ impl Console for SqliteBackend {
         } else {
             "appeal answered"
         };
-        sqlx::query(
-            "INSERT INTO audit_log (operator_id, action, subject, detail, at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(&operator.0)
-        .bind(action)
-        .bind(&user.0)
-        .bind(format!("appeal {id}"))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query(crate::store::AUDIT_SQL)
+            .bind(&operator.0)
+            .bind(action)
+            .bind(&user.0)
+            .bind(format!("appeal {id}"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.mail_queued.notify_one();
         // The applicant's open status page shows the answer at once.

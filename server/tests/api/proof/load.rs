@@ -217,6 +217,7 @@ pub fn run() -> bool {
         };
         tokio::time::sleep(Duration::from_millis(500)).await;
         let rss_rest = server.rss_mb();
+        let mut parts = vec![("at rest", server.rss_parts())];
         println!("load proof on {backend}: {streams} open status pages, {rate} webhooks/s for {seconds} s");
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -236,6 +237,7 @@ pub fn run() -> bool {
             .await;
         let login_secs = started.elapsed().as_secs_f64();
         let rss_logged_in = server.rss_mb();
+        parts.push(("logged in", server.rss_parts()));
         let files_before = server.open_files();
 
         // Open every page's stream.
@@ -257,11 +259,18 @@ pub fn run() -> bool {
                 ))
             })
             .collect();
-        while tally.streams_open.load(Ordering::Relaxed) < streams as usize {
+        // Open means each page shows its first status: the memory is read once the opening
+        // burst (2,000 requests, then 2,000 first renders) is over, a second later.
+        let shown = Instant::now() + Duration::from_secs(60);
+        while (tally.streams_open.load(Ordering::Relaxed) < streams as usize
+            || tally.events.load(Ordering::Relaxed) < streams as usize)
+            && Instant::now() < shown
+        {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
         let rss_open = server.rss_mb();
+        parts.push(("pages open", server.rss_parts()));
 
         // The sender: `rate` webhooks a second, each to the next user not already waiting for
         // one, asking for the other document than the page shows.
@@ -352,6 +361,10 @@ pub fn run() -> bool {
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
         let rss_closed = server.rss_mb();
+        parts.push(("pages closed", server.rss_parts()));
+        for (when, what) in &parts {
+            println!("server memory {when}: {what} MB");
+        }
         drop(server);
         let rss = Rss {
             rest: rss_rest,
