@@ -83,14 +83,25 @@ impl LiveStreams {
 
     /// Ends every stream of `session` (at logout).
     pub fn close(&self, session: &str) {
-        if let Some(entry) = self.lock().remove(session) {
+        let mut sessions = self.lock();
+        if let Some(entry) = sessions.remove(session) {
             let _ = entry.closed.send(true);
+            shrink_when_mostly_empty(&mut sessions);
         }
     }
 
     /// Streams open for `session` now.
     pub fn open_for(&self, session: &str) -> usize {
         self.lock().get(session).map_or(0, |s| s.open)
+    }
+}
+
+/// Gives back a table's room once three quarters of it is empty: after thousands of pages
+/// close, the tables of streams and watchers would otherwise keep their largest size (about
+/// 80 bytes a page each).
+fn shrink_when_mostly_empty<K: std::hash::Hash + Eq, V>(table: &mut HashMap<K, V>) {
+    if table.capacity() > 64 && table.len() < table.capacity() / 4 {
+        table.shrink_to(table.len() * 2);
     }
 }
 
@@ -108,6 +119,7 @@ impl Drop for StreamTicket {
             entry.open = entry.open.saturating_sub(1);
             if entry.open == 0 {
                 sessions.remove(&self.session);
+                shrink_when_mostly_empty(&mut sessions);
             }
         }
     }
@@ -201,6 +213,7 @@ impl Drop for StatusWatch {
             listeners.streams = listeners.streams.saturating_sub(1);
             if listeners.streams == 0 {
                 users.remove(&self.user);
+                shrink_when_mostly_empty(&mut users);
             }
         }
     }
@@ -230,6 +243,21 @@ mod tests {
         assert!(bob_tab.changes.has_changed().unwrap());
         drop(bob_tab);
         assert_eq!(hub.watched(), 0);
+    }
+
+    #[test]
+    fn the_tables_give_their_room_back_when_thousands_of_pages_close() {
+        let (streams, hub) = (Arc::new(LiveStreams::default()), Arc::new(StatusHub::default()));
+        let pages: Vec<_> = (0..5_000)
+            .map(|n| {
+                let ticket = streams.open(&format!("session-{n}")).unwrap();
+                (ticket, hub.watch(&UserId(format!("user-{n}"))))
+            })
+            .collect();
+        assert!(streams.lock().capacity() >= 5_000 && hub.lock().capacity() >= 5_000);
+        drop(pages);
+        assert!(streams.lock().capacity() <= 64, "{}", streams.lock().capacity());
+        assert!(hub.lock().capacity() <= 64, "{}", hub.lock().capacity());
     }
 
     #[test]
