@@ -162,7 +162,6 @@ async fn verify_passkey(
         next: form.next.clone(),
         again: given.login.factor_at.map(|_| "1".to_owned()),
     };
-    let refused = |message: &str| message.to_owned();
     if let Some(message) = too_many_tries(&state, client, &given.record.id).await {
         return verify_view(
             &state,
@@ -176,7 +175,7 @@ async fn verify_passkey(
     let ceremony: Option<PasskeyAuthentication> =
         given.session.remove(PASSKEY_AUTHENTICATION).await.ok().flatten();
     let (Some(site), Some(ceremony)) = (&state.passkeys, ceremony) else {
-        let message = refused("That passkey sign-in had expired. Try again.");
+        let message = "That passkey sign-in had expired. Try again.".to_owned();
         return verify_view(
             &state,
             &given,
@@ -201,7 +200,7 @@ async fn verify_passkey(
         Err(e) => {
             tracing::info!(operator = %given.record.id, error = %e, "console: a passkey was refused");
             note_refusal(&state, &given.record.id, "a passkey").await;
-            let message = refused("That passkey was not accepted. Try again, or type a code.");
+            let message = "That passkey was not accepted. Try again, or type a code.".to_owned();
             verify_view(
                 &state,
                 &given,
