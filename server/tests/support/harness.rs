@@ -211,6 +211,19 @@ impl ServerProcess {
                 .and_then(|kb| kb.parse::<f64>().ok())
                 .map_or(f64::NAN, |kb| kb / 1024.0)
         };
+        // With `LOAD_SMAPS_DIR` set, each reading also keeps the server's memory map and status
+        // there (`smaps.N`, `status.N`, numbered in order): which mapping grew (the allocator's
+        // arena, the C library's heaps, a thread's stack) and how many threads there were.
+        if let Some(dir) = std::env::var_os("LOAD_SMAPS_DIR") {
+            let dir = std::path::Path::new(&dir);
+            let n = std::fs::read_dir(dir).map_or(0, |d| d.count()) / 2;
+            for file in ["smaps", "status"] {
+                let _ = std::fs::copy(
+                    format!("/proc/{}/{file}", self.child.id()),
+                    dir.join(format!("{file}.{n}")),
+                );
+            }
+        }
         let rollup =
             std::fs::read_to_string(format!("/proc/{}/smaps_rollup", self.child.id())).unwrap_or_default();
         let huge = rollup

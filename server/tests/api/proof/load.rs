@@ -173,12 +173,68 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[at]
 }
 
+/// Opens the stream of each page (one per cookie) and waits until every page shows its first
+/// status, then a second more: the memory is read once the opening burst (2,000 requests,
+/// then 2,000 first renders) is over.
+async fn open_pages(
+    client: &reqwest::Client,
+    app: &str,
+    cookies: &Arc<Vec<String>>,
+    pages: &Arc<Vec<Mutex<Page>>>,
+    tally: &Arc<Tally>,
+    until: Instant,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let watchers: Vec<_> = cookies
+        .iter()
+        .enumerate()
+        .map(|(n, cookie)| {
+            tokio::spawn(watch(
+                client.clone(),
+                app.to_owned(),
+                n,
+                cookie.clone(),
+                pages.clone(),
+                tally.clone(),
+                until,
+            ))
+        })
+        .collect();
+    let shown = Instant::now() + Duration::from_secs(60);
+    while (tally.streams_open.load(Ordering::Relaxed) < cookies.len()
+        || tally.events.load(Ordering::Relaxed) < cookies.len())
+        && Instant::now() < shown
+    {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    watchers
+}
+
+/// Closes the pages and waits until the server has noticed each closed connection (its
+/// stream reads the end of the client's input) and let the stream go.
+async fn close_pages(
+    server: &ServerProcess,
+    watchers: Vec<tokio::task::JoinHandle<()>>,
+    files_before: usize,
+) {
+    for watcher in watchers {
+        watcher.abort();
+    }
+    let noticed = Instant::now() + Duration::from_secs(20);
+    while server.open_files() > files_before + 16 && Instant::now() < noticed {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+}
+
 /// The server's resident memory at each step of the run, in MB.
 struct Rss {
     rest: f64,
     logged_in: f64,
     open: f64,
     closed: f64,
+    /// Open and closed in each later round.
+    again: Vec<(f64, f64)>,
 }
 
 /// What the server may hold with `streams` pages open: 60 MB up to 2,000 and 150 MB at 10,000
@@ -227,14 +283,15 @@ pub fn run() -> bool {
 
         // Log everyone in, a few at a time (each login verifies an argon2id hash).
         let started = Instant::now();
-        let cookies: Vec<String> = futures_util::stream::iter(0..streams)
+        let cookies: Arc<Vec<String>> = futures_util::stream::iter(0..streams)
             .map(|n| {
                 let (client, app) = (client.clone(), app.clone());
                 async move { log_in(&client, &app, n).await }
             })
             .buffered(8)
-            .collect()
-            .await;
+            .collect::<Vec<_>>()
+            .await
+            .into();
         let login_secs = started.elapsed().as_secs_f64();
         let rss_logged_in = server.rss_mb();
         parts.push(("logged in", server.rss_parts()));
@@ -244,31 +301,7 @@ pub fn run() -> bool {
         let pages: Arc<Vec<Mutex<Page>>> = Arc::new((0..streams).map(|_| Mutex::default()).collect());
         let tally = Arc::new(Tally::default());
         let until = Instant::now() + Duration::from_secs(seconds + 10);
-        let watchers: Vec<_> = cookies
-            .into_iter()
-            .enumerate()
-            .map(|(n, cookie)| {
-                tokio::spawn(watch(
-                    client.clone(),
-                    app.clone(),
-                    n,
-                    cookie,
-                    pages.clone(),
-                    tally.clone(),
-                    until,
-                ))
-            })
-            .collect();
-        // Open means each page shows its first status: the memory is read once the opening
-        // burst (2,000 requests, then 2,000 first renders) is over, a second later.
-        let shown = Instant::now() + Duration::from_secs(60);
-        while (tally.streams_open.load(Ordering::Relaxed) < streams as usize
-            || tally.events.load(Ordering::Relaxed) < streams as usize)
-            && Instant::now() < shown
-        {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        let watchers = open_pages(&client, &app, &cookies, &pages, &tally, until).await;
         let rss_open = server.rss_mb();
         parts.push(("pages open", server.rss_parts()));
 
@@ -350,18 +383,27 @@ pub fn run() -> bool {
             .iter()
             .filter(|p| p.lock().expect("page").waiting.is_some())
             .count();
-        for watcher in watchers {
-            watcher.abort();
-        }
-        // The pages close. The server notices each closed connection (its stream reads the
-        // end of the client's input) and lets the stream go.
-        let noticed = Instant::now() + Duration::from_secs(20);
-        while server.open_files() > files_before + 16 && Instant::now() < noticed {
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        close_pages(&server, watchers, files_before).await;
         let rss_closed = server.rss_mb();
         parts.push(("pages closed", server.rss_parts()));
+        // The same pages open and close again: whatever the first round left (caches filled by
+        // the run's writes, the allocator's pages) is not left a second time.
+        // `LOAD_ROUNDS` in all (2 unless set): the memory after each shows whether closed
+        // pages leave anything behind for good, or the level reached is kept and reused.
+        let mut again = Vec::new();
+        let mut not_shown_again = 0;
+        for _ in 1..setting("LOAD_ROUNDS", 2).max(2) {
+            let tally = Arc::new(Tally::default());
+            let pages: Arc<Vec<Mutex<Page>>> = Arc::new((0..streams).map(|_| Mutex::default()).collect());
+            let until = Instant::now() + Duration::from_secs(90);
+            let watchers = open_pages(&client, &app, &cookies, &pages, &tally, until).await;
+            let open = server.rss_mb();
+            parts.push(("pages open again", server.rss_parts()));
+            not_shown_again += (streams as usize).saturating_sub(tally.events.load(Ordering::Relaxed));
+            close_pages(&server, watchers, files_before).await;
+            again.push((open, server.rss_mb()));
+            parts.push(("pages closed again", server.rss_parts()));
+        }
         for (when, what) in &parts {
             println!("server memory {when}: {what} MB");
         }
@@ -371,10 +413,19 @@ pub fn run() -> bool {
             logged_in: rss_logged_in,
             open: rss_open,
             closed: rss_closed,
+            again,
         };
-        (tally, login_secs, send_secs, memory, never_arrived, rss)
+        (
+            tally,
+            login_secs,
+            send_secs,
+            memory,
+            never_arrived,
+            not_shown_again,
+            rss,
+        )
     });
-    let (tally, login_secs, send_secs, memory, never_arrived, rss) = outcome;
+    let (tally, login_secs, send_secs, memory, never_arrived, not_shown_again, rss) = outcome;
     let mut latencies = tally.latencies.lock().expect("latencies").clone();
     latencies.sort();
     let delivered = tally.delivered.load(Ordering::Relaxed);
@@ -409,12 +460,23 @@ pub fn run() -> bool {
     );
     let limit = memory_limit_mb(streams);
     println!(
-        "| server memory (MB) | at rest | {streams} people logged in | their pages open | pages closed | limit with pages open |"
+        "| server memory (MB) | at rest | {streams} people logged in | their pages open | pages closed |{} limit with pages open |",
+        " open again | closed again |".repeat(rss.again.len())
     );
-    println!("|---|---:|---:|---:|---:|---:|");
     println!(
-        "| RSS | {:.1} | {:.1} | {:.1} | {:.1} | {limit:.0} |",
-        rss.rest, rss.logged_in, rss.open, rss.closed
+        "|---|---:|---:|---:|---:|{}---:|",
+        "---:|---:|".repeat(rss.again.len())
+    );
+    println!(
+        "| RSS | {:.1} | {:.1} | {:.1} | {:.1} |{} {limit:.0} |",
+        rss.rest,
+        rss.logged_in,
+        rss.open,
+        rss.closed,
+        rss.again
+            .iter()
+            .map(|(open, closed)| format!(" {open:.1} | {closed:.1} |"))
+            .collect::<String>()
     );
     // Flat: after the pages are open, memory grows by at most a fifth (and 16 MB of slack for
     // allocator noise) however long the run.
@@ -440,6 +502,10 @@ pub fn run() -> bool {
         (
             tally.streams_ended.load(Ordering::Relaxed) == 0,
             "streams ended during the run".to_owned(),
+        ),
+        (
+            not_shown_again == 0,
+            format!("{not_shown_again} pages opened again did not show their status"),
         ),
         (
             last <= first * 1.2 + 16.0,
