@@ -105,14 +105,7 @@ async fn verify_code(
         again: form.again.clone(),
     };
     if let Some(message) = too_many_tries(&state, client, &given.record.id).await {
-        return verify_view(
-            &state,
-            &given,
-            &query,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(message),
-        )
-        .await;
+        return answer_again(&state, &given, &query, StatusCode::TOO_MANY_REQUESTS, message).await;
     }
     let now = state.services.clock.now_ms();
     match second_factor::check(&state.services.store, &given.record.id, &form.code, now).await {
@@ -129,14 +122,7 @@ async fn verify_code(
             tracing::info!(operator = %given.record.id, "console: a second factor was refused");
             note_refusal(&state, &given.record.id, "a code").await;
             let message = "That code is not right, or it was used already. App codes change every 30 seconds: type the one showing now.".to_owned();
-            verify_view(
-                &state,
-                &given,
-                &query,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(message),
-            )
-            .await
+            answer_again(&state, &given, &query, StatusCode::UNPROCESSABLE_ENTITY, message).await
         }
         Err(e) => unavailable(e),
     }
@@ -163,27 +149,13 @@ async fn verify_passkey(
         again: given.login.factor_at.map(|_| "1".to_owned()),
     };
     if let Some(message) = too_many_tries(&state, client, &given.record.id).await {
-        return verify_view(
-            &state,
-            &given,
-            &query,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(message),
-        )
-        .await;
+        return answer_again(&state, &given, &query, StatusCode::TOO_MANY_REQUESTS, message).await;
     }
     let ceremony: Option<PasskeyAuthentication> =
         given.session.remove(PASSKEY_AUTHENTICATION).await.ok().flatten();
     let (Some(site), Some(ceremony)) = (&state.passkeys, ceremony) else {
         let message = "That passkey sign-in had expired. Try again.".to_owned();
-        return verify_view(
-            &state,
-            &given,
-            &query,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(message),
-        )
-        .await;
+        return answer_again(&state, &given, &query, StatusCode::UNPROCESSABLE_ENTITY, message).await;
     };
     let owner = PasskeyOwner::Operator(given.record.id.clone());
     let rows = match state.services.store.passkeys_of(&owner).await {
@@ -201,14 +173,7 @@ async fn verify_passkey(
             tracing::info!(operator = %given.record.id, error = %e, "console: a passkey was refused");
             note_refusal(&state, &given.record.id, "a passkey").await;
             let message = "That passkey was not accepted. Try again, or type a code.".to_owned();
-            verify_view(
-                &state,
-                &given,
-                &query,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(message),
-            )
-            .await
+            answer_again(&state, &given, &query, StatusCode::UNPROCESSABLE_ENTITY, message).await
         }
     }
 }
@@ -288,4 +253,15 @@ async fn mark_factor(state: &AppState, session: &Session, login: &OperatorLogin)
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     }
     Ok(())
+}
+
+/// The verify page again, with `message` on why the factor was not taken.
+async fn answer_again(
+    state: &AppState,
+    given: &PasswordGiven,
+    query: &VerifyQuery,
+    status: StatusCode,
+    message: String,
+) -> Response {
+    verify_view(state, given, query, status, Some(message)).await
 }
